@@ -1,0 +1,325 @@
+"""Immutable typed models of the inventory: the only shape the rest of vigil consumes.
+
+The loader (``vigil.inventory``) turns validated YAML into these objects after resolving the
+cascade global → tier → resource type → site → resource, so renderers and components never
+look at raw YAML or repeat default logic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+Severity = Literal["critical", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def frozen_map(data: Mapping | None = None) -> Mapping:
+    """A read-only mapping, so resolved models cannot be mutated by a renderer."""
+    return MappingProxyType(dict(data or {}))
+
+
+class ResourceType(StrEnum):
+    """AWS resource types a site can declare; values are the inventory keys of thresholds."""
+
+    ALB = "alb"
+    TARGET_GROUP = "target_group"
+    EC2 = "ec2"
+    ASG = "asg"
+    RDS = "rds"
+    AURORA = "aurora"
+    ELASTICACHE = "elasticache"
+    CLOUDFRONT = "cloudfront"
+    OPENSEARCH = "opensearch"
+    URL = "url"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Warning and critical levels of one signal; ``None`` turns that severity off."""
+
+    warning: float | None = None
+    critical: float | None = None
+
+
+Thresholds = Mapping[str, Threshold]
+"""Signal key (e.g. ``cpu_utilization``) → resolved threshold."""
+
+
+# --------------------------------------------------------------------------- tiers
+
+
+@dataclass(frozen=True)
+class SupportHours:
+    """When the tier is supported; ``always`` is 24×7."""
+
+    always: bool
+    timezone: str = "UTC"
+    days: tuple[Weekday, ...] = WEEKDAYS
+    start: str = "00:00"  # HH:MM local time
+    end: str = "24:00"  # HH:MM local time, exclusive
+
+
+@dataclass(frozen=True)
+class Tier:
+    name: str
+    response_sla_minutes: int
+    support_hours: SupportHours
+    urgency_outside_hours: Literal["high", "low"] = "low"
+    acknowledgement_timeout_minutes: int = 30
+    auto_resolve_timeout_minutes: int = 240
+    escalation_loops: int = 2
+    thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)
+    """Tier-level overrides keyed by resource type, then signal."""
+
+    @property
+    def is_24x7(self) -> bool:
+        return self.support_hours.always
+
+
+# --------------------------------------------------------------------------- teams
+
+
+@dataclass(frozen=True)
+class Member:
+    email: str
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A window a layer is on call, in the layer's time zone.
+
+    ``days`` empty means every day (PagerDuty ``daily_restriction``), otherwise one weekly
+    restriction per day (PagerDuty ``weekly_restriction``).
+    """
+
+    start: str  # HH:MM
+    duration_minutes: int
+    days: tuple[Weekday, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    timezone: str
+    rotation: Literal["daily", "weekly"]
+    members: tuple[str, ...]  # member emails, in rotation order
+    start: str  # ISO date-time, local to ``timezone``: the rotation virtual start
+    restrictions: tuple[Restriction, ...] = ()
+
+    @property
+    def turn_length_seconds(self) -> int:
+        return 86_400 if self.rotation == "daily" else 604_800
+
+
+@dataclass(frozen=True)
+class Schedule:
+    key: str
+    name: str
+    timezone: str
+    layers: tuple[Layer, ...]
+    """Later layers override earlier ones, as in PagerDuty."""
+
+
+@dataclass(frozen=True)
+class EscalationLevel:
+    """One support level (L1 first line … L4 external vendor)."""
+
+    level: Literal["L1", "L2", "L3", "L4"]
+    description: str
+    schedule: str | None = None  # schedule key within the team
+    users: tuple[str, ...] = ()  # member emails
+    delay_minutes: int | None = None
+    """Minutes before escalating past this level; L1's is always the tier SLA."""
+
+
+@dataclass(frozen=True)
+class Team:
+    key: str
+    name: str
+    members: tuple[Member, ...]
+    schedules: tuple[Schedule, ...]
+    escalation: tuple[EscalationLevel, ...]  # ordered L1 → L4
+
+    def schedule(self, key: str) -> Schedule:
+        return next(s for s in self.schedules if s.key == key)
+
+    @property
+    def first_line_schedules(self) -> tuple[Schedule, ...]:
+        """Schedules of level L1: the ones that must cover the week for 24×7 tiers."""
+        l1 = next((lvl for lvl in self.escalation if lvl.level == "L1"), None)
+        if l1 is None or l1.schedule is None:
+            return ()
+        return (self.schedule(l1.schedule),)
+
+
+# --------------------------------------------------------------------------- AWS resources
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    name: str
+    arn: str
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def dimension(self) -> str:
+        """CloudWatch ``TargetGroup`` dimension: ``targetgroup/<name>/<id>``."""
+        return self.arn.split(":", 5)[5]
+
+
+@dataclass(frozen=True)
+class LoadBalancer:
+    name: str
+    arn: str
+    target_groups: tuple[TargetGroup, ...] = ()
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def dimension(self) -> str:
+        """CloudWatch ``LoadBalancer`` dimension: ``app/<name>/<id>``."""
+        return self.arn.split(":loadbalancer/", 1)[1]
+
+
+@dataclass(frozen=True)
+class Ec2Instance:
+    id: str
+    name: str
+    instance_type: str
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class AutoScalingGroup:
+    name: str
+    min_in_service: int
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class RdsInstance:
+    id: str
+    engine: str
+    has_replicas: bool = False
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class AuroraCluster:
+    id: str
+    engine: str
+    readers: int = 0
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class ElastiCacheCluster:
+    id: str
+    engine: Literal["redis", "valkey", "memcached"]
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class CloudFrontDistribution:
+    id: str
+    aliases: tuple[str, ...] = ()
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class OpenSearchDomain:
+    name: str
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class AwsResources:
+    load_balancers: tuple[LoadBalancer, ...] = ()
+    ec2_instances: tuple[Ec2Instance, ...] = ()
+    auto_scaling_groups: tuple[AutoScalingGroup, ...] = ()
+    rds_instances: tuple[RdsInstance, ...] = ()
+    aurora_clusters: tuple[AuroraCluster, ...] = ()
+    elasticache_clusters: tuple[ElastiCacheCluster, ...] = ()
+    cloudfront_distributions: tuple[CloudFrontDistribution, ...] = ()
+    opensearch_domains: tuple[OpenSearchDomain, ...] = ()
+
+
+# --------------------------------------------------------------------------- site
+
+
+@dataclass(frozen=True)
+class UrlCheck:
+    url: str
+    name: str  # short slug used in resource names, e.g. "home", "checkout"
+    expected_status: tuple[int, ...] = (200,)
+    required_text: str | None = None
+    timeout_seconds: int = 10
+    follow_redirects: bool = True
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class Server:
+    """A machine Zabbix watches through its agent."""
+
+    name: str
+    address: str  # IP or DNS name of the agent interface
+    services: tuple[str, ...]  # nginx, php-fpm, varnish, sphinx, redis, mysql, …
+    port: int = 10050
+
+
+@dataclass(frozen=True)
+class Site:
+    id: str
+    client: str
+    name: str
+    tier: Tier
+    environment: str
+    owner_team: str
+    runbook_url: str
+    aws_account_id: str
+    aws_region: str
+    resources: AwsResources
+    urls: tuple[UrlCheck, ...]
+    servers: tuple[Server, ...]
+    tags: Mapping[str, str] = field(default_factory=frozen_map)
+    """Extra tags from the site file; standard vigil tags are added by ``vigil.naming``."""
+    source: str = ""  # inventory file the site came from, for messages
+
+
+# --------------------------------------------------------------------------- inventory
+
+
+@dataclass(frozen=True)
+class Inventory:
+    root: str
+    tiers: Mapping[str, Tier]
+    teams: Mapping[str, Team]
+    sites: tuple[Site, ...]  # sorted by id
+
+    def site(self, site_id: str) -> Site:
+        return next(s for s in self.sites if s.id == site_id)
+
+    def team(self, key: str) -> Team:
+        return self.teams[key]
+
+    @property
+    def clients(self) -> tuple[str, ...]:
+        return tuple(sorted({s.client for s in self.sites}))
+
+    def only_clients(self, clients: tuple[str, ...] | list[str]) -> Inventory:
+        """The shard of this inventory a stack manages (``vigil:clients`` config)."""
+        wanted = set(clients)
+        return Inventory(
+            root=self.root,
+            tiers=self.tiers,
+            teams=self.teams,
+            sites=tuple(s for s in self.sites if s.client in wanted),
+        )
