@@ -55,6 +55,15 @@ Thresholds = Mapping[str, Threshold]
 
 
 @dataclass(frozen=True)
+class AlarmDefaults:
+    """How long a signal must breach before an alarm fires (``defaults.yaml`` ``alarm``, per tier)."""
+
+    period_seconds: int = 60
+    evaluation_periods: int = 5
+    datapoints_to_alarm: int = 3
+
+
+@dataclass(frozen=True)
 class SupportHours:
     """When the tier is supported; ``always`` is 24×7."""
 
@@ -74,6 +83,7 @@ class Tier:
     acknowledgement_timeout_minutes: int = 30
     auto_resolve_timeout_minutes: int = 240
     escalation_loops: int = 2
+    alarm: AlarmDefaults = field(default_factory=AlarmDefaults)
     thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)
     """Tier-level overrides keyed by resource type, then signal."""
 

@@ -1,0 +1,276 @@
+"""Turn validated inventory documents into immutable models, resolving the threshold cascade.
+
+Cascade, lowest to highest precedence: catalog built-ins → ``defaults.yaml`` ``thresholds``
+(per resource type) → the tier's ``thresholds`` → the site's ``thresholds`` → the resource's own
+``thresholds``. Input is assumed schema-valid; semantic checks run on the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vigil import catalog
+from vigil.models import (
+    WEEKDAYS,
+    AlarmDefaults,
+    AuroraCluster,
+    AutoScalingGroup,
+    AwsResources,
+    CloudFrontDistribution,
+    Ec2Instance,
+    ElastiCacheCluster,
+    EscalationLevel,
+    Inventory,
+    Layer,
+    LoadBalancer,
+    Member,
+    OpenSearchDomain,
+    RdsInstance,
+    ResourceType,
+    Restriction,
+    Schedule,
+    Server,
+    Site,
+    SupportHours,
+    TargetGroup,
+    Team,
+    Threshold,
+    Thresholds,
+    Tier,
+    UrlCheck,
+    frozen_map,
+)
+
+Doc = Mapping[str, Any]
+Overrides = Mapping[str, Mapping[str, Threshold]]
+
+
+def parse_thresholds(raw: Mapping[str, Any] | None) -> dict[str, Threshold]:
+    """``{signal: {warning, critical}}`` → ``{signal: Threshold}``."""
+    return {
+        key: Threshold(warning=value.get("warning"), critical=value.get("critical"))
+        for key, value in (raw or {}).items()
+    }
+
+
+def parse_overrides(raw: Mapping[str, Any] | None) -> dict[str, dict[str, Threshold]]:
+    """``{resource_type: {signal: {...}}}`` → nested ``Threshold`` maps."""
+    return {rtype: parse_thresholds(signals) for rtype, signals in (raw or {}).items()}
+
+
+def merge(base: Threshold, override: Threshold | None) -> Threshold:
+    """A field an override leaves out keeps the lower layer's value."""
+    if override is None:
+        return base
+    return Threshold(
+        warning=override.warning if override.warning is not None else base.warning,
+        critical=override.critical if override.critical is not None else base.critical,
+    )
+
+
+def resolve(layers: list[Overrides], rtype: ResourceType, own: Mapping[str, Any] | None) -> Thresholds:
+    """Fold every cascade layer for one resource of type ``rtype``."""
+    resolved: dict[str, Threshold] = dict(catalog.default_thresholds(rtype))
+    stack = [layer.get(rtype.value, {}) for layer in layers] + [parse_thresholds(own)]
+    for layer in stack:
+        for key, override in layer.items():
+            resolved[key] = merge(resolved.get(key, Threshold()), override)
+    return frozen_map(resolved)
+
+
+def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
+    hours = doc.get("support_hours", "24x7")
+    if hours == "24x7":
+        support = SupportHours(always=True)
+    else:
+        support = SupportHours(
+            always=False,
+            timezone=hours["timezone"],
+            days=tuple(hours.get("days", WEEKDAYS)),
+            start=hours.get("start", "09:00"),
+            end=hours.get("end", "17:00"),
+        )
+    return Tier(
+        name=name,
+        response_sla_minutes=doc["response_sla_minutes"],
+        support_hours=support,
+        urgency_outside_hours=doc.get("urgency_outside_hours", "low"),
+        acknowledgement_timeout_minutes=doc.get("acknowledgement_timeout_minutes", 30),
+        auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes", 240),
+        escalation_loops=doc.get("escalation_loops", 2),
+        alarm=AlarmDefaults(**{**alarm, **doc.get("alarm", {})}),
+        thresholds=frozen_map(parse_overrides(doc.get("thresholds"))),
+    )
+
+
+def build_team(key: str, doc: Doc) -> Team:
+    schedules = tuple(
+        Schedule(
+            key=skey,
+            name=sdoc.get("name", skey),
+            timezone=sdoc.get("timezone", "UTC"),
+            layers=tuple(
+                Layer(
+                    name=ldoc["name"],
+                    timezone=ldoc.get("timezone", sdoc.get("timezone", "UTC")),
+                    rotation=ldoc.get("rotation", "weekly"),
+                    members=tuple(ldoc["members"]),
+                    start=str(ldoc["start"]),
+                    restrictions=tuple(
+                        Restriction(
+                            start=r["start"],
+                            duration_minutes=r["duration_minutes"],
+                            days=tuple(r.get("days", ())),
+                        )
+                        for r in ldoc.get("restrictions", ())
+                    ),
+                )
+                for ldoc in sdoc["layers"]
+            ),
+        )
+        for skey, sdoc in sorted(doc.get("schedules", {}).items())
+    )
+    return Team(
+        key=key,
+        name=doc.get("name", key),
+        members=tuple(
+            Member(email=m["email"], name=m.get("name", m["email"]), timezone=m.get("timezone", "UTC"))
+            for m in doc["members"]
+        ),
+        schedules=schedules,
+        escalation=tuple(
+            EscalationLevel(
+                level=e["level"],
+                description=e.get("description", e["level"]),
+                schedule=e.get("schedule"),
+                users=tuple(e.get("users", ())),
+                delay_minutes=e.get("delay_minutes"),
+            )
+            for e in doc["escalation"]
+        ),
+    )
+
+
+def build_resources(doc: Doc, layers: list[Overrides]) -> AwsResources:
+    def th(rtype: ResourceType, item: Doc) -> Thresholds:
+        return resolve(layers, rtype, item.get("thresholds"))
+
+    return AwsResources(
+        load_balancers=tuple(
+            LoadBalancer(
+                name=lb["name"],
+                arn=lb["arn"],
+                target_groups=tuple(
+                    TargetGroup(name=tg["name"], arn=tg["arn"], thresholds=th(ResourceType.TARGET_GROUP, tg))
+                    for tg in lb.get("target_groups", ())
+                ),
+                thresholds=th(ResourceType.ALB, lb),
+            )
+            for lb in doc.get("load_balancers", ())
+        ),
+        ec2_instances=tuple(
+            Ec2Instance(
+                id=i["id"],
+                name=i.get("name", i["id"]),
+                instance_type=i["instance_type"],
+                thresholds=th(ResourceType.EC2, i),
+            )
+            for i in doc.get("ec2_instances", ())
+        ),
+        auto_scaling_groups=tuple(
+            AutoScalingGroup(
+                name=g["name"], min_in_service=g["min_in_service"], thresholds=th(ResourceType.ASG, g)
+            )
+            for g in doc.get("auto_scaling_groups", ())
+        ),
+        rds_instances=tuple(
+            RdsInstance(
+                id=d["id"],
+                engine=d["engine"],
+                has_replicas=d.get("has_replicas", False),
+                thresholds=th(ResourceType.RDS, d),
+            )
+            for d in doc.get("rds_instances", ())
+        ),
+        aurora_clusters=tuple(
+            AuroraCluster(
+                id=c["id"],
+                engine=c["engine"],
+                readers=c.get("readers", 0),
+                thresholds=th(ResourceType.AURORA, c),
+            )
+            for c in doc.get("aurora_clusters", ())
+        ),
+        elasticache_clusters=tuple(
+            ElastiCacheCluster(id=c["id"], engine=c["engine"], thresholds=th(ResourceType.ELASTICACHE, c))
+            for c in doc.get("elasticache_clusters", ())
+        ),
+        cloudfront_distributions=tuple(
+            CloudFrontDistribution(
+                id=d["id"], aliases=tuple(d.get("aliases", ())), thresholds=th(ResourceType.CLOUDFRONT, d)
+            )
+            for d in doc.get("cloudfront_distributions", ())
+        ),
+        opensearch_domains=tuple(
+            OpenSearchDomain(name=d["name"], thresholds=th(ResourceType.OPENSEARCH, d))
+            for d in doc.get("opensearch_domains", ())
+        ),
+    )
+
+
+def build_site(doc: Doc, source: str, tiers: Mapping[str, Tier], global_overrides: Overrides) -> Site:
+    tier = tiers[doc["tier"]]
+    layers = [global_overrides, tier.thresholds, parse_overrides(doc.get("thresholds"))]
+    return Site(
+        id=doc["id"],
+        client=doc["client"],
+        name=doc.get("name", doc["id"]),
+        tier=tier,
+        environment=doc.get("environment", "production"),
+        owner_team=doc["owner_team"],
+        runbook_url=doc["runbook_url"],
+        aws_account_id=str(doc["aws"]["account_id"]),
+        aws_region=doc["aws"]["region"],
+        resources=build_resources(doc.get("resources") or {}, layers),
+        urls=tuple(
+            UrlCheck(
+                url=u["url"],
+                name=u["name"],
+                expected_status=tuple(u.get("expected_status", (200,))),
+                required_text=u.get("required_text"),
+                timeout_seconds=u.get("timeout_seconds", 10),
+                follow_redirects=u.get("follow_redirects", True),
+                thresholds=resolve(layers, ResourceType.URL, u.get("thresholds")),
+            )
+            for u in doc.get("urls") or ()
+        ),
+        servers=tuple(
+            Server(
+                name=s["name"],
+                address=s["address"],
+                services=tuple(s.get("services", ())),
+                port=s.get("port", 10050),
+            )
+            for s in doc.get("servers") or ()
+        ),
+        tags=frozen_map({str(k): str(v) for k, v in (doc.get("tags") or {}).items()}),
+        source=source,
+    )
+
+
+def build_inventory(root: str, defaults: Doc, teams: Doc, sites: list[tuple[str, Doc]]) -> Inventory:
+    """``sites`` is ``[(source path, document)]``; the result is sorted by site id."""
+    tiers = {name: build_tier(name, doc, defaults.get("alarm", {})) for name, doc in sorted(defaults["tiers"].items())}
+    global_overrides = parse_overrides(defaults.get("thresholds"))
+    return Inventory(
+        root=root,
+        tiers=frozen_map(tiers),
+        teams=frozen_map({k: build_team(k, d) for k, d in sorted(teams["teams"].items())}),
+        sites=tuple(
+            sorted(
+                (build_site(doc, src, tiers, global_overrides) for src, doc in sites),
+                key=lambda s: s.id,
+            )
+        ),
+    )
