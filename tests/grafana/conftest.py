@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import pulumi
 import pytest
 
 from tests.grafana.alarm_factory import fake_alarms_for_site
@@ -27,3 +29,31 @@ def inventory() -> Inventory:
 @pytest.fixture(scope="session")
 def alarms_for() -> Callable[[Site], tuple]:
     return _alarms_for_site
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Pulumi mocks that keep every registered resource (type, name, wire inputs, parent)."""
+
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        self.resources.append(args)
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        return {}
+
+    def of_type(self, type_: str) -> list[pulumi.runtime.MockResourceArgs]:
+        return [r for r in self.resources if r.typ == type_]
+
+
+@pytest.fixture
+def mocks():
+    """Fresh event loop and mocks per test (Pulumi's runtime keeps global state)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    recorder = RecordingMocks()
+    pulumi.runtime.set_mocks(recorder, project="vigil", stack="test", preview=False)
+    yield recorder
+    loop.close()
