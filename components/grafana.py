@@ -41,7 +41,8 @@ def load_settings() -> GrafanaSettings:
         vigil.get_object("grafana"),
         link_url=vigil.get("grafanaUrl"),
         provider_url=provider.get("url") or os.environ.get("GRAFANA_URL"),
-        has_auth=provider.get_secret("auth") is not None or bool(os.environ.get("GRAFANA_AUTH")),
+        # presence only: the value stays with the provider (no Output needed, nothing logged)
+        has_auth=provider.get("auth") is not None or bool(os.environ.get("GRAFANA_AUTH")),
     )
 
 

@@ -12,7 +12,9 @@ from components.grafana import (
     SiteDashboard,
     client_folders,
     cloudwatch_datasources,
+    load_settings,
     notification_policy,
+    report_skipped,
     skip_message,
 )
 from vigil.grafana.settings import (
@@ -200,3 +202,42 @@ def test_without_grafana_auth_the_component_is_skipped_with_a_reason():
 def test_bad_grafana_config_is_reported(raw):
     with pytest.raises(GrafanaConfigError):
         parse_settings(raw, link_url="https://g", provider_url=None, has_auth=True)
+
+
+@pytest.fixture
+def stack_config(monkeypatch):
+    """Set stack config for one test; Pulumi keeps it in a process-wide context variable."""
+    monkeypatch.delenv("GRAFANA_AUTH", raising=False)
+    monkeypatch.delenv("GRAFANA_URL", raising=False)
+
+    def set_config(values: dict[str, str], secret: list[str] = ()) -> None:
+        pulumi.runtime.set_all_config(values, list(secret))
+
+    yield set_config
+    pulumi.runtime.set_all_config({}, [])
+
+
+def test_load_settings_reads_stack_config(stack_config):
+    stack_config(
+        {
+            "grafana:url": "https://grafana.internal",
+            "grafana:auth": "glsa_x",
+            "vigil:grafanaUrl": "https://grafana.agency.example/",
+            "vigil:grafana": json.dumps(
+                {"notificationPolicy": "external", "zabbixDatasourceUid": "zbx"}
+            ),
+        },
+        secret=["grafana:auth"],
+    )
+    cfg = load_settings()
+    assert cfg.enabled
+    assert cfg.url == "https://grafana.agency.example"
+    assert cfg.notification_policy == "external"
+    assert cfg.zabbix_datasource_uid == "zbx"
+
+
+def test_load_settings_without_grafana_is_skipped_and_says_why(stack_config):
+    stack_config({"vigil:grafanaUrl": "https://grafana.agency.example"})
+    cfg = load_settings()
+    assert not cfg.enabled
+    assert report_skipped(cfg)
