@@ -133,8 +133,9 @@ def test_dashboard_snapshot_and_sdk_round_trip(inventory, alarms_for, site_id):
     assert text == render_dashboard(site, alarms_for(site), INPUTS), "deterministic"
     assert encode(decode(text)) == text, "round-trips through the SDK's Dashboard model"
     snapshot = SNAPSHOTS / f"{site_id}.json"
-    if os.environ.get("VIGIL_UPDATE_SNAPSHOTS") or not snapshot.exists():
+    if os.environ.get("VIGIL_UPDATE_SNAPSHOTS"):
         snapshot.write_text(text + "\n")
+    assert snapshot.exists(), f"missing snapshot; create with VIGIL_UPDATE_SNAPSHOTS=1: {snapshot}"
     assert text + "\n" == snapshot.read_text(), (
         f"regenerate with VIGIL_UPDATE_SNAPSHOTS=1: {snapshot}"
     )
