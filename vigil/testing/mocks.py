@@ -35,6 +35,7 @@ class Recorded:
     custom: bool
     inputs: dict[str, Any]
     secret_inputs: frozenset[str] = frozenset()
+    secret_outputs: tuple[str, ...] = ()  # additionalSecretOutputs
     outputs: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -147,6 +148,7 @@ class RecordingMonitor(_mocks.MockMonitor):
                 custom=bool(request.custom),
                 inputs=inputs,
                 secret_inputs=secret,
+                secret_outputs=tuple(request.additionalSecretOutputs),
                 outputs=dict(registration.state) if registration.state else {},
             )
         )
