@@ -102,6 +102,7 @@ class VigilMocks(pulumi.runtime.Mocks):
 
     def children(self, urn: str, typ: str | None = None) -> Iterator[Recorded]:
         """Descendants of ``urn`` (optionally of one type)."""
+        parents = {r.urn: r.parent for r in self.resources}
         for r in self.resources:
             if typ is not None and r.type != typ:
                 continue
@@ -110,11 +111,7 @@ class VigilMocks(pulumi.runtime.Mocks):
                 if parent == urn:
                     yield r
                     break
-                parent = self._parents.get(parent)
-
-    @property
-    def _parents(self) -> dict[str, str | None]:
-        return {r.urn: r.parent for r in self.resources}
+                parent = parents.get(parent)
 
 
 class RecordingMonitor(_mocks.MockMonitor):
