@@ -101,7 +101,7 @@ def zabbix_env() -> Iterator[dict[str, str]]:
         return
     try:
         env = _start_server()
-    except Exception as exc:  # noqa: BLE001 - any failure to start is reported the same way
+    except Exception as exc:  # any failure to start is reported the same way
         message = f"cannot start the throwaway Zabbix server: {exc}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import zabbix_utils.api as zabbix_utils_api
 from zabbix_utils import ZabbixAPI
 from zabbix_utils.exceptions import APIRequestError, ProcessingError
 
@@ -155,7 +156,7 @@ class Features:
 
 # --------------------------------------------------------------------------- session
 
-CALLS = {"count": 0}
+CALLS: dict[str, Any] = {"count": 0, "methods": []}
 """Process-wide API call counter (benchmark and tests read it)."""
 
 
@@ -165,6 +166,7 @@ class _CountingAPI(ZabbixAPI):
     def send_api_request(self, method: str, params: dict | None = None,
                          need_auth: bool = True) -> dict:
         CALLS["count"] += 1
+        CALLS["methods"].append(method)
         return super().send_api_request(method, params, need_auth)
 
 
@@ -200,7 +202,19 @@ class ZabbixSession:
 
     def _connect(self, creds: Credentials, timeout: int) -> ZabbixAPI:
         try:
-            api = _CountingAPI(url=creds.url, timeout=timeout, skip_version_check=True)
+            # zabbix-utils falls back to ZABBIX_* environment variables for anything not
+            # passed (mixing a token with an env user/password); hide them while it builds.
+            with _ENV_LOCK:
+                saved, zabbix_utils_api.env = zabbix_utils_api.env, {}
+                try:
+                    api = _CountingAPI(url=creds.url, timeout=timeout, skip_version_check=True)
+                finally:
+                    zabbix_utils_api.env = saved
+            if creds.token:
+                api.login(token=creds.token)  # checked by the first real call
+            else:
+                api.login(user=creds.user, password=creds.password)
+            return api
         except ProcessingError as exc:
             if _is_transient(exc):
                 raise
@@ -209,11 +223,6 @@ class ZabbixSession:
                 "in /api_jsonrpc.php) and that the server is running "
                 "(scripts/zabbix-server status for the sandbox)"
             ) from None
-        try:
-            if creds.token:
-                api.login(token=creds.token)  # checked by the first real call
-            else:
-                api.login(user=creds.user, password=creds.password)
         except APIRequestError as exc:
             who = "the API token" if creds.token else f"user {creds.user!r}"
             raise ZabbixAuthError(
@@ -221,7 +230,6 @@ class ZabbixSession:
                 "ZABBIX_API_TOKEN or ZABBIX_USER/ZABBIX_PASSWORD (or the vigil:zabbix* stack "
                 "config secrets)"
             ) from None
-        return api
 
     def _retry(self, fn: Callable[[], Any], what: str) -> Any:
         delay = self._backoff
@@ -269,6 +277,7 @@ class ZabbixSession:
 
 
 _SESSIONS: dict[str, ZabbixSession] = {}
+_ENV_LOCK = threading.Lock()
 _LOCK = threading.Lock()
 
 
