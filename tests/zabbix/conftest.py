@@ -99,6 +99,8 @@ def zabbix_env() -> Iterator[dict[str, str]]:
     if os.environ.get("ZABBIX_URL"):
         yield {k: os.environ[k] for k in os.environ if k.startswith(("ZABBIX_", "VIGIL_ZABBIX"))}
         return
+    was_running = subprocess.run([str(SCRIPT), "status"], capture_output=True,
+                                 check=False).returncode == 0
     try:
         env = _start_server()
     except Exception as exc:  # any failure to start is reported the same way
@@ -114,6 +116,8 @@ def zabbix_env() -> Iterator[dict[str, str]]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+    if not was_running:  # leave things as we found them
+        subprocess.run([str(SCRIPT), "stop"], capture_output=True, check=False)
 
 
 @pytest.fixture(scope="module")
