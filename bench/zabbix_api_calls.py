@@ -9,6 +9,7 @@ include connecting: apiinfo.version, plus user.login when using a password.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -17,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.zabbix.conftest import make_site  # noqa: E402
-from vigil.models import Threshold  # noqa: E402
-from vigil.zabbix import api as zapi  # noqa: E402
-from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs  # noqa: E402
+from tests.zabbix.conftest import make_site
+from vigil.models import Threshold
+from vigil.zabbix import api as zapi
+from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
 
 
 def measure(label: str, fn, sites: int, rows: list) -> object:
@@ -70,7 +71,7 @@ def main() -> None:
     token_id = s.call("token.create", {"name": f"bench-{time.time_ns()}", "userid": "1"},
                       what="bench token")["tokenids"][0]
     token = s.call("token.generate", [token_id], what="bench token")[0]["token"]
-    import os
+
 
     for n in args.sites:
         run(n, "password", rows)
@@ -82,7 +83,7 @@ def main() -> None:
             os.environ.pop("ZABBIX_API_TOKEN")
             os.environ.update(saved)
     print(f"Zabbix {s.version} at {creds.url}")
-    print(f"| phase | sites | API calls | per site | seconds | methods |")
+    print("| phase | sites | API calls | per site | seconds | methods |")
     print("|---|---:|---:|---:|---:|---|")
     for label, n, calls, per, secs, methods in rows:
         m = ", ".join(f"{k}×{v}" for k, v in sorted(methods.items()))

@@ -122,6 +122,14 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
     fixed = provider.update(cfg.id, read.outs, new_in).outs
     assert provider.read(cfg.id, fixed).outs["drift"] == []
 
+    # hosts too (6.0's importcompare does not cover hosts): disable one by hand
+    web1 = zx.call("host.get", {"filter": {"host": ["life-shop-web1"]}, "output": ["hostid"]},
+                   what="h")[0]["hostid"]
+    zx.call("host.update", {"hostid": web1, "status": 1}, what="h")
+    assert provider.read(cfg.id, fixed).outs["drift"] == ["hosts updated: life-shop-web1"]
+    fixed = provider.update(cfg.id, fixed, new_in).outs
+    assert provider.read(cfg.id, fixed).outs["drift"] == []
+
     # routing drift: someone changes the integration key by hand
     zx.call("user.update", {"userid": routing.outs["userid"], "medias": [
         {"mediatypeid": shared["mediatypeid"], "sendto": "someone-else"}]}, what="u")

@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import yaml
 from pulumi.dynamic import (
     CheckResult,
     ConfigureRequest,
@@ -266,11 +267,32 @@ class ZabbixProvider(ResourceProvider):
 
     def _read_config(self, id_: str, props: dict[str, Any]) -> ReadResult:
         s = self._session(props)
-        owned, _ = self._owned_objects(s, props["site"], [props["template_name"]])
-        if not owned:
+        template = props["template_name"]
+        owned, _ = self._owned_objects(s, props["site"], [template, *props["host_names"]])
+        if not any(o["host"] == template for o in owned):
             return ReadResult("", {})  # gone: refresh drops it, the next up re-creates it
-        drift = self._compare(s, props)
-        return ReadResult(id_, self._config_outs(props, s.version, drift))
+        drift = self._compare(s, props)  # templates (importcompare covers templates only)
+        drift += self._host_drift(s, props, [o for o in owned if o["host"] != template])
+        return ReadResult(id_, self._config_outs(props, s.version, sorted(drift)))
+
+    def _host_drift(self, s: ZabbixSession, props: Mapping[str, Any],
+                    owned_hosts: list[dict[str, Any]]) -> list[str]:
+        """Hosts as Zabbix exports them vs as rendered: 6.0's importcompare skips hosts."""
+        wanted = {h["host"]: h for h in
+                  yaml.safe_load(props["export"])["zabbix_export"].get("hosts", [])}
+        drift = [f"hosts removed: {name}" for name in sorted(
+            set(wanted) - {o["host"] for o in owned_hosts})]
+        if not owned_hosts:
+            return drift
+        exported = s.call(
+            "configuration.export",
+            {"format": "json", "options": {"hosts": [o["hostid"] for o in owned_hosts]}},
+            what=f"site {props['site']} hosts",
+        )
+        for host in json.loads(exported)["zabbix_export"].get("hosts", []):
+            if host["host"] in wanted and _normalise(host) != _normalise(wanted[host["host"]]):
+                drift.append(f"hosts updated: {host['host']}")
+        return drift
 
     def _delete_config(self, props: dict[str, Any]) -> None:
         s = self._session(props)
