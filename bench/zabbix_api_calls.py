@@ -43,22 +43,51 @@ def run(n: int, auth: str, rows: list) -> None:
     sites = [make_site(f"{tag}-site{i}", f"{tag}c{i % 3}") for i in range(n)]
     shared = p.create(media_inputs()).outs
     ids = {k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")}
-    ins = [(config_inputs(s), {"kind": "routing", "site": s.id, "routing_key": f"key-{s.id}",
-                               **ids}) for s in sites]
-    created = measure(f"create ({auth})", lambda: [
-        (p.create(c), p.create(r)) for c, r in ins], n, rows)
-    measure(f"no-op re-apply: diff ({auth})", lambda: [
-        (p.diff(c.id, c.outs, ci), p.diff(r.id, r.outs, ri))
-        for (c, r), (ci, ri) in zip(created, ins, strict=True)], n, rows)
-    measure(f"refresh: read ({auth})", lambda: [
-        (p.read(c.id, c.outs), p.read(r.id, r.outs)) for c, r in created], n, rows)
-    changed = [config_inputs(replace(s, urls=(replace(s.urls[0], thresholds={
-        "response_time_seconds": Threshold(4, 9)}),))) for s in sites]
-    updated = measure(f"threshold change: update ({auth})", lambda: [
-        p.update(c.id, c.outs, ci) for (c, _), ci in zip(created, changed, strict=True)], n, rows)
-    measure(f"delete ({auth})", lambda: [
-        (p.delete(r.id, r.outs), p.delete(c.id, u.outs))
-        for (c, r), u in zip(created, updated, strict=True)], n, rows)
+    ins = [
+        (config_inputs(s), {"kind": "routing", "site": s.id, "routing_key": f"key-{s.id}", **ids})
+        for s in sites
+    ]
+    created = measure(
+        f"create ({auth})", lambda: [(p.create(c), p.create(r)) for c, r in ins], n, rows
+    )
+    measure(
+        f"no-op re-apply: diff ({auth})",
+        lambda: [
+            (p.diff(c.id, c.outs, ci), p.diff(r.id, r.outs, ri))
+            for (c, r), (ci, ri) in zip(created, ins, strict=True)
+        ],
+        n,
+        rows,
+    )
+    measure(
+        f"refresh: read ({auth})",
+        lambda: [(p.read(c.id, c.outs), p.read(r.id, r.outs)) for c, r in created],
+        n,
+        rows,
+    )
+    changed = [
+        config_inputs(
+            replace(
+                s, urls=(replace(s.urls[0], thresholds={"response_time_seconds": Threshold(4, 9)}),)
+            )
+        )
+        for s in sites
+    ]
+    updated = measure(
+        f"threshold change: update ({auth})",
+        lambda: [p.update(c.id, c.outs, ci) for (c, _), ci in zip(created, changed, strict=True)],
+        n,
+        rows,
+    )
+    measure(
+        f"delete ({auth})",
+        lambda: [
+            (p.delete(r.id, r.outs), p.delete(c.id, u.outs))
+            for (c, r), u in zip(created, updated, strict=True)
+        ],
+        n,
+        rows,
+    )
 
 
 def main() -> None:
@@ -68,10 +97,10 @@ def main() -> None:
     rows: list = []
     creds = zapi.resolve_credentials()
     s = zapi.session(creds)
-    token_id = s.call("token.create", {"name": f"bench-{time.time_ns()}", "userid": "1"},
-                      what="bench token")["tokenids"][0]
+    token_id = s.call(
+        "token.create", {"name": f"bench-{time.time_ns()}", "userid": "1"}, what="bench token"
+    )["tokenids"][0]
     token = s.call("token.generate", [token_id], what="bench token")[0]["token"]
-
 
     for n in args.sites:
         run(n, "password", rows)

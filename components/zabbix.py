@@ -51,8 +51,7 @@ class ZabbixConnection:
             "url": self.url,
             "token": pulumi.Output.secret(self.token) if self.token is not None else None,
             "user": self.user,
-            "password": pulumi.Output.secret(self.password) if self.password is not None
-            else None,
+            "password": pulumi.Output.secret(self.password) if self.password is not None else None,
         }
 
 
@@ -69,14 +68,23 @@ class ZabbixResource(Resource, module="zabbix", name="Resource"):
 class ZabbixSharedRouting(pulumi.ComponentResource):
     """The stack-wide PagerDuty media type and routing user group on one Zabbix server."""
 
-    def __init__(self, name: str, connection: ZabbixConnection | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        connection: ZabbixConnection | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__("vigil:zabbix:SharedRouting", name, None, opts)
         conn = connection or ZabbixConnection()
         self.media = ZabbixResource(
             f"{name}-media",
-            {**media_inputs(), **conn.inputs(),
-             "mediatypeid": None, "usrgrpid": None, "roleid": None},
+            {
+                **media_inputs(),
+                **conn.inputs(),
+                "mediatypeid": None,
+                "usrgrpid": None,
+                "roleid": None,
+            },
             pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({})

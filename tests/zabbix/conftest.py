@@ -47,8 +47,9 @@ def make_site(
     if servers is None:
         servers = (
             Server(name="web1", address="10.0.0.11", services=("nginx", "php-fpm", "varnish")),
-            Server(name="db1", address="db1.acme.internal", services=("mysql", "redis"),
-                   port=10051),
+            Server(
+                name="db1", address="db1.acme.internal", services=("mysql", "redis"), port=10051
+            ),
         )
     return Site(
         id=site_id,
@@ -82,9 +83,7 @@ def _start_server() -> dict[str, str]:
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.strip() or proc.stdout.strip())
-    out = subprocess.run(
-        [str(SCRIPT), "env"], capture_output=True, text=True, check=True
-    ).stdout
+    out = subprocess.run([str(SCRIPT), "env"], capture_output=True, text=True, check=True).stdout
     env: dict[str, str] = {}
     for line in out.splitlines():
         for word in line.removeprefix("export ").split():
@@ -99,8 +98,9 @@ def zabbix_env() -> Iterator[dict[str, str]]:
     if os.environ.get("ZABBIX_URL"):
         yield {k: os.environ[k] for k in os.environ if k.startswith(("ZABBIX_", "VIGIL_ZABBIX"))}
         return
-    was_running = subprocess.run([str(SCRIPT), "status"], capture_output=True,
-                                 check=False).returncode == 0
+    was_running = (
+        subprocess.run([str(SCRIPT), "status"], capture_output=True, check=False).returncode == 0
+    )
     try:
         env = _start_server()
     except Exception as exc:  # any failure to start is reported the same way

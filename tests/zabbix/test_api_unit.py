@@ -33,15 +33,21 @@ class FakeServer:
             result: Any = self.version
         elif method == "user.login":
             if body["params"].get("password") != "good":
-                err = {"code": -32602, "message": "Invalid params.",
-                       "data": "Incorrect user name or password."}
+                err = {
+                    "code": -32602,
+                    "message": "Invalid params.",
+                    "data": "Incorrect user name or password.",
+                }
                 return _Resp({"jsonrpc": "2.0", "error": err, "id": body["id"]})
             result = "SESSION"
         elif method == "host.get":
             result = []
         elif method == "template.create":
-            err = {"code": -32602, "message": "Invalid params.",
-                   "data": 'Template with the same name "x" already exists.'}
+            err = {
+                "code": -32602,
+                "message": "Invalid params.",
+                "data": 'Template with the same name "x" already exists.',
+            }
             return _Resp({"jsonrpc": "2.0", "error": err, "id": body["id"]})
         else:
             result = True
@@ -70,8 +76,9 @@ def fake(monkeypatch):
 URL = "http://zabbix.test/api_jsonrpc.php"
 
 
-@pytest.mark.parametrize(("version", "bearer"), [("6.0.14", False), ("6.4.0", True),
-                                                 ("7.0.5", True)])
+@pytest.mark.parametrize(
+    ("version", "bearer"), [("6.0.14", False), ("6.4.0", True), ("7.0.5", True)]
+)
 def test_token_auth_where_each_version_wants_it(fake, version: str, bearer: bool) -> None:
     server = fake(version)
     s = ZabbixSession(Credentials(url=URL, token="T0KEN"))
@@ -119,8 +126,7 @@ def test_api_errors_name_the_object_and_the_fix(fake) -> None:
     fake("6.0.14")
     s = ZabbixSession(Credentials(url=URL, user="Admin", password="good"))
     with pytest.raises(ZabbixError) as err:
-        s.call("template.create", {"host": "x"}, what="template x of site s",
-               hint="rename it")
+        s.call("template.create", {"host": "x"}, what="template x of site s", hint="rename it")
     text = str(err.value)
     assert "template x of site s" in text and "already exists" in text and "rename it" in text
     assert "good" not in text and "SESSION" not in text
@@ -143,25 +149,46 @@ def test_credentials_resolution_order(monkeypatch) -> None:
 
 
 def test_order_only_compare_results_are_not_changes() -> None:
-    before = {"template": "t", "macros": [{"macro": "{$A}", "value": "1"},
-                                          {"macro": "{$A:\"x\"}", "value": "2"}]}
+    before = {
+        "template": "t",
+        "macros": [{"macro": "{$A}", "value": "1"}, {"macro": '{$A:"x"}', "value": "2"}],
+    }
     after = {"template": "t", "macros": list(reversed(before["macros"]))}
     assert real_changes({"templates": {"updated": [{"before": before, "after": after}]}}) == []
     changed = {"template": "t", "macros": [{"macro": "{$A}", "value": "9"}]}
     assert real_changes({"templates": {"updated": [{"before": before, "after": changed}]}}) == [
-        "templates updated: t"]
-    nested = {"templates": {"updated": [{"before": before, "after": before, "httptests": {
-        "removed": [{"name": "home"}]}}]}}
+        "templates updated: t"
+    ]
+    nested = {
+        "templates": {
+            "updated": [
+                {"before": before, "after": before, "httptests": {"removed": [{"name": "home"}]}}
+            ]
+        }
+    }
     assert real_changes(nested) == ["t / httptests removed: home"]
     assert real_changes([]) == []
 
 
 def test_local_diff_needs_no_server() -> None:
     p = ZabbixProvider()
-    olds = {"kind": "routing", "site": "s", "key_fingerprint": "x", "mediatypeid": "1",
-            "usrgrpid": "2", "roleid": "3", "drift": []}
-    news = {"kind": "routing", "site": "s", "routing_key": "K", "mediatypeid": "1",
-            "usrgrpid": "2", "roleid": "3"}
+    olds = {
+        "kind": "routing",
+        "site": "s",
+        "key_fingerprint": "x",
+        "mediatypeid": "1",
+        "usrgrpid": "2",
+        "roleid": "3",
+        "drift": [],
+    }
+    news = {
+        "kind": "routing",
+        "site": "s",
+        "routing_key": "K",
+        "mediatypeid": "1",
+        "usrgrpid": "2",
+        "roleid": "3",
+    }
     assert p.diff("id", olds, news).changes is True
     from vigil.zabbix.media import key_fingerprint
 

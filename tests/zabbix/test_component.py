@@ -45,9 +45,10 @@ def test_site_component_registers_dynamic_resources(mocks) -> None:
     @pulumi.runtime.test
     def check():
         comp = zc.ZabbixSiteMonitoring(
-            "acme-shop-zabbix", site, pulumi.Output.from_input("PD-KEY-123"),
-            zc.ZabbixConnection(url="http://z/api_jsonrpc.php", user="Admin",
-                                password="zabbix"),
+            "acme-shop-zabbix",
+            site,
+            pulumi.Output.from_input("PD-KEY-123"),
+            zc.ZabbixConnection(url="http://z/api_jsonrpc.php", user="Admin", password="zabbix"),
         )
 
         def verify(args):
@@ -58,7 +59,9 @@ def test_site_component_registers_dynamic_resources(mocks) -> None:
             secret_seen["password"] = pw_secret
 
         return pulumi.Output.all(
-            comp.template_name, comp.host_names, comp.has_web_checks,
+            comp.template_name,
+            comp.host_names,
+            comp.has_web_checks,
             pulumi.Output.from_input(comp.routing.routing_key).is_secret(),  # type: ignore[attr-defined]
             pulumi.Output.from_input(comp.config.password).is_secret(),  # type: ignore[attr-defined]
         ).apply(verify)

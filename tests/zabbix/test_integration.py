@@ -64,57 +64,99 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
     site = make_site("life-shop", "life")
 
     shared = provider.create(media_inputs()).outs
-    routing_in = {"kind": "routing", "site": site.id, "routing_key": ROUTING_KEY,
-                  **{k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")}}
+    routing_in = {
+        "kind": "routing",
+        "site": site.id,
+        "routing_key": ROUTING_KEY,
+        **{k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")},
+    }
     cfg_in = config_inputs(site)
 
     # create: one site = config + routing
     (cfg, routing), calls = _calls(lambda: (provider.create(cfg_in), provider.create(routing_in)))
     assert calls <= 6, calls  # version + login + ownership check + import + user + action
     assert ROUTING_KEY not in repr(routing.outs) and ROUTING_KEY not in repr(cfg.outs)
-    template = zx.call("template.get", {"filter": {"host": [cfg.id]}, "output": ["host"],
-                                        "selectHttpTests": ["name"], "selectMacros": ["macro",
-                                                                                      "value"]},
-                       what="t")
+    template = zx.call(
+        "template.get",
+        {
+            "filter": {"host": [cfg.id]},
+            "output": ["host"],
+            "selectHttpTests": ["name"],
+            "selectMacros": ["macro", "value"],
+        },
+        what="t",
+    )
     assert [h["name"] for h in template[0]["httpTests"]] == ["checkout", "home"] or sorted(
-        h["name"] for h in template[0]["httpTests"]) == ["checkout", "home"]
+        h["name"] for h in template[0]["httpTests"]
+    ) == ["checkout", "home"]
     macros = {m["macro"]: m["value"] for m in template[0]["macros"]}
     assert macros['{$WEB.TIME.WARN:"home"}'] == "2"
-    hosts = zx.call("host.get", {"filter": {"host": cfg.outs["host_names"]}, "output": ["host"]},
-                    what="h")
+    hosts = zx.call(
+        "host.get", {"filter": {"host": cfg.outs["host_names"]}, "output": ["host"]}, what="h"
+    )
     assert sorted(h["host"] for h in hosts) == sorted(cfg.outs["host_names"])
-    user = zx.call("user.get", {"userids": [routing.outs["userid"]],
-                                "selectMedias": ["sendto"], "output": ["username"]}, what="u")
+    user = zx.call(
+        "user.get",
+        {"userids": [routing.outs["userid"]], "selectMedias": ["sendto"], "output": ["username"]},
+        what="u",
+    )
     assert user[0]["medias"][0]["sendto"] == ROUTING_KEY
 
     # re-apply with the same inputs: no change, and cheap
     olds_cfg, olds_routing = cfg.outs, routing.outs
-    (d1, d2), calls = _calls(lambda: (provider.diff(cfg.id, olds_cfg, cfg_in),
-                                      provider.diff(routing.id, olds_routing, routing_in)))
+    (d1, d2), calls = _calls(
+        lambda: (
+            provider.diff(cfg.id, olds_cfg, cfg_in),
+            provider.diff(routing.id, olds_routing, routing_in),
+        )
+    )
     assert d1.changes is False and d2.changes is False
     assert calls <= 3, calls  # version + login + importcompare
-    assert zx.call("configuration.importcompare", {
-        "format": "yaml", "source": cfg_in["export"],
-        "rules": zx.features.import_rules()}, what="raw compare") == [], \
-        "the rendered export is not in Zabbix's export form (false changes)"
+    assert (
+        zx.call(
+            "configuration.importcompare",
+            {"format": "yaml", "source": cfg_in["export"], "rules": zx.features.import_rules()},
+            what="raw compare",
+        )
+        == []
+    ), "the rendered export is not in Zabbix's export form (false changes)"
 
     # change a threshold → diff sees it → update applies it
-    slower = replace(site, urls=(replace(site.urls[0], thresholds={
-        "response_time_seconds": Threshold(warning=4, critical=9)}), *site.urls[1:]))
+    slower = replace(
+        site,
+        urls=(
+            replace(
+                site.urls[0], thresholds={"response_time_seconds": Threshold(warning=4, critical=9)}
+            ),
+            *site.urls[1:],
+        ),
+    )
     new_in = config_inputs(slower)
     assert provider.diff(cfg.id, olds_cfg, new_in).changes is True
     updated = provider.update(cfg.id, olds_cfg, new_in).outs
-    macros = {m["macro"]: m["value"] for m in zx.call(
-        "usermacro.get", {"hostids": [template[0]["templateid"]] if "templateid" in template[0]
-                          else _template_id(zx, cfg.id), "output": ["macro", "value"]},
-        what="m")}
+    macros = {
+        m["macro"]: m["value"]
+        for m in zx.call(
+            "usermacro.get",
+            {
+                "hostids": [template[0]["templateid"]]
+                if "templateid" in template[0]
+                else _template_id(zx, cfg.id),
+                "output": ["macro", "value"],
+            },
+            what="m",
+        )
+    }
     assert macros['{$WEB.TIME.WARN:"home"}'] == "4"
     assert provider.diff(cfg.id, updated, new_in).changes is False
 
     # a hand edit through the API is drift: refresh shows it, diff wants to fix it
     tid = _template_id(zx, cfg.id)
-    macro = zx.call("usermacro.get", {"hostids": tid, "filter": {"macro": '{$WEB.TIME.CRIT}'},
-                                      "output": ["hostmacroid"]}, what="m")[0]
+    macro = zx.call(
+        "usermacro.get",
+        {"hostids": tid, "filter": {"macro": "{$WEB.TIME.CRIT}"}, "output": ["hostmacroid"]},
+        what="m",
+    )[0]
     zx.call("usermacro.update", {"hostmacroid": macro["hostmacroid"], "value": "99"}, what="m")
     read = provider.read(cfg.id, updated)
     assert read.outs["drift"], "hand edit not detected"
@@ -123,28 +165,41 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
     assert provider.read(cfg.id, fixed).outs["drift"] == []
 
     # hosts too (6.0's importcompare does not cover hosts): disable one by hand
-    web1 = zx.call("host.get", {"filter": {"host": ["life-shop-web1"]}, "output": ["hostid"]},
-                   what="h")[0]["hostid"]
+    web1 = zx.call(
+        "host.get", {"filter": {"host": ["life-shop-web1"]}, "output": ["hostid"]}, what="h"
+    )[0]["hostid"]
     zx.call("host.update", {"hostid": web1, "status": 1}, what="h")
     assert provider.read(cfg.id, fixed).outs["drift"] == ["hosts updated: life-shop-web1"]
     fixed = provider.update(cfg.id, fixed, new_in).outs
     assert provider.read(cfg.id, fixed).outs["drift"] == []
 
     # routing drift: someone changes the integration key by hand
-    zx.call("user.update", {"userid": routing.outs["userid"], "medias": [
-        {"mediatypeid": shared["mediatypeid"], "sendto": "someone-else"}]}, what="u")
+    zx.call(
+        "user.update",
+        {
+            "userid": routing.outs["userid"],
+            "medias": [{"mediatypeid": shared["mediatypeid"], "sendto": "someone-else"}],
+        },
+        what="u",
+    )
     r_read = provider.read(routing.id, olds_routing)
     assert provider.diff(routing.id, r_read.outs, routing_in).changes is True
     r_fixed = provider.update(routing.id, r_read.outs, routing_in).outs
-    assert provider.diff(routing.id, provider.read(routing.id, r_fixed).outs,
-                         routing_in).changes is False
+    assert (
+        provider.diff(routing.id, provider.read(routing.id, r_fixed).outs, routing_in).changes
+        is False
+    )
 
     # a server removed from the inventory: its host goes, the others stay
     fewer = replace(slower, servers=slower.servers[:1])
     fewer_in = config_inputs(fewer)
     after = provider.update(cfg.id, fixed, fewer_in).outs
-    left = {h["host"] for h in zx.call("host.get", {"filter": {"host": fixed["host_names"]},
-                                                    "output": ["host"]}, what="h")}
+    left = {
+        h["host"]
+        for h in zx.call(
+            "host.get", {"filter": {"host": fixed["host_names"]}, "output": ["host"]}, what="h"
+        )
+    }
     assert left == set(after["host_names"])
 
     # delete: everything vigil made for the site goes; stock objects stay
@@ -160,8 +215,9 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
 
 
 def _template_id(zx: ZabbixSession, name: str) -> str:
-    return zx.call("template.get", {"filter": {"host": [name]}, "output": ["templateid"]},
-                   what=name)[0]["templateid"]
+    return zx.call(
+        "template.get", {"filter": {"host": [name]}, "output": ["templateid"]}, what=name
+    )[0]["templateid"]
 
 
 def test_recreate_after_interrupted_run_converges(zx: ZabbixSession) -> None:
@@ -169,8 +225,12 @@ def test_recreate_after_interrupted_run_converges(zx: ZabbixSession) -> None:
     provider = ZabbixProvider()
     site = make_site("conv-shop", "conv")
     shared = provider.create(media_inputs()).outs
-    routing_in = {"kind": "routing", "site": site.id, "routing_key": ROUTING_KEY,
-                  **{k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")}}
+    routing_in = {
+        "kind": "routing",
+        "site": site.id,
+        "routing_key": ROUTING_KEY,
+        **{k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")},
+    }
     provider.create(config_inputs(site))
     first = provider.create(routing_in)
     again_cfg = provider.create(config_inputs(site))  # state was lost: create again
@@ -182,10 +242,14 @@ def test_recreate_after_interrupted_run_converges(zx: ZabbixSession) -> None:
 
 def test_foreign_host_is_not_taken_over(zx: ZabbixSession) -> None:
     site = make_site("foreign-shop", "foreign")
-    group = zx.call("hostgroup.get", {"filter": {"name": ["Linux servers"]},
-                                      "output": ["groupid"]}, what="g")[0]["groupid"]
-    zx.call("host.create", {"host": "foreign-shop-web", "groups": [{"groupid": group}]},
-            what="foreign host")
+    group = zx.call(
+        "hostgroup.get", {"filter": {"name": ["Linux servers"]}, "output": ["groupid"]}, what="g"
+    )[0]["groupid"]
+    zx.call(
+        "host.create",
+        {"host": "foreign-shop-web", "groups": [{"groupid": group}]},
+        what="foreign host",
+    )
     with pytest.raises(zapi.ZabbixError, match="not created by vigil"):
         ZabbixProvider().create(config_inputs(site))
 
@@ -194,12 +258,28 @@ EXAMPLE_SITES = [
     make_site(),
     make_site("bare-site", "bare", servers=()),
     make_site("servers-only", "solo", urls=()),
-    make_site("every-service", "all", servers=(
-        Server(name="box", address="192.0.2.7",
-               services=("nginx", "php-fpm", "varnish", "sphinx", "redis", "mysql")),)),
-    make_site("no-thresholds", "nt", urls=(
-        UrlCheck(url="http://example.org/health", name="health",
-                 thresholds={"response_time_seconds": Threshold(warning=None, critical=10)}),)),
+    make_site(
+        "every-service",
+        "all",
+        servers=(
+            Server(
+                name="box",
+                address="192.0.2.7",
+                services=("nginx", "php-fpm", "varnish", "sphinx", "redis", "mysql"),
+            ),
+        ),
+    ),
+    make_site(
+        "no-thresholds",
+        "nt",
+        urls=(
+            UrlCheck(
+                url="http://example.org/health",
+                name="health",
+                thresholds={"response_time_seconds": Threshold(warning=None, critical=10)},
+            ),
+        ),
+    ),
 ]
 
 
@@ -217,17 +297,27 @@ def _example_sites() -> list:
 def test_every_example_site_imports_cleanly(zx: ZabbixSession, site) -> None:
     source = render_site_yaml(site)
     rules = zx.features.import_rules()
-    assert zx.call("configuration.import", {"format": "yaml", "source": source,
-                                            "rules": rules}, what=site.id) is True
-    compare = zx.call("configuration.importcompare", {"format": "yaml", "source": source,
-                                                      "rules": rules}, what=site.id)
+    assert (
+        zx.call(
+            "configuration.import",
+            {"format": "yaml", "source": source, "rules": rules},
+            what=site.id,
+        )
+        is True
+    )
+    compare = zx.call(
+        "configuration.importcompare",
+        {"format": "yaml", "source": source, "rules": rules},
+        what=site.id,
+    )
     assert real_changes(compare) == []
     assert compare == [], f"export form differs from Zabbix's: {compare}"
 
 
 def test_wrong_credentials_give_a_clear_error(zabbix_env: dict[str, str]) -> None:
-    creds = Credentials(url=os.environ["ZABBIX_URL"], user="vigil-nobody",
-                        password="not-the-password-42")
+    creds = Credentials(
+        url=os.environ["ZABBIX_URL"], user="vigil-nobody", password="not-the-password-42"
+    )
     with pytest.raises(ZabbixAuthError) as err:
         ZabbixSession(creds)
     text = str(err.value)
@@ -235,7 +325,8 @@ def test_wrong_credentials_give_a_clear_error(zabbix_env: dict[str, str]) -> Non
     assert "not-the-password-42" not in text
     with pytest.raises(ZabbixAuthError, match="rejected"):
         ZabbixSession(Credentials(url=os.environ["ZABBIX_URL"], token="0" * 64)).call(
-            "host.get", {"limit": 1}, what="a probe")
+            "host.get", {"limit": 1}, what="a probe"
+        )
 
 
 def test_unreachable_server_gives_a_clear_error() -> None:
@@ -246,13 +337,17 @@ def test_unreachable_server_gives_a_clear_error() -> None:
 
 
 def test_provider_survives_dill_round_trip_without_credentials(zx: ZabbixSession) -> None:
-    token = zx.call("token.create", {"name": "vigil-test-token", "userid": "1"},
-                    what="API token")["tokenids"][0]
+    token = zx.call("token.create", {"name": "vigil-test-token", "userid": "1"}, what="API token")[
+        "tokenids"
+    ][0]
     secret = zx.call("token.generate", [token], what="API token")[0]["token"]
     provider = ZabbixProvider()
     # A provider that already ran with secrets still serializes without them.
-    provider.configure(ConfigureRequest(Config({"vigil:zabbixApiToken": secret,
-                                                "vigil:zabbixPassword": "zabbix"}, "vigil")))
+    provider.configure(
+        ConfigureRequest(
+            Config({"vigil:zabbixApiToken": secret, "vigil:zabbixPassword": "zabbix"}, "vigil")
+        )
+    )
     encoded = serialize_provider(provider)  # exactly what the engine stores in state
     raw = base64.b64decode(encoded)
     for needle in (secret, "zabbix\x00", os.environ.get("ZABBIX_PASSWORD", "zabbix")):
@@ -260,8 +355,14 @@ def test_provider_survives_dill_round_trip_without_credentials(zx: ZabbixSession
     assert secret.encode() not in dill.dumps(provider, recurse=True)
 
     clone = dill.loads(raw)
-    clone.configure(ConfigureRequest(Config({"vigil:zabbixUrl": os.environ["ZABBIX_URL"],
-                                             "vigil:zabbixApiToken": secret}, "vigil")))
+    clone.configure(
+        ConfigureRequest(
+            Config(
+                {"vigil:zabbixUrl": os.environ["ZABBIX_URL"], "vigil:zabbixApiToken": secret},
+                "vigil",
+            )
+        )
+    )
     zapi.forget_sessions()
     saved = {k: os.environ.pop(k) for k in ("ZABBIX_USER", "ZABBIX_PASSWORD") if k in os.environ}
     try:

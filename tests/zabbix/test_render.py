@@ -63,8 +63,10 @@ def test_triggers_on_fail_rspcode_and_time_with_macro_thresholds(site) -> None:
     tpl = "vigil-site-acme-shop"
     assert f"last(/{tpl}/web.test.fail[home])<>0" in expressions
     assert f"last(/{tpl}/web.test.rspcode[home,home])<>200" in expressions
-    assert (f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>200 and "
-            f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>302") in expressions
+    assert (
+        f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>200 and "
+        f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>302"
+    ) in expressions
     assert f'avg(/{tpl}/web.test.time[home,home,resp],5m)>{{$WEB.TIME.WARN:"home"}}' in expressions
     macros = {m["macro"]: m["value"] for m in _template(export, tpl)["macros"]}
     assert macros['{$WEB.TIME.WARN:"home"}'] == "2" and macros['{$WEB.TIME.CRIT:"home"}'] == "5"
@@ -76,8 +78,15 @@ def test_triggers_on_fail_rspcode_and_time_with_macro_thresholds(site) -> None:
 
 
 def test_disabled_severity_has_no_trigger() -> None:
-    site = make_site(urls=(UrlCheck(url="http://x.test/", name="x", thresholds={
-        "response_time_seconds": Threshold(warning=None, critical=4)}),))
+    site = make_site(
+        urls=(
+            UrlCheck(
+                url="http://x.test/",
+                name="x",
+                thresholds={"response_time_seconds": Threshold(warning=None, critical=4)},
+            ),
+        )
+    )
     export = _export(site)
     names = [t["name"] for t in export["triggers"]]
     assert not any("WEB.TIME.WARN" in n for n in names)
@@ -86,8 +95,12 @@ def test_disabled_severity_has_no_trigger() -> None:
 
 def test_tags_site_client_tier_everywhere(site) -> None:
     export = _export(site)
-    want = {("vigil:site", "acme-shop"), ("vigil:client", "acme"), ("vigil:tier", "gold"),
-            ("managed-by", "vigil")}
+    want = {
+        ("vigil:site", "acme-shop"),
+        ("vigil:client", "acme"),
+        ("vigil:tier", "gold"),
+        ("managed-by", "vigil"),
+    }
     tpl = _template(export, "vigil-site-acme-shop")
     for obj in [tpl, *tpl["httptests"], *export["hosts"]]:
         assert want <= {(t["tag"], t["value"]) for t in obj["tags"]}, obj.get("name")
@@ -102,24 +115,41 @@ def test_hosts_link_service_templates_and_agent_interface(site) -> None:
     assert set(hosts) == {"acme-shop-web", "acme-shop-web1", "acme-shop-db1"}
     web1 = hosts["acme-shop-web1"]
     assert [t["name"] for t in web1["templates"]] == [
-        "vigil-svc-linux", "vigil-svc-nginx", "vigil-svc-php-fpm", "vigil-svc-varnish"]
+        "vigil-svc-linux",
+        "vigil-svc-nginx",
+        "vigil-svc-php-fpm",
+        "vigil-svc-varnish",
+    ]
     assert web1["interfaces"] == [{"ip": "10.0.0.11", "interface_ref": "if1"}]
     db1 = hosts["acme-shop-db1"]["interfaces"][0]
-    assert db1 == {"useip": "NO", "dns": "db1.acme.internal", "port": "10051",
-                   "interface_ref": "if1"}
+    assert db1 == {
+        "useip": "NO",
+        "dns": "db1.acme.internal",
+        "port": "10051",
+        "interface_ref": "if1",
+    }
     assert [t["name"] for t in hosts["acme-shop-web"]["templates"]] == ["vigil-site-acme-shop"]
-    assert export["groups"] == sorted([
-        {"uuid": stable_uuid("group", TEMPLATE_GROUP), "name": TEMPLATE_GROUP},
-        {"uuid": stable_uuid("group", "vigil/acme"), "name": "vigil/acme"},
-    ], key=lambda g: g["name"])
+    assert export["groups"] == sorted(
+        [
+            {"uuid": stable_uuid("group", TEMPLATE_GROUP), "name": TEMPLATE_GROUP},
+            {"uuid": stable_uuid("group", "vigil/acme"), "name": "vigil/acme"},
+        ],
+        key=lambda g: g["name"],
+    )
 
 
 def test_service_templates_cover_the_stack() -> None:
     assert {"linux", "nginx", "php-fpm", "varnish", "sphinx", "redis", "mysql"} <= set(
-        service_table())
+        service_table()
+    )
     linux_keys = {i["key"] for i in service_table()["linux"]["items"]}
-    assert {"agent.ping", "system.cpu.util", "vm.memory.size[pavailable]",
-            "vfs.fs.size[/,pused]", "system.cpu.load[all,avg5]"} <= linux_keys
+    assert {
+        "agent.ping",
+        "system.cpu.util",
+        "vm.memory.size[pavailable]",
+        "vfs.fs.size[/,pused]",
+        "system.cpu.load[all,avg5]",
+    } <= linux_keys
     assert canonical_service("MariaDB") == "mysql"
     with pytest.raises(ValueError, match="known services"):
         canonical_service("oracle")
@@ -156,15 +186,18 @@ def test_pagerduty_media_type_takes_key_from_send_to() -> None:
     assert "events.pagerduty.com/v2/enqueue" in script and "dedup_key = params.eventid" in script
     # the official script's severity table matches the documented mapping
     order = ["info", "info", "warning", "warning", "error", "critical"]
-    assert [media.SEVERITY_MAP[s] for s in ("Not classified", "Information", "Warning",
-                                             "Average", "High", "Disaster")] == order
+    assert [
+        media.SEVERITY_MAP[s]
+        for s in ("Not classified", "Information", "Warning", "Average", "High", "Disaster")
+    ] == order
     table = script[script.index("severityMapping = [") : script.index("];")]
     assert [line.split("'")[1] for line in table.splitlines() if "'" in line] == order
 
 
 def test_routing_user_and_action(site) -> None:
-    user = media.routing_user_params("acme-shop", routing_key="K", mediatypeid="9",
-                                     usrgrpid="20", roleid="3")
+    user = media.routing_user_params(
+        "acme-shop", routing_key="K", mediatypeid="9", usrgrpid="20", roleid="3"
+    )
     assert user["medias"][0]["sendto"] == "K" and user["username"] == "vigil-pagerduty-acme-shop"
     action = media.action_params("acme-shop", mediatypeid="9", userid="5")
     cond = action["filter"]["conditions"][0]

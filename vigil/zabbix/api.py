@@ -90,8 +90,9 @@ def resolve_credentials(
             "ZABBIX_API_TOKEN) or user and password (vigil:zabbixUser / vigil:zabbixPassword "
             "secret, or ZABBIX_USER / ZABBIX_PASSWORD)"
         )
-    return Credentials(url=url, token=token, user=None if token else user,
-                       password=None if token else password)
+    return Credentials(
+        url=url, token=token, user=None if token else user, password=None if token else password
+    )
 
 
 # --------------------------------------------------------------------------- versions
@@ -163,8 +164,9 @@ CALLS: dict[str, Any] = {"count": 0, "methods": []}
 class _CountingAPI(ZabbixAPI):
     """zabbix-utils client that counts every HTTP request it makes."""
 
-    def send_api_request(self, method: str, params: dict | None = None,
-                         need_auth: bool = True) -> dict:
+    def send_api_request(
+        self, method: str, params: dict | None = None, need_auth: bool = True
+    ) -> dict:
         CALLS["count"] += 1
         CALLS["methods"].append(method)
         return super().send_api_request(method, params, need_auth)
@@ -188,8 +190,15 @@ def _api_message(exc: APIRequestError) -> str:
 class ZabbixSession:
     """One logged-in API session; build with :func:`session`, call through :meth:`call`."""
 
-    def __init__(self, creds: Credentials, *, retries: int = 4, backoff: float = 0.5,
-                 timeout: int = 30, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        creds: Credentials,
+        *,
+        retries: int = 4,
+        backoff: float = 0.5,
+        timeout: int = 30,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.url = creds.url
         self._retries = retries
         self._backoff = backoff

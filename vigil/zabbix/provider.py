@@ -161,8 +161,9 @@ class ZabbixProvider(ResourceProvider):
             return self._diff_config(olds, news)
         if kind == "routing":
             changed = media.key_fingerprint(news["routing_key"]) != olds.get("key_fingerprint")
-            changed |= any(olds.get(k) != news.get(k) for k in ("mediatypeid", "usrgrpid",
-                                                                   "roleid"))
+            changed |= any(
+                olds.get(k) != news.get(k) for k in ("mediatypeid", "usrgrpid", "roleid")
+            )
             return DiffResult(changes=changed or bool(olds.get("drift")))
         changed = olds.get("export_sha") != sha(news["export"]) or bool(olds.get("drift"))
         return DiffResult(changes=changed)
@@ -225,8 +226,17 @@ class ZabbixProvider(ResourceProvider):
         return owned, foreign
 
     def _config_outs(self, props: Mapping[str, Any], version: str, drift: list[str]) -> dict:
-        keep = ("kind", "site", "client", "url", "template_name", "host_names",
-                "web_scenarios", "service_templates", "export")
+        keep = (
+            "kind",
+            "site",
+            "client",
+            "url",
+            "template_name",
+            "host_names",
+            "web_scenarios",
+            "service_templates",
+            "export",
+        )
         outs = {k: props.get(k) for k in keep}
         outs.update(export_sha=sha(props["export"]), zabbix_version=version, drift=drift)
         return outs
@@ -252,8 +262,11 @@ class ZabbixProvider(ResourceProvider):
         if gone:
             owned, _ = self._owned_objects(s, news["site"], gone)
             if owned:
-                s.call("host.delete", [o["hostid"] for o in owned],
-                       what=f"site {news['site']} removed hosts {gone}")
+                s.call(
+                    "host.delete",
+                    [o["hostid"] for o in owned],
+                    what=f"site {news['site']} removed hosts {gone}",
+                )
         return UpdateResult(self._config_outs(news, s.version, []))
 
     def _diff_config(self, olds: dict, news: dict) -> DiffResult:
@@ -275,13 +288,17 @@ class ZabbixProvider(ResourceProvider):
         drift += self._host_drift(s, props, [o for o in owned if o["host"] != template])
         return ReadResult(id_, self._config_outs(props, s.version, sorted(drift)))
 
-    def _host_drift(self, s: ZabbixSession, props: Mapping[str, Any],
-                    owned_hosts: list[dict[str, Any]]) -> list[str]:
+    def _host_drift(
+        self, s: ZabbixSession, props: Mapping[str, Any], owned_hosts: list[dict[str, Any]]
+    ) -> list[str]:
         """Hosts as Zabbix exports them vs as rendered: 6.0's importcompare skips hosts."""
-        wanted = {h["host"]: h for h in
-                  yaml.safe_load(props["export"])["zabbix_export"].get("hosts", [])}
-        drift = [f"hosts removed: {name}" for name in sorted(
-            set(wanted) - {o["host"] for o in owned_hosts})]
+        wanted = {
+            h["host"]: h for h in yaml.safe_load(props["export"])["zabbix_export"].get("hosts", [])
+        }
+        drift = [
+            f"hosts removed: {name}"
+            for name in sorted(set(wanted) - {o["host"] for o in owned_hosts})
+        ]
         if not owned_hosts:
             return drift
         exported = s.call(
@@ -307,8 +324,14 @@ class ZabbixProvider(ResourceProvider):
 
     # ---- routing: user with the integration key + action
 
-    def _routing_outs(self, props: Mapping[str, Any], userid: str, actionid: str,
-                      fingerprint: str, drift: list[str]) -> dict[str, Any]:
+    def _routing_outs(
+        self,
+        props: Mapping[str, Any],
+        userid: str,
+        actionid: str,
+        fingerprint: str,
+        drift: list[str],
+    ) -> dict[str, Any]:
         return {
             "kind": "routing",
             "site": props["site"],
@@ -327,18 +350,25 @@ class ZabbixProvider(ResourceProvider):
     def _ensure_user(self, s: ZabbixSession, props: Mapping[str, Any]) -> str:
         site = props["site"]
         params = media.routing_user_params(
-            site, routing_key=props["routing_key"], mediatypeid=props["mediatypeid"],
-            usrgrpid=props["usrgrpid"], roleid=props["roleid"],
+            site,
+            routing_key=props["routing_key"],
+            mediatypeid=props["mediatypeid"],
+            usrgrpid=props["usrgrpid"],
+            roleid=props["roleid"],
         )
         try:
             return s.call("user.create", params, what=f"PagerDuty routing user of {site}")[
-                "userids"][0]
+                "userids"
+            ][0]
         except ZabbixError as exc:
             if "already exists" not in str(exc):
                 raise
         # Left over from an interrupted run: adopt it (the name is vigil's) and converge.
-        found = s.call("user.get", {"filter": {"username": params["username"]},
-                                    "output": ["userid"]}, what=f"routing user of {site}")
+        found = s.call(
+            "user.get",
+            {"filter": {"username": params["username"]}, "output": ["userid"]},
+            what=f"routing user of {site}",
+        )
         userid = found[0]["userid"]
         self._update_user(s, props, userid)
         return userid
@@ -359,43 +389,57 @@ class ZabbixProvider(ResourceProvider):
         site = props["site"]
         params = media.action_params(site, mediatypeid=props["mediatypeid"], userid=userid)
         try:
-            return s.call("action.create", params, what=f"PagerDuty action of {site}")[
-                "actionids"][0]
+            return s.call("action.create", params, what=f"PagerDuty action of {site}")["actionids"][
+                0
+            ]
         except ZabbixError as exc:
             if "already exists" not in str(exc):
                 raise
-        found = s.call("action.get", {"filter": {"name": params["name"]},
-                                      "output": ["actionid"]}, what=f"action of {site}")
+        found = s.call(
+            "action.get",
+            {"filter": {"name": params["name"]}, "output": ["actionid"]},
+            what=f"action of {site}",
+        )
         actionid = found[0]["actionid"]
         self._update_action(s, props, actionid, userid)
         return actionid
 
-    def _update_action(self, s: ZabbixSession, props: Mapping[str, Any], actionid: str,
-                       userid: str) -> None:
-        params = media.action_params(props["site"], mediatypeid=props["mediatypeid"],
-                                     userid=userid)
+    def _update_action(
+        self, s: ZabbixSession, props: Mapping[str, Any], actionid: str, userid: str
+    ) -> None:
+        params = media.action_params(props["site"], mediatypeid=props["mediatypeid"], userid=userid)
         params.pop("eventsource")
-        s.call("action.update", {"actionid": actionid, **params},
-               what=f"PagerDuty action of {props['site']}")
+        s.call(
+            "action.update",
+            {"actionid": actionid, **params},
+            what=f"PagerDuty action of {props['site']}",
+        )
 
     def _create_routing(self, props: dict[str, Any]) -> CreateResult:
         s = self._session(props)
         userid = self._ensure_user(s, props)
         actionid = self._ensure_action(s, props, userid)
         fp = media.key_fingerprint(props["routing_key"])
-        return CreateResult(media.action_name(props["site"]),
-                            self._routing_outs(props, userid, actionid, fp, []))
+        return CreateResult(
+            media.action_name(props["site"]), self._routing_outs(props, userid, actionid, fp, [])
+        )
 
     def _update_routing(self, id_: str, olds: dict, news: dict) -> UpdateResult:
         s = self._session(news)
         userid, actionid = olds.get("userid"), olds.get("actionid")
-        if userid and s.call("user.get", {"userids": [userid], "output": ["userid"]},
-                             what=f"routing user of {news['site']}"):
+        if userid and s.call(
+            "user.get",
+            {"userids": [userid], "output": ["userid"]},
+            what=f"routing user of {news['site']}",
+        ):
             self._update_user(s, news, userid)
         else:
             userid = self._ensure_user(s, news)
-        if actionid and s.call("action.get", {"actionids": [actionid], "output": ["actionid"]},
-                               what=f"action of {news['site']}"):
+        if actionid and s.call(
+            "action.get",
+            {"actionids": [actionid], "output": ["actionid"]},
+            what=f"action of {news['site']}",
+        ):
             self._update_action(s, news, actionid, userid)
         else:
             actionid = self._ensure_action(s, news, userid)
@@ -404,12 +448,20 @@ class ZabbixProvider(ResourceProvider):
 
     def _read_routing(self, id_: str, props: dict[str, Any]) -> ReadResult:
         s = self._session(props)
-        users = s.call("user.get", {"userids": [props["userid"]], "output": ["userid"],
-                                    "selectMedias": ["mediatypeid", "sendto"]},
-                       what=f"routing user of {props['site']}")
-        actions = s.call("action.get", {"actionids": [props["actionid"]],
-                                        "output": ["actionid", "status"]},
-                         what=f"action of {props['site']}")
+        users = s.call(
+            "user.get",
+            {
+                "userids": [props["userid"]],
+                "output": ["userid"],
+                "selectMedias": ["mediatypeid", "sendto"],
+            },
+            what=f"routing user of {props['site']}",
+        )
+        actions = s.call(
+            "action.get",
+            {"actionids": [props["actionid"]], "output": ["actionid", "status"]},
+            what=f"action of {props['site']}",
+        )
         if not users and not actions:
             return ReadResult("", {})
         drift = []
@@ -417,8 +469,11 @@ class ZabbixProvider(ResourceProvider):
         if not users:
             drift.append("routing user removed")
         else:
-            sendto = [m["sendto"] for m in users[0].get("medias", [])
-                      if m["mediatypeid"] == props["mediatypeid"]]
+            sendto = [
+                m["sendto"]
+                for m in users[0].get("medias", [])
+                if m["mediatypeid"] == props["mediatypeid"]
+            ]
             if len(sendto) != 1:
                 drift.append("routing user media changed")
             else:
@@ -427,16 +482,23 @@ class ZabbixProvider(ResourceProvider):
             drift.append("action removed")
         elif actions[0]["status"] != "0":
             drift.append("action disabled")
-        return ReadResult(id_, self._routing_outs(props, props["userid"], props["actionid"],
-                                                  fingerprint, drift))
+        return ReadResult(
+            id_, self._routing_outs(props, props["userid"], props["actionid"], fingerprint, drift)
+        )
 
     def _delete_routing(self, props: dict[str, Any]) -> None:
         s = self._session(props)
-        if s.call("action.get", {"actionids": [props["actionid"]], "output": ["actionid"]},
-                  what=f"action of {props['site']}"):
+        if s.call(
+            "action.get",
+            {"actionids": [props["actionid"]], "output": ["actionid"]},
+            what=f"action of {props['site']}",
+        ):
             s.call("action.delete", [props["actionid"]], what=f"action of {props['site']}")
-        if s.call("user.get", {"userids": [props["userid"]], "output": ["userid"]},
-                  what=f"routing user of {props['site']}"):
+        if s.call(
+            "user.get",
+            {"userids": [props["userid"]], "output": ["userid"]},
+            what=f"routing user of {props['site']}",
+        ):
             s.call("user.delete", [props["userid"]], what=f"routing user of {props['site']}")
 
     # ---- shared PagerDuty media type + routing user group
@@ -444,22 +506,39 @@ class ZabbixProvider(ResourceProvider):
     def _apply_media(self, props: dict[str, Any]) -> CreateResult:
         s = self._session(props)
         rules = {"mediaTypes": {"createMissing": True, "updateExisting": True}}
-        s.call("configuration.import", {"format": "yaml", "source": props["export"],
-                                        "rules": rules}, what="the vigil PagerDuty media type")
-        found = s.call("mediatype.get", {"filter": {"name": media.MEDIA_TYPE_NAME},
-                                         "output": ["mediatypeid"]}, what="media type")
-        roles = s.call("role.get", {"filter": {"name": media.ROUTING_ROLE},
-                                    "output": ["roleid"]}, what=f"role {media.ROUTING_ROLE}")
+        s.call(
+            "configuration.import",
+            {"format": "yaml", "source": props["export"], "rules": rules},
+            what="the vigil PagerDuty media type",
+        )
+        found = s.call(
+            "mediatype.get",
+            {"filter": {"name": media.MEDIA_TYPE_NAME}, "output": ["mediatypeid"]},
+            what="media type",
+        )
+        roles = s.call(
+            "role.get",
+            {"filter": {"name": media.ROUTING_ROLE}, "output": ["roleid"]},
+            what=f"role {media.ROUTING_ROLE}",
+        )
         if not roles:
-            raise ZabbixError(f"Zabbix has no role {media.ROUTING_ROLE!r}; restore the stock "
-                              "role or set media.ROUTING_ROLE, then re-run")
-        groups = s.call("usergroup.get", {"filter": {"name": media.USER_GROUP_NAME},
-                                          "output": ["usrgrpid"]}, what="routing user group")
+            raise ZabbixError(
+                f"Zabbix has no role {media.ROUTING_ROLE!r}; restore the stock "
+                "role or set media.ROUTING_ROLE, then re-run"
+            )
+        groups = s.call(
+            "usergroup.get",
+            {"filter": {"name": media.USER_GROUP_NAME}, "output": ["usrgrpid"]},
+            what="routing user group",
+        )
         if groups:
             usrgrpid = groups[0]["usrgrpid"]
         else:
-            usrgrpid = s.call("usergroup.create", media.user_group_params(),
-                              what=f"user group {media.USER_GROUP_NAME}")["usrgrpids"][0]
+            usrgrpid = s.call(
+                "usergroup.create",
+                media.user_group_params(),
+                what=f"user group {media.USER_GROUP_NAME}",
+            )["usrgrpids"][0]
         outs = {
             "kind": props["kind"],
             "site": props.get("site", ""),
@@ -476,23 +555,36 @@ class ZabbixProvider(ResourceProvider):
     def _read_media(self, id_: str, props: dict[str, Any]) -> ReadResult:
         s = self._session(props)
         rules = {"mediaTypes": {"createMissing": True, "updateExisting": True}}
-        drift = real_changes(s.call("configuration.importcompare", {
-            "format": "yaml", "source": props["export"], "rules": rules}, what="media type"))
+        drift = real_changes(
+            s.call(
+                "configuration.importcompare",
+                {"format": "yaml", "source": props["export"], "rules": rules},
+                what="media type",
+            )
+        )
         return ReadResult(id_, {**props, "drift": drift})
 
     def _delete_media(self, props: dict[str, Any]) -> None:
         s = self._session(props)
-        users = s.call("user.get", {"usrgrpids": [props["usrgrpid"]], "output": ["userid"]},
-                       what="routing user group")
+        users = s.call(
+            "user.get",
+            {"usrgrpids": [props["usrgrpid"]], "output": ["userid"]},
+            what="routing user group",
+        )
         if users:
             return  # still routing sites this stack does not manage: leave them working
-        if s.call("usergroup.get", {"usrgrpids": [props["usrgrpid"]], "output": ["usrgrpid"]},
-                  what="routing user group"):
+        if s.call(
+            "usergroup.get",
+            {"usrgrpids": [props["usrgrpid"]], "output": ["usrgrpid"]},
+            what="routing user group",
+        ):
             s.call("usergroup.delete", [props["usrgrpid"]], what="routing user group")
-        if s.call("mediatype.get", {"mediatypeids": [props["mediatypeid"]],
-                                    "output": ["mediatypeid"]}, what="media type"):
+        if s.call(
+            "mediatype.get",
+            {"mediatypeids": [props["mediatypeid"]], "output": ["mediatypeid"]},
+            what="media type",
+        ):
             s.call("mediatype.delete", [props["mediatypeid"]], what="vigil PagerDuty media type")
-
 
 
 def config_inputs(site: Site) -> dict[str, Any]:
