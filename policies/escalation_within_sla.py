@@ -6,7 +6,9 @@ before anyone else hears of it. A rule without targets pages nobody: the inciden
 its delay in silence.
 
 Checked three ways so a change is caught wherever it happens:
-- every escalation policy: each rule has targets, first delay ≤ ``maxFirstEscalationMinutes``;
+- every escalation policy: each rule has targets; first delay ≤ ``maxFirstEscalationMinutes``
+  (default 30), or ≤ ``maxFirstEscalationMinutesBusinessHours`` (default 60) for a policy of a
+  tier its ``TeamOnCall`` marks as not 24×7 (the example bronze tier answers within 60 min);
 - policies of a ``TeamOnCall`` named ``{team}-{tier}``: first delay ≤ that tier's
   ``responseSlaMinutes`` (from the component's ``tiers`` prop);
 - every site: the escalation policy its PagerDuty service uses (``escalationPolicy`` id) fires
@@ -39,15 +41,25 @@ REMEDIATION = (
     "The first escalation delay is the tier's response_sla_minutes (inventory/defaults.yaml "
     "tiers.<tier>) and every escalation level in inventory/teams.yaml needs a schedule or users."
 )
-DEFAULTS: dict[str, Any] = {"maxFirstEscalationMinutes": 30}
+DEFAULTS: dict[str, Any] = {
+    "maxFirstEscalationMinutes": 30,
+    "maxFirstEscalationMinutesBusinessHours": 60,
+}
 CONFIG_SCHEMA = PolicyConfigSchema(
     properties={
         "maxFirstEscalationMinutes": {
             "type": "number",
             "minimum": 1,
             "default": DEFAULTS["maxFirstEscalationMinutes"],
-            "description": "Upper bound for any escalation policy's first escalation delay.",
-        }
+            "description": "Upper bound for the first escalation delay of any escalation "
+            "policy not known to serve a business-hours tier.",
+        },
+        "maxFirstEscalationMinutesBusinessHours": {
+            "type": "number",
+            "minimum": 1,
+            "default": DEFAULTS["maxFirstEscalationMinutesBusinessHours"],
+            "description": "Upper bound for policies of tiers that are not 24×7.",
+        },
     }
 )
 
@@ -65,8 +77,8 @@ def first_delay(ep: PolicyResource) -> float | str | None:
     return g.number(delay)
 
 
-def team_tier_sla(graph: g.Graph, ep: PolicyResource) -> tuple[str, float] | None:
-    """(tier, SLA) of an escalation policy named ``{team}-{tier}`` under its ``TeamOnCall``."""
+def team_tier(graph: g.Graph, ep: PolicyResource) -> tuple[str, float | None, bool] | None:
+    """(tier, SLA, 24×7) of a policy named ``{team}-{tier}`` under its ``TeamOnCall``."""
     team = graph.ancestor(ep, g.TEAM_ONCALL)
     if team is None:
         return None
@@ -75,13 +87,14 @@ def team_tier_sla(graph: g.Graph, ep: PolicyResource) -> tuple[str, float] | Non
     if not isinstance(tiers, Mapping) or not ep.name.startswith(f"{team_key}-"):
         return None
     tier = ep.name[len(team_key) + 1 :]
-    sla = g.number((tiers.get(tier) or {}).get("responseSlaMinutes"))
-    return (tier, sla) if sla is not None else None
+    if not isinstance(tiers.get(tier), Mapping):
+        return None
+    spec = tiers[tier]
+    return tier, g.number(spec.get("responseSlaMinutes")), g.as_bool(spec.get("support24x7"), True)
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     cfg = g.config(args, DEFAULTS)
-    cap = float(cfg["maxFirstEscalationMinutes"])
     graph = g.Graph(args.resources)
     unverified = g.Unverified()
     reported: set[tuple[str, float]] = set()
@@ -112,18 +125,21 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         if delay is None:
             report(f"escalation policy {ep.name}: first rule has no escalation delay.", ep.urn)
             continue
+        tier = team_tier(graph, ep)
+        business_hours = tier is not None and not tier[2]
+        cap = float(cfg["maxFirstEscalationMinutesBusinessHours" if business_hours
+                        else "maxFirstEscalationMinutes"])
         if delay > cap:
             report(
                 f"escalation policy {ep.name} escalates after {g.fmt_minutes(delay)} min, above "
                 f"the pack maximum of {g.fmt_minutes(cap)} min. {REMEDIATION}",
                 ep.urn,
             )
-        tier_sla = team_tier_sla(graph, ep)
-        if tier_sla and delay > tier_sla[1]:
-            reported.add((ep.urn, tier_sla[1]))
+        if tier and tier[1] is not None and delay > tier[1]:
+            reported.add((ep.urn, tier[1]))
             report(
                 f"escalation policy {ep.name} escalates after {g.fmt_minutes(delay)} min, above "
-                f"tier {tier_sla[0]}'s response SLA of {g.fmt_minutes(tier_sla[1])} min. "
+                f"tier {tier[0]}'s response SLA of {g.fmt_minutes(tier[1])} min. "
                 f"{REMEDIATION}",
                 ep.urn,
             )

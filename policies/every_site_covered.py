@@ -33,8 +33,9 @@ DESCRIPTION = (
     "PagerDuty service with an integration per enabled monitoring source."
 )
 REMEDIATION = (
-    "Each site needs at least one entry under urls: in its inventory file; vigil then creates "
-    "the checks, dashboard and PagerDuty service."
+    "vigil creates all of these for a site whose inventory file has at least one urls: entry, "
+    "an owner_team and a tier, for every tool the stack enables (vigil:zabbixUrl, "
+    "vigil:grafanaUrl); one missing despite that was removed or overridden in the program."
 )
 DEFAULTS: dict[str, Any] = {"requireZabbix": True, "requireGrafana": True}
 CONFIG_SCHEMA = PolicyConfigSchema(
@@ -156,7 +157,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                     missing.append(f"a PagerDuty {source} integration on its service")
 
         if missing:
-            report(f"{where} lacks {'; '.join(missing)}. {REMEDIATION}", site.urn)
+            report(f"{where} ({file}) lacks {'; '.join(missing)}. {REMEDIATION}", site.urn)
     unverified.raise_if_any()
 
 
