@@ -369,7 +369,17 @@ def names_resource(res: PolicyResource, ref: Any) -> bool:
         return True
     match = _ARN_RE.match(ref)
     if match:
+        if not _same_region(res, ref.split(":")[3]):
+            return False  # same physical name in another region (e.g. us-east-1 topics)
         last = re.split(r"[:/]", match.group("rest"))[-1]
         own_name = props.get("name")
         return last == res.name or (isinstance(own_name, str) and last == own_name)
     return False
+
+
+def _same_region(res: PolicyResource, region: str) -> bool:
+    """False only when both the ARN and the resource's provider name a different region."""
+    if not region or res.provider is None:
+        return True
+    own = prop(res.provider.props, "region")
+    return not isinstance(own, str) or is_unknown(own) or own == region
