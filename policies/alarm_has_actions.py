@@ -64,30 +64,31 @@ def alarm_severity(alarm: PolicyResource) -> str | None:
     return None
 
 
-def paging_state(graph: g.Graph, topic: PolicyResource, prefix: str) -> bool | None:
-    """Whether ``topic`` has an HTTPS subscription to PagerDuty (``None``: unknown yet)."""
+def paging_topics(graph: g.Graph, prefix: str) -> tuple[set[str], bool]:
+    """URNs of topics with an HTTPS subscription to PagerDuty, and whether any is undecided.
+
+    Undecided: a subscription whose topic, protocol or endpoint is unknown (preview); a topic
+    without a decided subscription then counts as "cannot verify", not as a violation.
+    """
+    paging: set[str] = set()
     undecided = False
     for sub in graph.of_type(g.SNS_SUBSCRIPTION):
         targets = graph.resolve(sub, "topic", g.prop(sub.props, "topic"), g.SNS_TOPIC)
-        if targets is None:
-            undecided = True
-            continue
-        if topic not in targets:
-            continue
         protocol = g.prop(sub.props, "protocol")
         endpoint = g.prop(sub.props, "endpoint")
-        if g.is_unknown(protocol) or g.is_unknown(endpoint):
+        if targets is None or g.is_unknown(protocol) or g.is_unknown(endpoint):
             undecided = True
             continue
         if protocol == "https" and isinstance(endpoint, str) and endpoint.startswith(prefix):
-            return True
-    return None if undecided else False
+            paging.update(t.urn for t in targets)
+    return paging, undecided
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     cfg = g.config(args, DEFAULTS)
     graph = g.Graph(args.resources)
     unverified = g.Unverified()
+    paging, subscriptions_undecided = paging_topics(graph, cfg["pagerdutyEndpointPrefix"])
     for alarm in graph.of_type(g.METRIC_ALARM):
         severity = alarm_severity(alarm)
         if severity not in cfg["severities"]:
@@ -111,10 +112,8 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                 if topics is None:
                     undecided = True
                     continue
-                for topic in topics:
-                    state = paging_state(graph, topic, cfg["pagerdutyEndpointPrefix"])
-                    pages = pages or state is True
-                    undecided = undecided or state is None
+                pages = pages or any(t.urn in paging for t in topics)
+                undecided = undecided or bool(topics and subscriptions_undecided)
             if pages:
                 continue
             if undecided:

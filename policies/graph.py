@@ -162,9 +162,14 @@ class Unverified:
 
 
 def prop(props: Any, key: str, default: Any = None) -> Any:
-    """A top-level prop as plain data; ``default`` when absent."""
-    data = plain(props) if props is not None else {}
-    return data.get(key, default) if isinstance(data, Mapping) else default
+    """A top-level prop as plain data; ``default`` when absent (only that prop is copied)."""
+    if props is None:
+        return default
+    target = _proxy_target(props)
+    data = target if target is not None else props
+    if not isinstance(data, Mapping) or key not in data:
+        return default
+    return plain(data[key])
 
 
 def tags_of(props: Any) -> Mapping[str, Any] | str | None:
@@ -290,6 +295,15 @@ class Graph:
                 self.children[parent.urn].append(res)
         self.sites: list[SiteInfo] = [site_info(r) for r in self.of_type(SITE)]
         self._site_by_urn = {s.urn: s for s in self.sites}
+        self._plain: dict[str, dict[str, Any]] = {}
+        self._refs: dict[str, tuple[dict[str, list[PolicyResource]], ...]] = {}
+
+    def props(self, res: PolicyResource) -> dict[str, Any]:
+        """``res.props`` as plain data (memoised: policies read the same resources often)."""
+        if res.urn not in self._plain:
+            data = plain(res.props)
+            self._plain[res.urn] = data if isinstance(data, dict) else {}
+        return self._plain[res.urn]
 
     def of_type(self, token: str) -> list[PolicyResource]:
         return list(self.by_type.get(token, ()))
@@ -350,31 +364,42 @@ class Graph:
             if d.resource_type == token
         ]
         if value is not None and not is_unknown(value):
-            direct = [c for c in self.of_type(token) if names_resource(c, value)]
+            direct = self.lookup(token, value)
             # A real stack's inputs may not carry the target's id; the dependency still links.
             return direct or (deps if len(deps) == 1 else [])
         return deps if len(deps) == 1 else None
 
+    def lookup(self, token: str, ref: Any) -> list[PolicyResource]:
+        """Resources of type ``token`` named by the id or ARN ``ref`` (indexed, see ``resolve``)."""
+        if not isinstance(ref, str) or not ref or is_unknown(ref):
+            return []
+        exact, by_name = self._index(token)
+        found = list(exact.get(ref, ()))
+        match = _ARN_RE.match(ref)
+        if match:
+            last = re.split(r"[:/]", match.group("rest"))[-1]
+            region = ref.split(":")[3]
+            found += [r for r in by_name.get(last, ()) if _same_region(r, region)]
+        unique = {r.urn: r for r in found}
+        return [unique[k] for k in sorted(unique)]
 
-def names_resource(res: PolicyResource, ref: Any) -> bool:
-    """Whether the id or ARN ``ref`` names ``res``."""
-    if not isinstance(ref, str) or not ref:
-        return False
-    props = plain(res.props) or {}
-    for key in ("id", "arn"):
-        own = props.get(key)
-        if isinstance(own, str) and not is_unknown(own) and own == ref:
-            return True
-    if ref == res.name + _ID_SUFFIX:
-        return True
-    match = _ARN_RE.match(ref)
-    if match:
-        if not _same_region(res, ref.split(":")[3]):
-            return False  # same physical name in another region (e.g. us-east-1 topics)
-        last = re.split(r"[:/]", match.group("rest"))[-1]
-        own_name = props.get("name")
-        return last == res.name or (isinstance(own_name, str) and last == own_name)
-    return False
+    def _index(self, token: str) -> tuple[dict[str, list[PolicyResource]], ...]:
+        if token not in self._refs:
+            exact: dict[str, list[PolicyResource]] = defaultdict(list)
+            by_name: dict[str, list[PolicyResource]] = defaultdict(list)
+            for res in self.of_type(token):
+                props = self.props(res)
+                for key in ("id", "arn"):
+                    own = props.get(key)
+                    if isinstance(own, str) and not is_unknown(own):
+                        exact[own].append(res)
+                exact[res.name + _ID_SUFFIX].append(res)
+                by_name[res.name].append(res)
+                own_name = props.get("name")
+                if isinstance(own_name, str) and own_name != res.name:
+                    by_name[own_name].append(res)
+            self._refs[token] = (exact, by_name)
+        return self._refs[token]
 
 
 def _same_region(res: PolicyResource, region: str) -> bool:

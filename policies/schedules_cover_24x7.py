@@ -117,7 +117,7 @@ def l1_schedules(graph: g.Graph, ep: PolicyResource) -> list[PolicyResource]:
     for target in rules[0].get("targets") or []:
         if target.get("type") != "schedule_reference":
             continue
-        matches = [s for s in graph.of_type(g.PD_SCHEDULE) if g.names_resource(s, target.get("id"))]
+        matches = graph.lookup(g.PD_SCHEDULE, target.get("id"))
         if not matches:
             raise _Unknown(f"schedule {target.get('id')} of escalation policy {ep.name}")
         found.extend(matches)
