@@ -145,7 +145,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             )
 
     for site in graph.sites:
-        if site.response_sla_minutes is None:
+        if g.report_site_props(site, ("responseSlaMinutes",), report):
             continue
         sla = site.response_sla_minutes
         for service in graph.descendants(site.resource, g.PD_SERVICE):
@@ -167,7 +167,10 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                 delay = first_delay(ep)
                 if delay == g.UNKNOWN:
                     unverified.add(what)
-                elif delay is not None and delay > sla and (ep.urn, sla) not in reported:
+                elif delay is not None and sla is not None and delay > sla and (
+                    ep.urn,
+                    sla,
+                ) not in reported:
                     report(
                         f"site {site.site_id} (tier {site.tier}, SLA {g.fmt_minutes(sla)} min): "
                         f"escalation policy {ep.name} escalates only after "

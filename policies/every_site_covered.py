@@ -2,7 +2,8 @@
 
 A site is covered when a check notices it is down and the alert reaches PagerDuty:
 - CloudWatch: a Route 53 health check (a URL check) and an alarm on ``HealthCheckStatus``;
-- Zabbix (when ``zabbixEnabled``): the site's config export has at least one web scenario;
+- Zabbix (when ``zabbixEnabled``): the site's ``kind: config`` dynamic resource has at least
+  one web scenario (``web_scenarios`` output, else the ``export`` YAML);
 - Grafana (when ``grafanaEnabled``): a dashboard;
 - PagerDuty: a service with an integration for each enabled source (cloudwatch always,
   zabbix and grafana when enabled), recognised by the integration's name.
@@ -72,12 +73,29 @@ def _find_nonempty(node: Any, key: str) -> bool:
     return False
 
 
+def _is_dynamic(res: PolicyResource) -> bool:
+    return res.resource_type.startswith(g.DYNAMIC_PREFIX)
+
+
 def _zabbix_resources(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource]:
-    found = {r.urn: r for r in graph.descendants(site.resource, g.DYNAMIC)}
-    for res in graph.of_type(g.DYNAMIC):
-        if g.prop(res.props, "site") == site.site_id:
+    found = {r.urn: r for r in graph.descendants(site.resource) if _is_dynamic(r)}
+    for res in graph.resources:
+        if _is_dynamic(res) and g.prop(res.props, "site") == site.site_id:
             found[res.urn] = res
     return [found[k] for k in sorted(found)]
+
+
+def _web_scenarios(res: PolicyResource) -> bool | None:
+    """Whether a Zabbix ``config`` resource has web scenarios (``None``: unknown yet)."""
+    listed = g.prop(res.props, "web_scenarios")
+    if isinstance(listed, list) and listed and not g.contains_unknown(listed):
+        return True
+    export = g.prop(res.props, "export")
+    if export is not None and not g.is_unknown(export) and _has_web_scenario(export):
+        return True
+    if g.contains_unknown(listed) or g.is_unknown(export):
+        return None
+    return False
 
 
 def _source_of(integration: PolicyResource) -> str:
@@ -110,17 +128,16 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
 
         # Zabbix: a web scenario in the site's config export.
         if site.zabbix_enabled and cfg["requireZabbix"]:
-            exports = [
-                g.prop(r.props, "export")
+            states = [
+                _web_scenarios(r)
                 for r in _zabbix_resources(graph, site)
                 if g.prop(r.props, "kind") == "config"
             ]
-            if any(g.is_unknown(e) for e in exports) and not any(
-                _has_web_scenario(e) for e in exports if not g.is_unknown(e)
-            ):
-                unverified.add(f"Zabbix web scenarios of {where}")
-            elif not any(_has_web_scenario(e) for e in exports):
-                missing.append(f"a Zabbix web scenario (add a url to {file})")
+            if True not in states:
+                if None in states:
+                    unverified.add(f"Zabbix web scenarios of {where}")
+                else:
+                    missing.append(f"a Zabbix web scenario (add a url to {file})")
 
         # Grafana: a dashboard.
         if (

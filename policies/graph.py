@@ -54,6 +54,8 @@ GRAFANA_FOLDER = "grafana:oss/folder:Folder"
 GRAFANA_DASHBOARD = "grafana:oss/dashboard:Dashboard"
 GRAFANA_CONTACT_POINT = "grafana:alerting/contactPoint:ContactPoint"
 DYNAMIC = "pulumi-python:dynamic:Resource"
+DYNAMIC_PREFIX = "pulumi-python:dynamic"
+"""Dynamic resource types: ``pulumi-python:dynamic:Resource`` or ``…dynamic/<module>:<name>``."""
 AWS_PROVIDER = "pulumi:providers:aws"
 
 TAG_SITE = "vigil:site"
@@ -241,6 +243,8 @@ class SiteInfo:
     owner_team: str
     zabbix_enabled: bool
     grafana_enabled: bool
+    missing: tuple[str, ...] = ()
+    """Policy-facing props the component does not expose (absent or unknown)."""
 
     @property
     def file(self) -> str:
@@ -249,6 +253,14 @@ class SiteInfo:
     @property
     def urn(self) -> str:
         return self.resource.urn
+
+
+SITE_PROPS = ("siteId", "client", "tier", "responseSlaMinutes", "support24x7", "ownerTeam")
+"""Props of ``SiteMonitoring`` the policies rely on.
+
+The engine gives stack policies each resource's *outputs*; for a component those are what it
+passes to ``register_outputs``, so the component must register these props there too.
+"""
 
 
 def site_info(resource: PolicyResource) -> SiteInfo:
@@ -265,7 +277,24 @@ def site_info(resource: PolicyResource) -> SiteInfo:
         owner_team=str(props.get("ownerTeam") or ""),
         zabbix_enabled=as_bool(props.get("zabbixEnabled"), default=True),
         grafana_enabled=as_bool(props.get("grafanaEnabled"), default=True),
+        missing=tuple(k for k in SITE_PROPS if props.get(k) is None or is_unknown(props.get(k))),
     )
+
+
+def report_site_props(site: SiteInfo, needed: tuple[str, ...], report: Any) -> bool:
+    """Report (mandatory) a site component that hides props a check needs; True if it did.
+
+    Without them the check would silently pass, so this is a violation, not an advisory.
+    """
+    hidden = [k for k in needed if k in site.missing]
+    if hidden:
+        report(
+            f"site {site.site_id}: its vigil:index:SiteMonitoring component does not expose "
+            f"{', '.join(hidden)}, so this cannot be proven. The component must pass its props "
+            f"to register_outputs as well (stack policies see outputs).",
+            site.urn,
+        )
+    return bool(hidden)
 
 
 # --------------------------------------------------------------------------- the graph

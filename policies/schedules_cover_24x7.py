@@ -154,7 +154,7 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
     # frozenset of schedule URNs → (escalation policy names, site ids)
     groups: dict[frozenset[str], tuple[set[str], set[str]]] = {}
     for site in graph.sites:
-        if not site.support_24x7:
+        if g.report_site_props(site, ("support24x7",), report) or not site.support_24x7:
             continue
         eps = site_policies(graph, site)
         if eps is None:

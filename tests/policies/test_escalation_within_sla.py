@@ -66,3 +66,12 @@ def test_unknown_delay_is_advisory_not_pass(stack):
     stack.inputs("ops-gold")["rules"][0]["escalationDelayInMinutes"] = g.UNKNOWN_NUMBER_VALUE
     with pytest.raises(UnknownValueError, match="first escalation delay of ops-gold"):
         policy.POLICY.validate(StackValidationArgs(stack.resources()), lambda m, u=None: None)
+
+
+def test_site_component_hiding_its_sla_is_a_violation(stack, run):
+    """Stack policies see component outputs: a SiteMonitoring that registers other outputs
+    hides responseSlaMinutes, and the check must not silently pass."""
+    stack.get("acme-shop", g.SITE)["inputs"] = {"serviceId": "x", "alarmCount": 3}
+    [v] = run(NAME, stack.resources())
+    assert v.level == "mandatory" and "does not expose responseSlaMinutes" in v.message
+    assert "register_outputs" in v.message

@@ -66,3 +66,18 @@ def test_unknown_values(stack, run):
     # a new service's id is unknown in preview; the integration is still under the site
     stack.inputs("acme-shop-cloudwatch", g.PD_INTEGRATION)["service"] = g.UNKNOWN
     assert run(NAME, stack.resources()) == []
+
+
+def test_zabbix_outputs_of_a_typed_dynamic_resource(stack, run):
+    """``ZabbixResource(module="zabbix")`` registers as ``pulumi-python:dynamic/zabbix:Resource``;
+    its outputs list ``web_scenarios``."""
+    rec = stack.get("acme-shop-zabbix-config")
+    rec["type"] = "pulumi-python:dynamic/zabbix:Resource"
+    rec["inputs"] = {"kind": "config", "site": "acme-shop", "web_scenarios": ["home"]}
+    assert run(NAME, stack.resources()) == []
+    rec["inputs"]["web_scenarios"] = []
+    [v] = run(NAME, stack.resources())
+    assert "Zabbix web scenario" in v.message
+    rec["inputs"]["web_scenarios"] = g.UNKNOWN_ARRAY_VALUE
+    [v] = run(NAME, stack.resources())
+    assert v.level == "advisory"

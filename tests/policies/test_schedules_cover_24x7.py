@@ -86,3 +86,9 @@ def test_schedule_model_maps_pagerduty_layers():
     assert layer.timezone == "America/New_York" and layer.rotation == "daily"
     [r] = layer.restrictions
     assert (r.start, r.duration_minutes, r.days) == ("22:30", 60, ("sun",))
+
+
+def test_site_component_hiding_support_hours_is_a_violation(stack, run):
+    stack.get("acme-shop", g.SITE)["inputs"] = {"serviceId": "x"}
+    [v] = run(NAME, stack.resources())
+    assert v.level == "mandatory" and "does not expose support24x7" in v.message
