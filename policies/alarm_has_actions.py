@@ -75,13 +75,32 @@ def paging_topics(graph: g.Graph, prefix: str) -> tuple[set[str], bool]:
     for sub in graph.of_type(g.SNS_SUBSCRIPTION):
         targets = graph.resolve(sub, "topic", g.prop(sub.props, "topic"), g.SNS_TOPIC)
         protocol = g.prop(sub.props, "protocol")
-        endpoint = g.prop(sub.props, "endpoint")
-        if targets is None or g.is_unknown(protocol) or g.is_unknown(endpoint):
+        endpoint = endpoint_is_pagerduty(sub, prefix)
+        if targets is None or g.is_unknown(protocol) or endpoint is None:
             undecided = True
             continue
-        if protocol == "https" and isinstance(endpoint, str) and endpoint.startswith(prefix):
+        if protocol == "https" and endpoint:
             paging.update(t.urn for t in targets)
     return paging, undecided
+
+
+def endpoint_is_pagerduty(sub: PolicyResource, prefix: str) -> bool | None:
+    """Whether the subscription's endpoint is PagerDuty's (``None``: cannot tell).
+
+    A known endpoint must start with ``prefix``. One that is unknown (preview: the integration
+    key does not exist yet) or masked (``[secret]`` in offline plans) is accepted when it is
+    built from a PagerDuty ``ServiceIntegration`` — the recorded property dependency of
+    ``endpoint`` (or, if the engine recorded none, a dependency of the subscription).
+    """
+    endpoint = g.prop(sub.props, "endpoint")
+    if isinstance(endpoint, str) and not g.is_unknown(endpoint) and endpoint != g.MASKED_SECRET:
+        return endpoint.startswith(prefix)
+    if endpoint is None:
+        return False
+    deps = (sub.property_dependencies or {}).get("endpoint") or sub.dependencies or []
+    if any(d.resource_type == g.PD_INTEGRATION for d in deps):
+        return True
+    return None
 
 
 def validate(args: StackValidationArgs, report: ReportViolation) -> None:

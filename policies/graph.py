@@ -83,6 +83,9 @@ UNKNOWN_SENTINELS = frozenset(
 UNKNOWN = UNKNOWN_STRING_VALUE
 """Sentinel to write unknown values in tests and recorded plans."""
 
+MASKED_SECRET = "[secret]"
+"""How offline plans write secret values; policies treat them like unknowns."""
+
 
 def is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value in UNKNOWN_SENTINELS

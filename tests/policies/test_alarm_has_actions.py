@@ -94,3 +94,18 @@ def test_unknown_raises_unknown_value_error_for_the_policy_host(stack):
     with pytest.raises(UnknownValueError, match="cannot verify until apply"):
         alarm_has_actions.POLICY.validate(StackValidationArgs(stack.resources()),
                                           lambda m, u=None: None)
+
+
+@pytest.mark.parametrize("endpoint", [g.UNKNOWN, g.MASKED_SECRET])
+def test_endpoint_unknown_or_masked(stack, run, endpoint):
+    """Preview (integration key unknown) or offline plan (secret masked): the endpoint is
+    proven by its dependency on a PagerDuty integration, else it cannot be verified."""
+    for severity in ("critical", "warning"):
+        stack.inputs(f"acme-shop-alerts-{severity}-pagerduty")["endpoint"] = endpoint
+    [v] = run(NAME, stack.resources())
+    assert v.level == "advisory" and "PagerDuty subscription behind" in v.message
+    integration = stack.get("acme-shop-cloudwatch", g.PD_INTEGRATION)["urn"]
+    for severity in ("critical", "warning"):
+        rec = stack.get(f"acme-shop-alerts-{severity}-pagerduty")
+        rec["propertyDependencies"] = {"endpoint": [integration]}
+    assert run(NAME, stack.resources()) == []
