@@ -214,3 +214,29 @@ def test_site_without_health_checks_in_the_recorded_graph(records):
     found = check(records)
     assert _policies(found) == {("every-site-covered", "mandatory")}
     assert "add a url to inventory/sites/acme/shop.yaml" in found[0].message
+
+
+def _enabled(records: Records, flag: str) -> bool:
+    return any(r["type"] == g.SITE and r["inputs"].get(flag) for r in records)
+
+
+def test_site_without_grafana_dashboard(records):
+    if not _enabled(records, "grafanaEnabled"):
+        pytest.skip("the program does not deploy Grafana yet")
+    dashboard = only(records, lambda r: r["type"] == g.GRAFANA_DASHBOARD)
+    records.remove(dashboard)
+    found = check(records)
+    assert _policies(found) == {("every-site-covered", "mandatory")}
+    assert "a Grafana dashboard" in found[0].message
+
+
+def test_site_without_zabbix_web_scenarios(records):
+    if not _enabled(records, "zabbixEnabled"):
+        pytest.skip("the program does not deploy Zabbix yet")
+    config = only(records, lambda r: r["type"].startswith(g.DYNAMIC_PREFIX)
+                  and r["inputs"].get("kind") == "config")
+    config["inputs"]["web_scenarios"] = []
+    config["inputs"]["export"] = "zabbix_export: {}\n"
+    found = check(records)
+    assert _policies(found) == {("every-site-covered", "mandatory")}
+    assert "a Zabbix web scenario" in found[0].message
