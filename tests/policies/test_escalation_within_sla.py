@@ -1,7 +1,7 @@
 """escalation-within-sla."""
 
 import pytest
-from conftest import build_stack
+from policy_fixtures import build_stack
 from pulumi_policy import StackValidationArgs
 from pulumi_policy.proxy import UnknownValueError
 

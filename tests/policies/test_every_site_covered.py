@@ -1,6 +1,6 @@
 """every-site-covered."""
 
-from conftest import build_stack
+from policy_fixtures import build_stack
 
 from policies import graph as g
 

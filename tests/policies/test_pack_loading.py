@@ -16,8 +16,8 @@ from pathlib import Path
 
 import grpc
 import pytest
-from conftest import build_stack
 from google.protobuf import empty_pb2, struct_pb2
+from policy_fixtures import build_stack
 from pulumi.runtime.proto import analyzer_pb2 as pb
 from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import Policy, StackValidationPolicy

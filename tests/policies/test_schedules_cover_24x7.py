@@ -1,6 +1,6 @@
 """schedules-cover-24x7."""
 
-from conftest import build_stack, follow_the_sun_layers
+from policy_fixtures import build_stack, follow_the_sun_layers
 
 from policies import graph as g
 from policies import schedules_cover_24x7 as policy
