@@ -226,10 +226,6 @@ def site_file(client: str, site_id: str) -> str:
     return f"inventory/sites/{client or '<client>'}/{short}.yaml"
 
 
-def urn_name(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
-
-
 # --------------------------------------------------------------------------- sites
 
 
