@@ -131,7 +131,7 @@ class TeamOnCall(pulumi.ComponentResource):
                 opts=child,
             )
             self.escalation_policy_ids[name] = policy.id
-        self.register_outputs({})
+        self.register_outputs(props)  # policies see outputs, not inputs, in a real preview
 
 
 def _urgency_args(tier: Tier) -> dict[str, object]:
@@ -230,7 +230,8 @@ class SiteService(pulumi.ComponentResource):
         cloudwatch_vendor_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("vigil:pagerduty:SiteService", name, {"siteId": site.id}, opts)
+        props = {"siteId": site.id}
+        super().__init__("vigil:pagerduty:SiteService", name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
         tier = site.tier
         service = pagerduty.Service(
@@ -273,4 +274,4 @@ class SiteService(pulumi.ComponentResource):
         self.cloudwatch_endpoint = cloudwatch_endpoint(cloudwatch.integration_key)
         self.zabbix_key = pulumi.Output.secret(zabbix.integration_key)
         self.grafana_key = pulumi.Output.secret(grafana.integration_key)
-        self.register_outputs({"serviceId": service.id})
+        self.register_outputs({**props, "serviceId": service.id})

@@ -117,7 +117,8 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
         shared: ZabbixSharedRouting | None = None,
     ) -> None:
-        super().__init__(COMPONENT_TYPE, name, None, opts)
+        props = {"siteId": site.id}
+        super().__init__(COMPONENT_TYPE, name, props, opts)
         conn = connection or ZabbixConnection()
         objects = site_objects(site)
         child = pulumi.ResourceOptions(parent=self)
@@ -146,6 +147,7 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         self.has_web_checks = pulumi.Output.from_input(bool(objects.web_scenarios))
         self.register_outputs(
             {
+                **props,
                 "template_name": self.template_name,
                 "host_names": self.host_names,
                 "has_web_checks": self.has_web_checks,
