@@ -186,4 +186,5 @@ def _quote_hint(src: Source, path: tuple, expected: list[str], value: Any) -> st
 def _lower_first(text: str) -> str:
     """Schema descriptions are sentences; inside a message they read as a clause."""
     text = text.rstrip(".")
-    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+    first_word = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first_word[1:].islower() else text

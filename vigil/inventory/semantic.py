@@ -163,7 +163,7 @@ def _minutes(hhmm: str) -> int:
 
 def _direction(comparison: str) -> int:
     """+1 if the alarm fires above the level (warning must be lower), -1 below, 0 unknown."""
-    if "Or" in comparison:  # anomaly bands: no ordering between severities
+    if "Lower" in comparison and "Upper" in comparison:  # anomaly band: no ordering
         return 0
     if comparison.startswith("GreaterThan"):
         return 1
@@ -172,14 +172,8 @@ def _direction(comparison: str) -> int:
     return 0
 
 
-@cache
 def _comparisons(rtype: ResourceType) -> dict[str, str]:
     return {s.key: s.comparison for s in catalog.signals(rtype)}
-
-
-def _catalog_cache_clear() -> None:
-    """Tests swap ``vigil.catalog.CATALOG``; forget what was derived from the old one."""
-    _comparisons.cache_clear()
 
 
 def signal_problems(
@@ -654,7 +648,7 @@ def _coverage_problems(src: Source, ctx: Context) -> Iterator[Problem]:
         hours = "24x7" if tier.is_24x7 else "support hours"
         yield src.problem(
             ("owner_team",),
-            f"team '{team.key}' has nobody on L1 call during tier '{tier.name}' {hours}: "
+            f"team '{team.key}' has nobody on call at L1 during tier '{tier.name}' {hours}: "
             + ", ".join(format_window(w) for w in gaps),
         )
 
