@@ -81,9 +81,23 @@ def apply_layer(resolved: dict[str, Threshold], layer: Mapping[str, Mapping[str,
         )
 
 
-def resolve(layers: list[Layer_], rtype: ResourceType, own: Mapping[str, Any] | None) -> Thresholds:
+Base = Mapping[ResourceType, Mapping[str, Threshold]]
+"""Catalog built-ins per resource type, looked up once per inventory build."""
+
+
+def catalog_base() -> dict[ResourceType, dict[str, Threshold]]:
+    return {rtype: catalog.default_thresholds(rtype) for rtype in ResourceType}
+
+
+def resolve(
+    layers: list[Layer_],
+    rtype: ResourceType,
+    own: Mapping[str, Any] | None,
+    base: Base | None = None,
+) -> Thresholds:
     """Fold catalog built-ins, every cascade layer and the resource's own thresholds."""
-    resolved: dict[str, Threshold] = dict(catalog.default_thresholds(rtype))
+    builtin = base[rtype] if base is not None else catalog.default_thresholds(rtype)
+    resolved: dict[str, Threshold] = dict(builtin)
     for layer in layers:
         apply_layer(resolved, layer.get(rtype.value) or {})
     apply_layer(resolved, own or {})
@@ -165,9 +179,9 @@ def build_team(key: str, doc: Doc) -> Team:
     )
 
 
-def build_resources(doc: Doc, layers: list[Layer_]) -> AwsResources:
+def build_resources(doc: Doc, layers: list[Layer_], base: Base | None = None) -> AwsResources:
     def th(rtype: ResourceType, item: Doc) -> Thresholds:
-        return resolve(layers, rtype, item.get("thresholds"))
+        return resolve(layers, rtype, item.get("thresholds"), base)
 
     return AwsResources(
         load_balancers=tuple(
@@ -241,7 +255,11 @@ def build_resources(doc: Doc, layers: list[Layer_]) -> AwsResources:
 
 
 def build_site(
-    doc: Doc, source: str, tiers: Mapping[str, Tier], layers_above: Mapping[str, list[Layer_]]
+    doc: Doc,
+    source: str,
+    tiers: Mapping[str, Tier],
+    layers_above: Mapping[str, list[Layer_]],
+    base: Base | None = None,
 ) -> Site:
     """``layers_above[tier]`` is the raw cascade above the site: defaults, then the tier."""
     tier = tiers[doc["tier"]]
@@ -256,7 +274,7 @@ def build_site(
         runbook_url=doc["runbook_url"],
         aws_account_id=str(doc["aws"]["account_id"]),
         aws_region=doc["aws"]["region"],
-        resources=build_resources(doc.get("resources") or {}, layers),
+        resources=build_resources(doc.get("resources") or {}, layers, base),
         urls=tuple(
             UrlCheck(
                 url=u["url"],
@@ -265,7 +283,7 @@ def build_site(
                 required_text=u.get("required_text"),
                 timeout_seconds=u.get("timeout_seconds", 10),
                 follow_redirects=u.get("follow_redirects", True),
-                thresholds=resolve(layers, ResourceType.URL, u.get("thresholds")),
+                thresholds=resolve(layers, ResourceType.URL, u.get("thresholds"), base),
             )
             for u in doc.get("urls") or ()
         ),
@@ -292,6 +310,7 @@ def build_inventory(
         for name, doc in sorted(defaults["tiers"].items())
     }
     global_layer = defaults.get("thresholds") or {}
+    base = catalog_base()
     layers_above = {
         name: [global_layer, doc.get("thresholds") or {}] for name, doc in defaults["tiers"].items()
     }
@@ -301,7 +320,7 @@ def build_inventory(
         teams=frozen_map({k: build_team(k, d) for k, d in sorted(teams["teams"].items())}),
         sites=tuple(
             sorted(
-                (build_site(doc, src, tiers, layers_above) for src, doc in sites),
+                (build_site(doc, src, tiers, layers_above, base) for src, doc in sites),
                 key=lambda s: s.id,
             )
         ),

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vigil import catalog
+from vigil.catalog.spec import Signal
 from vigil.inventory.build import build_team, build_tier
 from vigil.inventory.problems import Path, Problem, did_you_mean
 from vigil.inventory.yaml_source import Source
@@ -85,6 +86,13 @@ class Context:
     tiers: dict[str, Tier] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)  # teams without problems only
     _gaps: dict[tuple[str, str], list[Window]] = field(default_factory=dict)
+    _signals: dict[ResourceType, dict[str, Signal]] = field(default_factory=dict)
+
+    def signals(self, rtype: ResourceType) -> dict[str, Signal]:
+        """The catalog of ``rtype`` by key, looked up once per run."""
+        if rtype not in self._signals:
+            self._signals[rtype] = catalog_signals(rtype)
+        return self._signals[rtype]
 
     def team_gaps(self, team: Team, tier: Tier) -> list[Window]:
         """Minutes of ``tier``'s support hours nobody in ``team``'s L1 covers (cached)."""
@@ -172,10 +180,6 @@ def _direction(comparison: str) -> int:
     return 0
 
 
-def _comparisons(rtype: ResourceType) -> dict[str, str]:
-    return {s.key: s.comparison for s in catalog.signals(rtype)}
-
-
 def signal_problems(
     where: Where, rtype: ResourceType, signals: Mapping[str, Any]
 ) -> Iterator[Problem]:
@@ -195,45 +199,44 @@ def signal_problems(
                 )
 
 
+def catalog_signals(rtype: ResourceType) -> dict[str, Signal]:
+    return {signal.key: signal for signal in catalog.signals(rtype)}
+
+
 def cascade_problems(
-    layers: list[tuple[Where, Mapping[str, Any]]], rtype: ResourceType
+    layers: list[tuple[Where, Mapping[str, Any]]],
+    rtype: ResourceType,
+    signals: Mapping[str, Signal] | None = None,
 ) -> Iterator[Problem]:
     """Warning on the safe side of critical after folding ``layers`` (lowest first).
 
-    Each layer is ``(where its {signal: threshold} mapping is, that mapping)``. A conflict is
-    reported where the later of the two values was written, naming where the other one is.
+    Each layer is ``(where its {signal: threshold} mapping is, that mapping)``; ``signals`` is
+    the catalog of ``rtype`` (looked up when not given). Only signals some layer touches are
+    checked: the catalog's own defaults are the catalog's business. A conflict is reported
+    where the later of the two values was written, naming where the other one is.
     """
-    comparisons = _comparisons(rtype)
-    if not comparisons:
+    signals = catalog_signals(rtype) if signals is None else signals
+    if not signals:
         return
-    # signal → severity → (value, where it was set or None for the catalog, layer rank)
-    resolved: dict[str, dict[str, tuple[Any, Where | None, int]]] = {
-        s.key: {
-            "warning": (s.default.warning, None, -1),
-            "critical": (s.default.critical, None, -1),
-        }
-        for s in catalog.signals(rtype)
-    }
+    # signal → severity → (value, layer where it was set, layer rank)
+    touched: dict[str, dict[str, tuple[Any, Where, int]]] = {}
     for rank, (where, layer) in enumerate(layers):
         for key, threshold in layer.items():
-            entry = resolved.setdefault(
-                key, {"warning": (None, None, -1), "critical": (None, None, -1)}
-            )
+            entry = touched.setdefault(key, {})
             for severity in ("warning", "critical"):
                 if severity in threshold:
-                    entry[severity] = (
-                        threshold[severity],
-                        Where(where.src, (*where.path, key, severity)),
-                        rank,
-                    )
-    for key, entry in resolved.items():
-        direction = _direction(comparisons.get(key, ""))
-        warning, w_at, w_rank = entry["warning"]
-        critical, c_at, c_rank = entry["critical"]
-        if not direction or warning is None or critical is None or (w_at is None and c_at is None):
+                    entry[severity] = (threshold[severity], where, rank)
+    for key, entry in touched.items():
+        signal = signals.get(key)
+        direction = _direction(signal.comparison) if signal else 0
+        if not direction or signal is None:
             continue
-        if (critical - warning) * direction > 0:
+        warning, w_layer, w_rank = entry.get("warning", (signal.default.warning, None, -1))
+        critical, c_layer, c_rank = entry.get("critical", (signal.default.critical, None, -1))
+        if warning is None or critical is None or (critical - warning) * direction > 0:
             continue
+        w_at = w_layer and Where(w_layer.src, (*w_layer.path, key, "warning"))
+        c_at = c_layer and Where(c_layer.src, (*c_layer.path, key, "critical"))
         at, other, other_name = (
             (w_at, c_at, "critical") if w_rank >= c_rank else (c_at, w_at, "warning")
         )
@@ -589,28 +592,28 @@ def _site_threshold_problems(src: Source, ctx: Context) -> list[Problem]:
     for index, check in enumerate(doc.get("urls") or ()):
         own.append((ResourceType.URL, ("urls", index, "thresholds"), check.get("thresholds") or {}))
     for rtype, path, layer in own:
-        problems += signal_problems(Where(src, path), rtype, layer)
+        if layer:
+            problems += signal_problems(Where(src, path), rtype, layer)
 
     above = _layers_above(ctx, doc["tier"])
     if above is None:  # defaults.yaml or the tier is broken: reported there
         return problems
-    checked: set[ResourceType] = set()
-    for rtype, path, layer in own:
-        checked.add(rtype)
-        problems += cascade_problems(
-            [
-                *above(rtype),
-                (Where(src, ("thresholds", rtype.value)), site_layer.get(rtype.value) or {}),
-                (Where(src, path), layer),
-            ],
-            rtype,
-        )
-    for key in site_layer:  # site overrides of types the site has no resource of
-        rtype = ResourceType(key)
-        if rtype not in checked:
-            problems += cascade_problems(
-                [*above(rtype), (Where(src, ("thresholds", key)), site_layer[key] or {})], rtype
-            )
+    # Resources without their own thresholds resolve alike: check each type once for them
+    # (which also covers site overrides of types the site has no resource of).
+    types = {rtype for rtype, _, _ in own} | {ResourceType(key) for key in site_layer}
+    checks = [(rtype, path, layer) for rtype, path, layer in own if layer]
+    checks += [(rtype, (), {}) for rtype in sorted(types)]
+    for rtype, path, layer in checks:
+        signals = ctx.signals(rtype)
+        if not signals:
+            continue
+        layers = [
+            *above(rtype),
+            (Where(src, ("thresholds", rtype.value)), site_layer.get(rtype.value) or {}),
+        ]
+        if layer:
+            layers.append((Where(src, path), layer))
+        problems += cascade_problems(layers, rtype, signals)
     return problems
 
 
