@@ -14,15 +14,8 @@ from pathlib import Path
 import pulumi
 
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
-from vigil.inventory import load_inventory
+from vigil.inventory import InventoryError, load_inventory
 from vigil.models import Inventory
-
-try:  # the validating loader (vigil/inventory) raises InventoryError with every problem
-    from vigil.inventory import InventoryError
-except ImportError:  # pragma: no cover - until the validator branch is merged
-
-    class InventoryError(Exception):  # type: ignore[no-redef]
-        """Placeholder for ``vigil.inventory.InventoryError``."""
 
 
 class InvalidInventory(pulumi.RunError):
@@ -51,9 +44,9 @@ def read_config() -> StackConfig:
 
 
 def _messages(error: BaseException) -> list[str]:
-    problems = getattr(error, "problems", None) or getattr(error, "messages", None)
+    problems = getattr(error, "problems", None)
     if problems:
-        return [str(p) for p in problems]
+        return [p.format() for p in problems]
     return [line for line in str(error).splitlines() if line.strip()] or [repr(error)]
 
 

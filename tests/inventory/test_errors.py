@@ -359,9 +359,13 @@ def test_unknown_signal_did_you_mean(inv: Path, fake_catalog: dict) -> None:
     )  # fmt: skip
 
 
-def test_unknown_signal_skipped_while_catalog_is_empty(inv: Path) -> None:
+def test_unknown_signal_caught_by_the_real_catalog(inv: Path) -> None:
     edit(inv / SHOP, "    database_memory_usage_percent:", "    database_memory_usage_percnt:")
-    load_inventory(inv)  # no catalog entries for elasticache yet: nothing to compare against
+    assert only(inv)[3:] == (
+        "thresholds.elasticache.database_memory_usage_percnt",
+        "unknown signal 'database_memory_usage_percnt' for elasticache; "
+        "did you mean 'database_memory_usage_percent'?",
+    )
 
 
 def test_warning_must_be_below_critical(inv: Path, fake_catalog: dict) -> None:

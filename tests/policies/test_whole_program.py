@@ -171,15 +171,30 @@ def _copy_inventory(tmp_path: Path) -> Path:
     return inventory
 
 
-def test_gap_in_a_schedule(tmp_path):
-    """Shorten the APAC layer in teams.yaml: the follow-the-sun L1 no longer covers the week."""
+def test_gap_in_a_schedule_is_stopped_by_the_validator(tmp_path):
+    """Shorten the APAC layer in teams.yaml: validation names the window before any resource."""
     inventory = _copy_inventory(tmp_path)
     teams_file = inventory / "teams.yaml"
     teams = yaml.safe_load(teams_file.read_text())
     apac = teams["teams"]["ops"]["schedules"]["l1-follow-the-sun"]["layers"][0]
     apac["restrictions"][0]["duration_minutes"] = 360
     teams_file.write_text(yaml.safe_dump(teams, sort_keys=False))
-    found = check(record_program(inventory))
+    with pytest.raises(program.InvalidInventory, match=r"UTC"):
+        record_program(inventory)
+
+
+def test_gap_in_a_deployed_schedule(records):
+    """A schedule whose APAC layer is shortened in the graph (not the inventory) is reported."""
+    schedules = [
+        r for r in records
+        if r["type"] == g.PD_SCHEDULE and "australia" in r["name"]
+    ]
+    assert schedules, "the follow-the-sun APAC schedule is in the graph"
+    for schedule in schedules:
+        for layer in schedule["inputs"]["layers"]:
+            for restriction in layer.get("restrictions") or ():
+                restriction["durationSeconds"] = 6 * 3600
+    found = check(records)
     assert _policies(found) == {("schedules-cover-24x7", "mandatory")}
     assert "leaves nobody on call" in found[0].message and "UTC" in found[0].message
 
