@@ -32,7 +32,8 @@ class CloudWatchAlarms(pulumi.ComponentResource):
         providers: Providers,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("vigil:aws:CloudWatchAlarms", name, {"siteId": site.id}, opts)
+        props = {"siteId": site.id}
+        super().__init__("vigil:aws:CloudWatchAlarms", name, props, opts)
         tags = naming.standard_tags(site)
         self.health_check_ids = {}
         if site.urls:
@@ -77,4 +78,4 @@ class CloudWatchAlarms(pulumi.ComponentResource):
                 opts=region_opts[spec.region],
             )
         self.alarm_count = len(alarms)
-        self.register_outputs({})
+        self.register_outputs(props)
