@@ -100,6 +100,7 @@ def main() -> None:
     from components.pagerduty import Directory, TeamOnCall
     from components.providers import Providers
     from components.site import SiteMonitoring
+    from components.zabbix import zabbix_plugin
     from vigil.grafana.settings import GrafanaConfigError
 
     config = read_config()
@@ -116,7 +117,8 @@ def main() -> None:
         for key, tiers in sorted(_tiers_by_team(inventory).items())
     }
     grafana = grafana_plugin(grafana_settings, inventory.sites)  # None: skipped, reason logged
-    plugins = {"grafana": grafana} if grafana else {}
+    zabbix = zabbix_plugin()  # None: skipped, reason logged
+    plugins = {name: p for name, p in (("grafana", grafana), ("zabbix", zabbix)) if p}
     for site in inventory.sites:
         monitoring = SiteMonitoring(
             site,

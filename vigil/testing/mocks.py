@@ -71,6 +71,10 @@ class VigilMocks(pulumi.runtime.Mocks):
             outputs["arn"] = f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}"
         elif typ == "pagerduty:index/serviceIntegration:ServiceIntegration":
             outputs["integrationKey"] = f"{name}-key"
+        elif typ == "pagerduty:index/service:Service":
+            outputs["htmlUrl"] = f"https://offline.pagerduty.invalid/service-directory/{name}-id"
+        elif args.inputs.get("kind") == "pagerduty-media":  # Zabbix shared media type
+            outputs.update(mediatypeid=f"{name}-media", usrgrpid=f"{name}-group", roleid="3")
         return f"{name}-id", outputs
 
     def call(self, args: _mocks.MockCallArgs) -> dict:
