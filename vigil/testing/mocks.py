@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,6 +165,12 @@ def _single(struct, key):
     return one
 
 
+TOOL_ENVIRONMENT = ("ZABBIX_URL", "ZABBIX_API_TOKEN", "ZABBIX_USER", "ZABBIX_PASSWORD",
+                    "GRAFANA_URL", "GRAFANA_AUTH")
+"""Environment fallbacks of the tools' settings: hidden during a run so only the given stack
+config decides what the program manages (a developer's shell must not change a test or plan)."""
+
+
 def run_program(
     program: Callable[[], None],
     config: Mapping[str, Any] | None = None,
@@ -182,6 +189,7 @@ def run_program(
     mocks = mocks or VigilMocks()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    hidden = {k: os.environ.pop(k) for k in TOOL_ENVIRONMENT if k in os.environ}
     try:
         settings.reset_options(project=project, stack=stack)
         pulumi.runtime.set_all_config(
@@ -197,6 +205,7 @@ def run_program(
         resolved = {k: _resolve(loop, v) for k, v in exports.items()}
     finally:
         pulumi.runtime.set_all_config({}, [])  # config is process-wide: don't leak it
+        os.environ.update(hidden)
         settings.reset_options()
         loop.close()
         asyncio.set_event_loop(None)
