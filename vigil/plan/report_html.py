@@ -33,7 +33,8 @@ table.tl td.gap{background:#e02424}table.tl th.day{font-weight:500;background:no
 .legend span{display:inline-block;margin:2px 10px 2px 0}.legend i{display:inline-block;width:12px;
 height:12px;margin-right:4px;vertical-align:-2px}
 .path{margin:4px 0}.step{display:inline-block;padding:2px 8px;margin:2px 0;border-radius:10px;
-background:#e8eefc}.step.bad{background:#fde2e2;color:#9b1c1c;font-weight:600}.arrow{margin:0 4px;color:#889}
+background:#e8eefc}.step.bad{background:#fde2e2;color:#9b1c1c;font-weight:600}
+.arrow{margin:0 4px;color:#889}
 """
 PALETTE = (
     "#4e79a7",
