@@ -1,0 +1,41 @@
+# Every target sets itself up on a fresh machine: the first run creates .venv and installs
+# the pinned requirements; system packages for the test servers are installed by scripts/.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+STACK ?= dev
+OUT ?= out
+
+.PHONY: plan validate test lint unit bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt -e .
+	touch $@
+
+## plan: the main job: offline plan of the example inventory (coverage, policies, JSON, HTML)
+plan: $(STAMP)
+	mkdir -p $(OUT)
+	$(VENV)/bin/vigil plan --stack $(STACK) --json $(OUT)/plan.json --html $(OUT)/plan.html
+
+## validate: check the inventory only
+validate: $(STAMP)
+	$(VENV)/bin/vigil validate inventory
+
+## test: everything CI runs (lint, unit, Pulumi-mock, policy, real-Zabbix and browser tests)
+test: $(STAMP)
+	scripts/run-tests
+
+## lint: ruff only
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+## bench: the benchmarks in bench/ (figures are written down next to each script)
+bench: $(STAMP)
+	$(VENV)/bin/python bench/validate_bench.py
+	$(VENV)/bin/python bench/plan_bench.py
+	$(VENV)/bin/python bench/zabbix_api_calls.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
