@@ -56,7 +56,7 @@ Thresholds = Mapping[str, Threshold]
 
 @dataclass(frozen=True)
 class AlarmDefaults:
-    """How long a signal must breach before an alarm fires (``defaults.yaml`` ``alarm``, per tier)."""
+    """How long a signal must breach before an alarm fires (``defaults.yaml`` ``alarm``)."""
 
     period_seconds: int = 60
     evaluation_periods: int = 5

@@ -1,0 +1,81 @@
+"""CloudWatch alarms (and Route 53 health checks) for one site, from ``AlarmSpec``s.
+
+Every alarm notifies the site's topic for its severity in its own region on ALARM and on OK,
+so PagerDuty incidents open and resolve by themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from components.providers import Providers
+from vigil import naming
+from vigil.catalog import url as url_catalog
+from vigil.catalog.alarms import GLOBAL_REGION, AlarmSpec, health_check_name
+from vigil.models import Site
+
+
+class CloudWatchAlarms(pulumi.ComponentResource):
+    health_check_ids: dict[str, pulumi.Output[str]]
+    alarm_count: int
+
+    def __init__(
+        self,
+        name: str,
+        site: Site,
+        alarms: Sequence[AlarmSpec],
+        topic_arns: Mapping[str, Mapping[str, pulumi.Input[str]]],
+        providers: Providers,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("vigil:aws:CloudWatchAlarms", name, {"siteId": site.id}, opts)
+        tags = naming.standard_tags(site)
+        self.health_check_ids = {}
+        if site.urls:
+            global_opts = pulumi.ResourceOptions(
+                parent=self, provider=providers.get(site.aws_account_id, GLOBAL_REGION)
+            )
+            for check in site.urls:
+                hc_name = health_check_name(site, check.name)
+                hc = aws.route53.HealthCheck(
+                    hc_name,
+                    **url_catalog.health_check_args(check),
+                    tags={**tags, "Name": hc_name, "vigil:url": check.url},
+                    opts=global_opts,
+                )
+                self.health_check_ids[check.name] = hc.id
+        region_opts: dict[str, pulumi.ResourceOptions] = {}
+        for spec in alarms:
+            if spec.region not in region_opts:
+                region_opts[spec.region] = pulumi.ResourceOptions(
+                    parent=self, provider=providers.get(site.aws_account_id, spec.region)
+                )
+            dimensions: dict[str, pulumi.Input[str]] = dict(spec.dimensions)
+            if spec.needs_health_check:
+                dimensions["HealthCheckId"] = self.health_check_ids[spec.resource_id]
+            topic = topic_arns[spec.region][spec.severity]
+            aws.cloudwatch.MetricAlarm(
+                spec.name,
+                name=spec.name,
+                alarm_description=spec.description,
+                namespace=spec.namespace,
+                metric_name=spec.metric,
+                dimensions=dimensions,
+                statistic=spec.statistic,
+                extended_statistic=spec.extended_statistic,
+                period=spec.period,
+                evaluation_periods=spec.evaluation_periods,
+                datapoints_to_alarm=spec.datapoints_to_alarm,
+                comparison_operator=spec.comparison,
+                threshold=spec.threshold,
+                treat_missing_data=spec.treat_missing_data,
+                alarm_actions=[topic, *spec.extra_alarm_actions],
+                ok_actions=[topic],
+                tags=dict(spec.tags),
+                opts=region_opts[spec.region],
+            )
+        self.alarm_count = len(alarms)
+        self.register_outputs({})

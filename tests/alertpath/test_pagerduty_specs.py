@@ -1,0 +1,111 @@
+"""Pure PagerDuty specs: layers reproduce the inventory's hours, delays equal SLAs, urgency."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from vigil import oncall
+from vigil import pagerduty as pd
+from vigil.models import WEEKDAYS, Layer, Restriction, Schedule
+
+
+def _as_layer(spec: pd.ScheduleSpec, layer: pd.LayerSpec) -> Layer:
+    """Read a PagerDuty layer back as the inventory model (restrictions in the schedule zone)."""
+    return Layer(
+        name=layer.name,
+        timezone=spec.time_zone,
+        rotation="daily" if layer.rotation_turn_length_seconds == 86_400 else "weekly",
+        members=layer.users,
+        start=layer.start,
+        restrictions=tuple(
+            Restriction(
+                start=r.start_time_of_day[:5],
+                duration_minutes=r.duration_seconds // 60,
+                days=(WEEKDAYS[r.start_day_of_week - 1],) if r.start_day_of_week else (),
+            )
+            for r in layer.restrictions
+        ),
+    )
+
+
+def test_schedule_layers_reproduce_inventory_hours(inventory):
+    for team in inventory.teams.values():
+        for schedule in team.schedules:
+            specs = pd.schedule_specs(team, schedule)
+            for spec in specs:
+                assert spec.source == schedule.key
+                assert len({layer.timezone for layer in schedule.layers}) == 1 or len(specs) > 1
+            rebuilt = Schedule(
+                schedule.key, schedule.name, schedule.timezone,
+                tuple(_as_layer(s, lay) for s in specs for lay in s.layers),
+            )
+            for monday in oncall.REFERENCE_WEEKS:
+                assert oncall.schedule_windows(rebuilt, monday) == oncall.schedule_windows(
+                    schedule, monday
+                ), (team.key, schedule.key, monday)
+
+
+def test_follow_the_sun_layers(inventory):
+    ops = inventory.team("ops")
+    specs = pd.schedule_specs(ops, ops.schedule("l1-follow-the-sun"))
+    assert [(s.time_zone, s.layers[0].restrictions[0]) for s in specs] == [
+        ("Australia/Sydney", pd.RestrictionSpec("daily_restriction", "07:00:00", 9 * 3600)),
+        ("Europe/Berlin", pd.RestrictionSpec("daily_restriction", "06:00:00", 9 * 3600)),
+        ("America/New_York", pd.RestrictionSpec("daily_restriction", "09:00:00", 9 * 3600)),
+    ]
+    apac = specs[0].layers[0]
+    assert apac.rotation_turn_length_seconds == 604_800
+    assert apac.users == ("mia.chen@agency.example", "liam.walker@agency.example")
+    assert datetime.fromisoformat(apac.start).utcoffset().total_seconds() == 11 * 3600
+    # the union of the split schedules covers the whole week in winter and summer
+    rebuilt = [
+        Schedule(s.resource_name, s.name, s.time_zone, tuple(_as_layer(s, x) for x in s.layers))
+        for s in specs
+    ]
+    assert oncall.uncovered(rebuilt) == []
+
+
+def test_weekly_restrictions_per_day(inventory):
+    web = inventory.team("web")
+    (spec,) = pd.schedule_specs(web, web.schedule("office-hours"))
+    assert spec.resource_name == "web-office-hours" and spec.time_zone == "Europe/Berlin"
+    layer = spec.layers[0]
+    assert layer.rotation_turn_length_seconds == 86_400
+    assert [(r.type, r.start_day_of_week, r.start_time_of_day, r.duration_seconds)
+            for r in layer.restrictions] == [
+        ("weekly_restriction", day, "08:00:00", 36_000) for day in range(1, 6)
+    ]
+
+
+def test_escalation_first_delay_is_the_tier_sla(inventory):
+    for team in inventory.teams.values():
+        for tier in inventory.tiers.values():
+            esc = pd.escalation_spec(team, tier)
+            assert esc.resource_name == f"{team.key}-{tier.name}"
+            assert esc.rules[0].delay_minutes == tier.response_sla_minutes
+            assert esc.num_loops == tier.escalation_loops
+            assert [r.level for r in esc.rules] == [lvl.level for lvl in team.escalation]
+            assert all(r.delay_minutes >= pd.MIN_ESCALATION_DELAY for r in esc.rules)
+            assert all(r.schedules or r.users for r in esc.rules)
+    ops_gold = pd.escalation_spec(inventory.team("ops"), inventory.tiers["gold"])
+    assert [r.delay_minutes for r in ops_gold.rules] == [5, 15, 30, 30]
+    assert ops_gold.rules[0].schedules == (
+        "ops-l1-follow-the-sun-australia-sydney",
+        "ops-l1-follow-the-sun-europe-berlin",
+        "ops-l1-follow-the-sun-america-new-york",
+    )
+    assert ops_gold.rules[1].schedules == ("ops-devops-oncall",)
+    assert ops_gold.rules[3].users == ("support@hosting-vendor.example",)
+
+
+def test_urgency_per_tier(inventory):
+    gold = pd.urgency_spec(inventory.tiers["gold"])
+    assert (gold.type, gold.urgency) == ("constant", "high")
+    bronze = pd.urgency_spec(inventory.tiers["bronze"])
+    assert bronze.type == "use_support_hours"
+    assert (bronze.during_support_hours, bronze.outside_support_hours) == ("high", "low")
+    assert (bronze.time_zone, bronze.start_time, bronze.end_time) == (
+        "Europe/Berlin", "08:00:00", "18:00:00",
+    )
+    assert bronze.days_of_week == (1, 2, 3, 4, 5)
+    assert bronze.scheduled_change_to == "high"

@@ -1,0 +1,247 @@
+"""The real program under the recording mocks: the full paging path of every example site."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from vigil.catalog.alarms import alarms_for_site
+from vigil.program import InvalidInventory, main
+from vigil.testing.mocks import VigilMocks, run_program
+
+from .conftest import GRAFANA, INVENTORY
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+POLICY = "aws:sns/topicPolicy:TopicPolicy"
+SUB = "aws:sns/topicSubscription:TopicSubscription"
+HC = "aws:route53/healthCheck:HealthCheck"
+SERVICE = "pagerduty:index/service:Service"
+INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
+ESCALATION = "pagerduty:index/escalationPolicy:EscalationPolicy"
+SCHEDULE = "pagerduty:index/schedule:Schedule"
+
+
+def region_of(mocks: VigilMocks, rec) -> str:
+    return mocks.provider_regions[rec.provider_name][0]
+
+
+def site_urn(mocks, site_id):
+    return mocks.by_name("vigil:index:SiteMonitoring", site_id).urn
+
+
+def test_alarms_match_specs_with_actions_and_region(inventory, mocks):
+    topics = {r.outputs["arn"]: r for r in mocks.of_type(TOPIC)}
+    for site in inventory.sites:
+        specs = alarms_for_site(site, GRAFANA)
+        recorded = {r.name: r for r in mocks.children(site_urn(mocks, site.id), ALARM)}
+        assert set(recorded) == {s.name for s in specs}
+        for spec in specs:
+            rec = recorded[spec.name]
+            i = rec.inputs
+            assert (i["namespace"], i["metricName"], i["threshold"]) == (
+                spec.namespace, spec.metric, spec.threshold,
+            )
+            assert i["comparisonOperator"] == spec.comparison
+            assert i.get("statistic") == spec.statistic
+            assert i.get("extendedStatistic") == spec.extended_statistic
+            assert i["treatMissingData"] == spec.treat_missing_data
+            assert (i["period"], i["evaluationPeriods"], i["datapointsToAlarm"]) == (
+                spec.period, spec.evaluation_periods, spec.datapoints_to_alarm,
+            )
+            dims = dict(spec.dimensions)
+            if spec.needs_health_check:
+                dims["HealthCheckId"] = f"{site.id}-url-{spec.resource_id}-health-check-id"
+            assert i["dimensions"] == dims
+            # both action lists → the site's topic for this severity, in the alarm's region
+            topic = topics[i["okActions"][0]]
+            assert i["okActions"] == [topic.outputs["arn"]]
+            assert i["alarmActions"] == [topic.outputs["arn"], *spec.extra_alarm_actions]
+            assert topic.inputs["name"] == f"{site.id}-alerts-{spec.severity}"
+            assert region_of(mocks, rec) == region_of(mocks, topic) == spec.region
+            is_global = spec.resource_type.value in ("cloudfront", "url")
+            expected_region = "us-east-1" if is_global else site.aws_region
+            assert spec.region == expected_region
+            assert rec.provider_name == f"aws-{expected_region}-{site.aws_account_id}"
+            assert i["tags"]["vigil:site"] == site.id and i["tags"]["vigil:tier"] == site.tier.name
+            assert i["tags"]["vigil:severity"] == spec.severity
+            assert f"{GRAFANA}/d/vigil-{site.id}/{site.id}" in i["alarmDescription"]
+            assert site.runbook_url in i["alarmDescription"]
+
+
+def test_health_checks(inventory, mocks):
+    for site in inventory.sites:
+        checks = {r.name: r for r in mocks.children(site_urn(mocks, site.id), HC)}
+        assert len(checks) == len(site.urls)
+        for url in site.urls:
+            rec = checks[f"{site.id}-url-{url.name}-health-check"]
+            assert region_of(mocks, rec) == "us-east-1"
+            i = rec.inputs
+            assert i["type"] == ("HTTPS_STR_MATCH" if url.required_text else "HTTPS")
+            assert i.get("searchString") == url.required_text
+            assert i["port"] == 443 and i["measureLatency"] is True
+            assert url.url.endswith(i["resourcePath"])
+            assert i["tags"]["vigil:site"] == site.id and i["tags"]["managed-by"] == "vigil"
+    booking = mocks.by_name(HC, "bistro-booking-url-booking-health-check").inputs
+    assert (booking["fqdn"], booking["resourcePath"], booking["searchString"]) == (
+        "booking.bistro-lindenhof.example", "/reserve", "Reserve",
+    )
+
+
+def test_topics_policies_and_subscriptions(inventory, mocks):
+    for site in inventory.sites:
+        urn = site_urn(mocks, site.id)
+        topics = list(mocks.children(urn, TOPIC))
+        regions = {site.aws_region} | {a.region for a in alarms_for_site(site)}
+        assert len(topics) == 2 * len(regions)
+        subs = {r.inputs["topic"]: r for r in mocks.children(urn, SUB)}
+        policies = {r.inputs["arn"]: r for r in mocks.children(urn, POLICY)}
+        for topic in topics:
+            arn = topic.outputs["arn"]
+            assert topic.inputs.get("kmsMasterKeyId") in (None, "")
+            statement = json.loads(policies[arn].inputs["policy"])["Statement"][0]
+            assert statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+            assert statement["Action"] == "sns:Publish" and statement["Resource"] == arn
+            sub = subs[arn]
+            assert sub.inputs["protocol"] == "https"
+            assert sub.inputs["endpoint"] == (
+                f"https://events.pagerduty.com/integration/{site.id}-cloudwatch-key/enqueue"
+            )
+            assert "endpoint" in sub.secret_inputs
+            assert region_of(mocks, sub) == region_of(mocks, topic)
+
+
+def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
+    policies = {r.name: r for r in mocks.of_type(ESCALATION)}
+    schedules = {f"{r.name}-id": r for r in mocks.of_type(SCHEDULE)}
+    for site in inventory.sites:
+        tier = site.tier
+        (service,) = mocks.children(site_urn(mocks, site.id), SERVICE)
+        i = service.inputs
+        policy = policies[f"{site.owner_team}-{tier.name}"]
+        assert i["escalationPolicy"] == f"{policy.name}-id"
+        assert i["acknowledgementTimeout"] == str(tier.acknowledgement_timeout_minutes * 60)
+        assert i["autoResolveTimeout"] == str(tier.auto_resolve_timeout_minutes * 60)
+        rule = i["incidentUrgencyRule"]
+        if tier.is_24x7:
+            assert rule == {"type": "constant", "urgency": "high"}
+            assert "supportHours" not in i
+        else:
+            assert rule["type"] == "use_support_hours"
+            assert rule["duringSupportHours"] == {"type": "constant", "urgency": "high"}
+            assert rule["outsideSupportHours"] == {"type": "constant", "urgency": "low"}
+            assert i["supportHours"] == {
+                "type": "fixed_time_per_day", "timeZone": "Europe/Berlin",
+                "startTime": "08:00:00", "endTime": "18:00:00", "daysOfWeeks": [1, 2, 3, 4, 5],
+            }
+            assert i["scheduledActions"] == [{
+                "type": "urgency_change", "toUrgency": "high",
+                "ats": [{"type": "named_time", "name": "support_hours_start"}],
+            }]
+        integrations = {r.name: r for r in mocks.children(site_urn(mocks, site.id), INTEGRATION)}
+        assert integrations[f"{site.id}-cloudwatch"].inputs["vendor"] == "vendor-cloudwatch"
+        for tool in ("zabbix", "grafana"):
+            assert integrations[f"{site.id}-{tool}"].inputs["type"] == (
+                "events_api_v2_inbound_integration"
+            )
+        for rec in integrations.values():
+            assert rec.inputs["service"] == service.outputs.get("id", f"{site.id}-id")
+            assert "integrationKey" in rec.secret_outputs
+        # escalation: first delay = SLA; every schedule it targets exists and has layers
+        p = policy.inputs
+        assert p["numLoops"] == tier.escalation_loops
+        assert p["rules"][0]["escalationDelayInMinutes"] == tier.response_sla_minutes
+        l1 = [t for t in p["rules"][0]["targets"] if t["type"] == "schedule_reference"]
+        assert l1
+        for target in l1:
+            assert schedules[target["id"]].inputs["layers"]
+
+
+def test_schedules_use_looked_up_users_once(inventory, mocks):
+    sched = mocks.by_name(SCHEDULE, "ops-l1-follow-the-sun-europe-berlin").inputs
+    assert sched["timeZone"] == "Europe/Berlin"
+    (layer,) = sched["layers"]
+    assert layer["users"] == ["user-lena.fischer", "user-jonas.weber"]
+    assert layer["restrictions"] == [
+        {"type": "daily_restriction", "startTimeOfDay": "06:00:00", "durationSeconds": 32400}
+    ]
+    assert layer["rotationTurnLengthSeconds"] == 604800
+    assert layer["start"] == "2026-01-05T06:00:00+01:00"
+    lookups = [c[1]["email"] for c in mocks.calls if c[0] == "pagerduty:index/getUser:getUser"]
+    assert len(lookups) == len(set(lookups))
+    vendors = [c for c in mocks.calls if c[0] == "pagerduty:index/getVendor:getVendor"]
+    assert len(vendors) == 1
+    assert {r.name for r in mocks.of_type(ESCALATION)} == {
+        "ops-gold", "ops-silver", "web-bronze",
+    }
+    team = mocks.by_name("vigil:pagerduty:TeamOnCall", "ops").inputs
+    assert team["tiers"]["gold"] == {"responseSlaMinutes": 5, "support24x7": True}
+    assert len(mocks.of_type("pulumi:providers:aws")) == 6  # one per account × region
+
+
+def test_component_props_and_exports(inventory, mocks, exports):
+    for site in inventory.sites:
+        comp = mocks.by_name("vigil:index:SiteMonitoring", site.id)
+        assert comp.inputs == {
+            "siteId": site.id, "client": site.client, "tier": site.tier.name,
+            "responseSlaMinutes": site.tier.response_sla_minutes,
+            "support24x7": site.tier.is_24x7, "ownerTeam": site.owner_team,
+            "zabbixEnabled": False, "grafanaEnabled": False,
+        }
+        for typ in ("vigil:aws:CloudWatchAlarms", "vigil:pagerduty:SiteService"):
+            (child,) = mocks.children(comp.urn, typ)
+            assert child.inputs == {"siteId": site.id}
+        out = exports[site.id]
+        assert out["serviceId"] == f"{site.id}-id"
+        assert out["alarmCount"] == len(alarms_for_site(site))
+        assert set(out["topicArns"]) == {"critical", "warning"}
+        assert all(f":{site.aws_region}:" in arn for arn in out["topicArns"].values())
+
+
+def test_url_only_site_has_a_complete_paging_path(mocks):
+    """bistro-booking: no AWS resources, one URL → health check → alarm → topic → PagerDuty."""
+    urn = site_urn(mocks, "bistro-booking")
+    (alarm,) = [
+        r for r in mocks.children(urn, ALARM) if r.inputs["metricName"] == "HealthCheckStatus"
+    ]
+    topic_arn = alarm.inputs["alarmActions"][0]
+    assert topic_arn == "arn:aws:sns:us-east-1:333333333333:bistro-booking-alerts-critical"
+    (sub,) = [r for r in mocks.children(urn, SUB) if r.inputs["topic"] == topic_arn]
+    assert sub.inputs["endpoint"].endswith("/bistro-booking-cloudwatch-key/enqueue")
+    (service,) = mocks.children(urn, SERVICE)
+    assert service.inputs["escalationPolicy"] == "web-bronze-id"
+    policy = mocks.by_name(ESCALATION, "web-bronze").inputs
+    assert policy["rules"][0]["targets"] == [
+        {"type": "schedule_reference", "id": "web-office-hours-id"}
+    ]
+
+
+def test_client_filter_shards_the_stack():
+    mocks, exports = run_program(
+        main, {"vigil:inventory": str(INVENTORY), "vigil:clients": ["bistro"]}
+    )
+    assert set(exports) == {"bistro-booking", "bistro-website"}
+    assert [r.name for r in mocks.of_type("vigil:pagerduty:TeamOnCall")] == ["web"]
+
+
+def test_invalid_inventory_registers_nothing(tmp_path):
+    bad = tmp_path / "inventory"
+    shutil.copytree(INVENTORY, bad)
+    site = bad / "sites" / "bistro" / "booking.yaml"
+    site.write_text(site.read_text().replace("owner_team: web", "owner_team: nobody"))
+    mocks = VigilMocks()
+    with pytest.raises(InvalidInventory) as err:
+        run_program(main, {"vigil:inventory": str(bad)}, mocks=mocks)
+    assert "owner_team: unknown team 'nobody'" in str(err.value)
+    assert "booking.yaml" in str(err.value)
+    assert mocks.resources == []
+
+
+def test_unknown_client_is_an_error():
+    mocks = VigilMocks()
+    with pytest.raises(InvalidInventory, match="unknown client 'ghost'"):
+        run_program(main, {"vigil:inventory": str(INVENTORY), "vigil:clients": ["ghost"]},
+                    mocks=mocks)
+    assert mocks.resources == []

@@ -1,0 +1,243 @@
+"""Grafana components under Pulumi's mock runtime: folders, dashboards, contact points, routes."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from components.grafana import (
+    SITE_DASHBOARD_TYPE,
+    SiteDashboard,
+    client_folders,
+    cloudwatch_datasources,
+    load_settings,
+    notification_policy,
+    report_skipped,
+    skip_message,
+)
+from vigil.grafana.settings import (
+    GrafanaConfigError,
+    GrafanaSettings,
+    cloudwatch_uid,
+    contact_point_name,
+    parse_settings,
+)
+from vigil.naming import dashboard_uid
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def settings(**grafana) -> GrafanaSettings:
+    return parse_settings(
+        grafana, link_url="https://grafana.example", provider_url=None, has_auth=True
+    )
+
+
+def key_of(site) -> str:
+    return f"pd-key-{site.id}"
+
+
+def deploy(inventory, alarms_for, cfg: GrafanaSettings) -> tuple[list, object]:
+    """What the program does: folders, data sources, per-site components, one policy."""
+    folders = client_folders(inventory.clients)
+    cloudwatch_datasources(inventory.sites, cfg)
+    components = [
+        SiteDashboard(
+            site.id,
+            site,
+            alarms_for(site),
+            folder_uid=folders[site.client].uid,
+            pagerduty_key=key_of(site),
+            settings=cfg,
+            pagerduty_service_url=f"https://agency.pagerduty.com/services/{site.id}",
+        )
+        for site in inventory.sites
+    ]
+    policy = notification_policy(
+        inventory.sites,
+        {
+            c_site.id: c.contact_point_name
+            for c_site, c in zip(inventory.sites, components, strict=True)
+        },
+        cfg,
+    )
+    return components, policy
+
+
+def settled(components, policy) -> pulumi.Output:
+    outputs = [c.dashboard.urn for c in components] + [c.contact_point.urn for c in components]
+    if policy is not None:
+        outputs.append(policy.urn)
+    return pulumi.Output.all(*outputs)
+
+
+@pulumi.runtime.test
+def test_each_site_gets_its_dashboard_in_its_clients_folder(inventory, alarms_for, mocks):
+    components, policy = deploy(inventory, alarms_for, settings())
+
+    def check(_):
+        folders = {r.name: r.inputs for r in mocks.of_type("grafana:oss/folder:Folder")}
+        assert set(folders) == {f"{c}-grafana-folder" for c in inventory.clients}
+        dashboards = {r.name: r.inputs for r in mocks.of_type("grafana:oss/dashboard:Dashboard")}
+        assert set(dashboards) == {f"{s.id}-dashboard" for s in inventory.sites}
+        for site in inventory.sites:
+            inputs = dashboards[f"{site.id}-dashboard"]
+            assert inputs["folder"] == folders[f"{site.client}-grafana-folder"]["uid"]
+            model = json.loads(inputs["configJson"])
+            assert model["uid"] == dashboard_uid(site)
+            pd = next(link for link in model["links"] if link["title"] == "PagerDuty service")
+            assert pd["url"].endswith(site.id)
+        parents = {r.name: r for r in mocks.of_type(SITE_DASHBOARD_TYPE)}
+        assert {n: r.inputs["siteId"] for n, r in parents.items()} == {
+            s.id: s.id for s in inventory.sites
+        }
+
+    return settled(components, policy).apply(check)
+
+
+@pulumi.runtime.test
+def test_contact_point_carries_the_sites_key_as_a_secret(inventory, alarms_for, mocks):
+    components, policy = deploy(inventory, alarms_for, settings())
+
+    async def is_secret() -> bool:
+        return await components[0].contact_point.pagerduties.is_secret()
+
+    def check(_):
+        points = {
+            r.name: r.inputs for r in mocks.of_type("grafana:alerting/contactPoint:ContactPoint")
+        }
+        assert set(points) == {contact_point_name(s) for s in inventory.sites}
+        for site in inventory.sites:
+            wire = points[contact_point_name(site)]["pagerduties"]
+            assert wire[SECRET_SIG] == SECRET_VALUE, "pagerduties sent to the engine as a secret"
+            (pagerduty,) = wire["value"]
+            assert pagerduty["integrationKey"] == key_of(site)
+            assert pagerduty["component"] == site.id
+            assert pagerduty["details"]["runbook"] == site.runbook_url
+            assert pagerduty["clientUrl"].endswith(f"/d/{dashboard_uid(site)}/{site.id}")
+        return pulumi.Output.from_input(is_secret())
+
+    return settled(components, policy).apply(check).apply(lambda secret: _assert(secret))
+
+
+def _assert(value: bool) -> None:
+    assert value, "contact point output is secret"
+
+
+@pulumi.runtime.test
+def test_one_policy_tree_routes_site_labels_to_site_contact_points(inventory, alarms_for, mocks):
+    components, policy = deploy(inventory, alarms_for, settings(notificationPolicy="manage"))
+
+    def check(_):
+        (tree,) = mocks.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
+        routes = {
+            (p["matchers"][0]["label"], p["matchers"][0]["match"], p["matchers"][0]["value"]): p[
+                "contactPoint"
+            ]
+            for p in tree.inputs["policies"]
+        }
+        assert routes == {("site", "=", s.id): contact_point_name(s) for s in inventory.sites}
+        assert all(len(p["matchers"]) == 1 for p in tree.inputs["policies"])
+        assert tree.inputs["contactPoint"] == "grafana-default-email"
+
+    return settled(components, policy).apply(check)
+
+
+@pulumi.runtime.test
+def test_external_policy_tree_is_left_alone(inventory, alarms_for, mocks):
+    components, policy = deploy(inventory, alarms_for, settings(notificationPolicy="external"))
+    assert policy is None
+
+    def check(_):
+        assert not mocks.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
+        assert len(mocks.of_type("grafana:alerting/contactPoint:ContactPoint")) == len(
+            inventory.sites
+        )
+
+    return settled(components, policy).apply(check)
+
+
+@pulumi.runtime.test
+def test_cloudwatch_datasources_per_account_region_unless_reused(inventory, mocks):
+    reused = "111111111111/eu-west-1"
+    created = cloudwatch_datasources(
+        inventory.sites, settings(cloudwatchDatasources={reused: "cw-old"})
+    )
+    accounts = {(s.aws_account_id, r) for s in inventory.sites for r in (s.aws_region, "us-east-1")}
+    assert set(created) == {f"{a}/{r}" for a, r in accounts} - {reused}
+
+    def check(_):
+        sources = mocks.of_type("grafana:oss/dataSource:DataSource")
+        assert {r.inputs["uid"] for r in sources} == {
+            cloudwatch_uid(a, r) for a, r in accounts if f"{a}/{r}" != reused
+        }
+        assert all(
+            json.loads(r.inputs["jsonDataEncoded"])["authType"] == "default" for r in sources
+        )
+
+    return pulumi.Output.all(*(d.urn for d in created.values())).apply(check)
+
+
+def test_without_grafana_auth_the_component_is_skipped_with_a_reason():
+    cfg = parse_settings(
+        None, link_url="https://grafana.example", provider_url=None, has_auth=False
+    )
+    assert not cfg.enabled
+    assert "grafana:auth" in skip_message(cfg)
+    assert parse_settings(
+        {"enabled": True}, link_url="https://g", provider_url=None, has_auth=False
+    ).enabled
+    off = parse_settings({"enabled": False}, link_url=None, provider_url="https://g", has_auth=True)
+    assert not off.enabled and "enabled is false" in off.skip_reason
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [{"notificationPolicy": "replace"}, {"cloudwatchDatasources": {"eu-west-1": "x"}}, {"typo": 1}],
+)
+def test_bad_grafana_config_is_reported(raw):
+    with pytest.raises(GrafanaConfigError):
+        parse_settings(raw, link_url="https://g", provider_url=None, has_auth=True)
+
+
+@pytest.fixture
+def stack_config(monkeypatch):
+    """Set stack config for one test; Pulumi keeps it in a process-wide context variable."""
+    monkeypatch.delenv("GRAFANA_AUTH", raising=False)
+    monkeypatch.delenv("GRAFANA_URL", raising=False)
+
+    def set_config(values: dict[str, str], secret: list[str] = ()) -> None:
+        pulumi.runtime.set_all_config(values, list(secret))
+
+    yield set_config
+    pulumi.runtime.set_all_config({}, [])
+
+
+def test_load_settings_reads_stack_config(stack_config):
+    stack_config(
+        {
+            "grafana:url": "https://grafana.internal",
+            "grafana:auth": "glsa_x",
+            "vigil:grafanaUrl": "https://grafana.agency.example/",
+            "vigil:grafana": json.dumps(
+                {"notificationPolicy": "external", "zabbixDatasourceUid": "zbx"}
+            ),
+        },
+        secret=["grafana:auth"],
+    )
+    cfg = load_settings()
+    assert cfg.enabled
+    assert cfg.url == "https://grafana.agency.example"
+    assert cfg.notification_policy == "external"
+    assert cfg.zabbix_datasource_uid == "zbx"
+
+
+def test_load_settings_without_grafana_is_skipped_and_says_why(stack_config):
+    stack_config({"vigil:grafanaUrl": "https://grafana.agency.example"})
+    cfg = load_settings()
+    assert not cfg.enabled
+    assert report_skipped(cfg)

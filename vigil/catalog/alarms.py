@@ -1,0 +1,180 @@
+"""Concrete alarm specs for one site: catalog signals × resources × severities.
+
+Pure and deterministic (sorted by name): the CloudWatch component creates one MetricAlarm per
+spec, Grafana draws one panel per (resource, signal) from the same specs, and policies/plan
+count them, so every tool agrees on what is watched and at which level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from vigil import catalog, naming
+from vigil.catalog import ec2, url
+from vigil.catalog.spec import Signal, Target
+from vigil.models import SEVERITIES, ResourceType, Severity, Site
+
+GLOBAL_REGION = "us-east-1"
+"""Region of CloudFront and Route 53 metrics (an alarm cannot watch another region's metric)."""
+
+
+@dataclass(frozen=True)
+class AlarmSpec:
+    """Everything needed to create one CloudWatch alarm and draw its dashboard panel."""
+
+    name: str  # {site}-{type}-{resource}-{signal}-{severity}; also the CloudWatch alarm name
+    site_id: str
+    resource_type: ResourceType
+    resource_id: str
+    signal: str  # catalog key, e.g. cpu_utilization
+    severity: Severity
+    namespace: str
+    metric: str
+    dimensions: Mapping[str, str]
+    statistic: str | None  # exactly one of statistic / extended_statistic is set
+    extended_statistic: str | None
+    period: int
+    evaluation_periods: int
+    datapoints_to_alarm: int
+    comparison: str
+    threshold: float  # in the metric's unit (inventory value × signal scale)
+    treat_missing_data: str
+    availability: bool
+    global_region: bool
+    region: str  # where the alarm (and its metric) lives
+    description: str
+    title: str = ""
+    unit: str = "count"  # unit of ``display_threshold`` (inventory unit)
+    display_threshold: float = 0.0  # threshold as written in the inventory
+    extra_alarm_actions: tuple[str, ...] = ()  # e.g. EC2 recover
+    runbook_url: str = ""
+    dashboard_url: str = ""
+    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def needs_health_check(self) -> bool:
+        """Its ``HealthCheckId`` dimension is filled with the URL's Route 53 health check id."""
+        return self.resource_type is ResourceType.URL
+
+    @property
+    def stat(self) -> str:
+        return self.extended_statistic or self.statistic or ""
+
+
+def _description(site: Site, signal: Signal, severity: str, resource_id: str, dash: str) -> str:
+    lines = [
+        f"[{severity.upper()}] {site.id}: {signal.title or signal.key} on {resource_id}.",
+        signal.description,
+        f"site={site.id} client={site.client} tier={site.tier.name} severity={severity}",
+        f"Runbook: {site.runbook_url}",
+    ]
+    if dash:
+        lines.append(f"Dashboard: {dash}")
+    return "\n".join(line for line in lines if line)[:1024]
+
+
+def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> list[AlarmSpec]:
+    specs: list[AlarmSpec] = []
+    tier_alarm = site.tier.alarm
+    datapoints = min(tier_alarm.datapoints_to_alarm, tier_alarm.evaluation_periods)
+    for signal in catalog.signals(rtype):
+        if signal.applies is not None and not signal.applies(target.model):
+            continue
+        threshold = target.thresholds.get(signal.key, signal.default)
+        for severity in SEVERITIES:
+            level = getattr(threshold, severity)
+            if level is None:
+                continue
+            value = float(level) * signal.scale
+            if signal.relative_to is not None:
+                value = float(level) * float(getattr(target.model, signal.relative_to))
+                if value <= 0:
+                    continue  # a group allowed to scale to zero has no minimum to defend
+            extra: tuple[str, ...] = ()
+            if (
+                rtype is ResourceType.EC2
+                and signal.key == ec2.RECOVER_SIGNAL
+                and ec2.recoverable(target.model.instance_type)
+            ):
+                extra = (ec2.recover_action_arn(site.aws_region),)
+            resource = f"{rtype.value}-{target.resource_id}"
+            name = naming.resource_name(site, resource, signal.key, severity)
+            specs.append(
+                AlarmSpec(
+                    name=name,
+                    site_id=site.id,
+                    resource_type=rtype,
+                    resource_id=target.resource_id,
+                    signal=signal.key,
+                    severity=severity,
+                    namespace=signal.namespace,
+                    metric=signal.metric,
+                    dimensions=MappingProxyType(
+                        dict(sorted({**target.dimensions, **signal.extra_dimensions}.items()))
+                    ),
+                    statistic=None if signal.is_percentile else signal.statistic,
+                    extended_statistic=signal.statistic if signal.is_percentile else None,
+                    period=signal.period_seconds or tier_alarm.period_seconds,
+                    evaluation_periods=tier_alarm.evaluation_periods,
+                    datapoints_to_alarm=datapoints,
+                    comparison=signal.comparison,
+                    threshold=value,
+                    treat_missing_data=signal.treat_missing_data,
+                    availability=signal.availability,
+                    global_region=signal.global_region,
+                    region=GLOBAL_REGION if signal.global_region else site.aws_region,
+                    description=_description(site, signal, severity, target.resource_id, dash),
+                    title=signal.title or signal.key,
+                    unit=signal.unit,
+                    display_threshold=float(level),
+                    extra_alarm_actions=extra,
+                    runbook_url=site.runbook_url,
+                    dashboard_url=dash,
+                    tags=MappingProxyType(alarm_tags(site, signal, severity)),
+                )
+            )
+    return specs
+
+
+def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
+    """Standard tags plus severity, signal and (for availability signals) the availability flag."""
+    tags = {**naming.standard_tags(site), "vigil:severity": severity, "vigil:signal": signal.key}
+    if signal.availability:
+        tags["vigil:availability"] = "true"
+    return tags
+
+
+def alarms_for_site(site: Site, grafana_url: str | None = None) -> tuple[AlarmSpec, ...]:
+    """Every default alarm of ``site`` (resolved thresholds), sorted by name.
+
+    ``grafana_url`` (config ``vigil:grafanaUrl``) adds the site's dashboard link to each alarm's
+    description; the dashboard uid is stable, so the link is valid before Grafana exists.
+    """
+    dash = naming.dashboard_url(grafana_url, site) if grafana_url else ""
+    specs = [
+        spec
+        for rtype, targets in catalog.TARGETS.items()
+        for target in targets(site)
+        for spec in _specs_for(site, rtype, target, dash)
+    ]
+    names = [s.name for s in specs]
+    if len(names) != len(set(names)):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"{site.id}: duplicate alarm names {dupes}")
+    return tuple(sorted(specs, key=lambda s: s.name))
+
+
+def health_check_name(site: Site, check_name: str) -> str:
+    return naming.resource_name(site, f"url-{check_name}", "health-check")
+
+
+__all__ = [
+    "GLOBAL_REGION",
+    "AlarmSpec",
+    "alarm_tags",
+    "alarms_for_site",
+    "health_check_name",
+    "url",
+]

@@ -1,0 +1,54 @@
+"""Aurora clusters: cluster-wide CPU, local storage, memory, connections, reader lag."""
+
+from __future__ import annotations
+
+from vigil.catalog.spec import Signal, Target
+from vigil.models import ResourceType, Site, Threshold
+
+RESOURCE_TYPE = ResourceType.AURORA
+NS = "AWS/RDS"
+GIB = 1024**3
+MIB = 1024**2
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal(
+        key="cpu_utilization", namespace=NS, metric="CPUUtilization", statistic="Maximum",
+        comparison="GreaterThanThreshold", default=Threshold(warning=80, critical=95),
+        unit="percent", title="Aurora CPU utilization (busiest instance)",
+        description="CPU saturation of the busiest instance of the cluster.",
+    ),
+    Signal(
+        key="free_local_storage_bytes", namespace=NS, metric="FreeLocalStorage",
+        statistic="Minimum", comparison="LessThanThreshold",
+        default=Threshold(warning=5 * GIB, critical=1 * GIB), unit="bytes",
+        title="Aurora free local storage",
+        description="Local (temp table, log) storage of an instance filling up; "
+        "Aurora's cluster volume grows by itself, its FreeStorageSpace equivalent is this.",
+    ),
+    Signal(
+        key="freeable_memory_bytes", namespace=NS, metric="FreeableMemory", statistic="Minimum",
+        comparison="LessThanThreshold", default=Threshold(warning=256 * MIB, critical=64 * MIB),
+        unit="bytes", title="Aurora freeable memory",
+        description="Memory pressure on an instance of the cluster.",
+    ),
+    Signal(
+        key="database_connections", namespace=NS, metric="DatabaseConnections",
+        statistic="Maximum", comparison="GreaterThanThreshold",
+        default=Threshold(warning=400, critical=800), title="Aurora connections",
+        description="Connections approaching max_connections.",
+    ),
+    Signal(
+        key="replica_lag_seconds", namespace=NS, metric="AuroraReplicaLag", statistic="Maximum",
+        comparison="GreaterThanThreshold", default=Threshold(warning=1, critical=10),
+        unit="seconds", scale=1000.0, extra_dimensions={"Role": "READER"},
+        applies=lambda c: c.readers > 0, title="Aurora reader lag",
+        description="Readers falling behind the writer (AuroraReplicaLag, milliseconds).",
+    ),
+)
+
+
+def targets(site: Site) -> tuple[Target, ...]:
+    return tuple(
+        Target(c.id, {"DBClusterIdentifier": c.id}, c.thresholds, c)
+        for c in site.resources.aurora_clusters
+    )

@@ -1,0 +1,131 @@
+"""EC2 instances: CPU and the two status checks; system check failures trigger EC2 recover."""
+
+from __future__ import annotations
+
+from vigil.catalog.spec import Signal, Target
+from vigil.models import ResourceType, Site, Threshold
+
+RESOURCE_TYPE = ResourceType.EC2
+NS = "AWS/EC2"
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal(
+        key="cpu_utilization",
+        namespace=NS,
+        metric="CPUUtilization",
+        statistic="Average",
+        comparison="GreaterThanThreshold",
+        default=Threshold(warning=80, critical=95),
+        unit="percent",
+        title="CPU utilization",
+        description="Sustained CPU saturation of the instance.",
+    ),
+    Signal(
+        key="status_check_failed_system",
+        namespace=NS,
+        metric="StatusCheckFailed_System",
+        statistic="Maximum",
+        comparison="GreaterThanOrEqualToThreshold",
+        default=Threshold(critical=1),
+        treat_missing_data="breaching",
+        availability=True,
+        title="System status check",
+        description="AWS host problem (hardware, network, power); EC2 recover moves the instance.",
+    ),
+    Signal(
+        key="status_check_failed_instance",
+        namespace=NS,
+        metric="StatusCheckFailed_Instance",
+        statistic="Maximum",
+        comparison="GreaterThanOrEqualToThreshold",
+        default=Threshold(critical=1),
+        treat_missing_data="breaching",
+        availability=True,
+        title="Instance status check",
+        description="The guest OS does not answer (kernel panic, memory exhausted, bad network).",
+    ),
+)
+
+RECOVER_SIGNAL = "status_check_failed_system"
+
+# Families whose instances the CloudWatch ``recover`` action supports: EBS-only storage, not
+# bare metal (instance-store families such as m5d or c6id are absent on purpose).
+RECOVERABLE_FAMILIES: frozenset[str] = frozenset(
+    (
+        "a1",
+        "c3",
+        "c4",
+        "c5",
+        "c5a",
+        "c5n",
+        "c6a",
+        "c6g",
+        "c6gn",
+        "c6i",
+        "c6in",
+        "c7a",
+        "c7g",
+        "c7gn",
+        "c7i",
+        "c8g",
+        "hpc6a",
+        "inf1",
+        "m3",
+        "m4",
+        "m5",
+        "m5a",
+        "m5n",
+        "m5zn",
+        "m6a",
+        "m6g",
+        "m6i",
+        "m6in",
+        "m7a",
+        "m7g",
+        "m7i",
+        "m7i-flex",
+        "m8g",
+        "p3",
+        "p4d",
+        "r3",
+        "r4",
+        "r5",
+        "r5a",
+        "r5b",
+        "r5n",
+        "r6a",
+        "r6g",
+        "r6i",
+        "r6in",
+        "r7a",
+        "r7g",
+        "r7i",
+        "r7iz",
+        "r8g",
+        "t2",
+        "t3",
+        "t3a",
+        "t4g",
+        "x1",
+        "x1e",
+        "x2iezn",
+        "u-3tb1",
+        "u-6tb1",
+    )
+)
+
+
+def recoverable(instance_type: str) -> bool:
+    """Whether a ``StatusCheckFailed_System`` alarm may carry the EC2 recover action."""
+    family, _, size = instance_type.lower().partition(".")
+    return family in RECOVERABLE_FAMILIES and not size.startswith("metal")
+
+
+def recover_action_arn(region: str) -> str:
+    return f"arn:aws:automate:{region}:ec2:recover"
+
+
+def targets(site: Site) -> tuple[Target, ...]:
+    return tuple(
+        Target(i.id, {"InstanceId": i.id}, i.thresholds, i) for i in site.resources.ec2_instances
+    )

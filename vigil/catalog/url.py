@@ -1,0 +1,61 @@
+"""Public URLs: a Route 53 health check each; its metrics exist only in us-east-1.
+
+The health check itself is created by the CloudWatch component (its id is the dimension), so
+the ``HealthCheckId`` dimension here is a placeholder filled in at deploy time.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from vigil.catalog.spec import Signal, Target
+from vigil.models import ResourceType, Site, Threshold, UrlCheck
+
+RESOURCE_TYPE = ResourceType.URL
+NS = "AWS/Route53"
+HEALTH_CHECK_ID = "${HealthCheckId}"
+"""Placeholder in ``dimensions`` the component replaces with the health check's id."""
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal(
+        key="health_check_status", namespace=NS, metric="HealthCheckStatus", statistic="Minimum",
+        comparison="LessThanThreshold", default=Threshold(critical=1),
+        treat_missing_data="breaching", availability=True, global_region=True,
+        unit="bool", title="URL up",
+        description="Route 53 checkers cannot load the page (or the required text is missing).",
+    ),
+    Signal(
+        key="response_time_seconds", namespace=NS, metric="TimeToFirstByte", statistic="Average",
+        comparison="GreaterThanThreshold", default=Threshold(warning=3, critical=8),
+        unit="seconds", scale=1000.0, global_region=True, title="Time to first byte",
+        description="Time to first byte seen by the Route 53 checkers (milliseconds metric).",
+    ),
+)
+
+
+def targets(site: Site) -> tuple[Target, ...]:
+    return tuple(
+        Target(u.name, {"HealthCheckId": HEALTH_CHECK_ID}, u.thresholds, u) for u in site.urls
+    )
+
+
+def health_check_args(check: UrlCheck) -> dict[str, object]:
+    """Route 53 health check arguments (snake_case, pulumi-aws) for one URL."""
+    parts = urlsplit(check.url)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    scheme = "HTTP" if parts.scheme == "http" else "HTTPS"
+    args: dict[str, object] = {
+        "type": f"{scheme}_STR_MATCH" if check.required_text else scheme,
+        "fqdn": parts.hostname,
+        "port": parts.port or (80 if scheme == "HTTP" else 443),
+        "resource_path": path,
+        "enable_sni": scheme == "HTTPS",
+        "request_interval": 30,
+        "failure_threshold": 3,
+        "measure_latency": True,
+    }
+    if check.required_text:
+        args["search_string"] = check.required_text
+    return args

@@ -1,0 +1,192 @@
+"""A site's Grafana dashboard, built from the same alarm specs as its CloudWatch alarms.
+
+Layout: a status row (URL health, alarm state), then one row per resource type with a panel
+per alarmed metric (alarm thresholds drawn as lines), then Zabbix panels when a Zabbix data
+source is configured. Links: runbook, PagerDuty service, CloudWatch alarm list. Variables:
+region and period. The uid comes from ``vigil.naming.dashboard_uid`` so alarm descriptions
+can link to the dashboard before Grafana is deployed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from grafana_foundation_sdk.builders import dashboard as db
+from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models import dashboard as dm
+
+from vigil.grafana.alarm import AlarmLike
+from vigil.grafana.panels import alarm_state_panel, metric_panel, url_health_panel, zabbix_panels
+from vigil.grafana.plan import GLOBAL_REGION, Query, plan_rows
+from vigil.grafana.queries import cloudwatch_ref, zabbix_ref
+from vigil.grafana.settings import cloudwatch_uid
+from vigil.models import Site
+from vigil.naming import dashboard_uid
+
+PERIODS = ("60", "300", "900", "3600")
+
+
+@dataclass(frozen=True)
+class DashboardInputs:
+    """Everything besides the site and its alarms; all plain values (outputs already resolved)."""
+
+    cloudwatch_datasources: Mapping[str, str] = field(default_factory=dict)
+    """``"<account>/<region>"`` → uid; missing entries use vigil's own data source uid."""
+    zabbix_datasource_uid: str | None = None
+    pagerduty_service_url: str | None = None
+    dimension_values: Mapping[str, str] = field(default_factory=dict)
+    """Placeholder dimension value → real value (e.g. Route 53 health-check ids)."""
+
+    def cloudwatch(self, account: str, region: str) -> dm.DataSourceRef:
+        key = f"{account}/{region}"
+        return cloudwatch_ref(
+            self.cloudwatch_datasources.get(key) or cloudwatch_uid(account, region)
+        )
+
+
+def build_dashboard(
+    site: Site, alarms: Iterable[AlarmLike], inputs: DashboardInputs | None = None
+) -> dm.Dashboard:
+    inputs = inputs or DashboardInputs()
+    alarms = tuple(alarms)
+    regional = inputs.cloudwatch(site.aws_account_id, site.aws_region)
+    global_ = inputs.cloudwatch(site.aws_account_id, GLOBAL_REGION)
+
+    def datasource(query_or_global: Query | bool) -> dm.DataSourceRef:
+        is_global = (
+            query_or_global.global_region if isinstance(query_or_global, Query) else query_or_global
+        )
+        return global_ if is_global else regional
+
+    rows = plan_rows(alarms, inputs.dimension_values)
+    all_queries = [q for row in rows for panel in row.panels for q in panel.queries]
+
+    board = (
+        db.Dashboard(f"{site.name} ({site.id})")
+        .uid(dashboard_uid(site))
+        .description(
+            f"vigil: every alarmed metric of {site.id} ({site.client}, tier {site.tier.name}, "
+            f"{site.environment}). Generated — edits in Grafana are overwritten."
+        )
+        .tags(
+            sorted({"vigil", f"client:{site.client}", f"site:{site.id}", f"tier:{site.tier.name}"})
+        )
+        .editable()
+        .time("now-6h", "now")
+        .refresh("1m")
+        .timezone("browser")
+        .tooltip(dm.DashboardCursorSync.CROSSHAIR)
+        .links(_links(site, inputs, any(q.global_region for q in all_queries)))
+        .with_variable(_region_variable(site))
+        .with_variable(_period_variable(alarms))
+    )
+
+    board.with_row(db.Row(f"Status — {site.name}"))
+    health = url_health_panel(all_queries, global_)
+    if health is not None:
+        board.with_panel(health)
+    state = alarm_state_panel(
+        [(q, datasource(q)) for q in all_queries],
+        mixed=len({datasource(q).uid for q in all_queries}) > 1,
+    )
+    if state is not None:
+        board.with_panel(state)
+
+    for row in rows:
+        board.with_row(db.Row(row.title))
+        for panel in row.panels:
+            board.with_panel(metric_panel(panel, datasource(panel.global_region)))
+
+    if inputs.zabbix_datasource_uid and site.servers:
+        board.with_row(db.Row("Zabbix (servers)"))
+        hosts = sorted(s.name for s in site.servers)
+        for panel in zabbix_panels(hosts, zabbix_ref(inputs.zabbix_datasource_uid)):
+            board.with_panel(panel)
+
+    model = board.build()
+    for index, panel in enumerate(model.panels or [], start=1):
+        panel.id_val = index  # unique, deterministic panel ids
+    return model
+
+
+def to_dict(model: dm.Dashboard) -> dict[str, Any]:
+    return json.loads(json.dumps(model, cls=JSONEncoder))
+
+
+def render_dashboard(
+    site: Site, alarms: Iterable[AlarmLike], inputs: DashboardInputs | None = None
+) -> str:
+    """Deterministic dashboard JSON (sorted keys) — what ``grafana.oss.Dashboard`` receives."""
+    return encode(build_dashboard(site, alarms, inputs))
+
+
+def encode(model: dm.Dashboard) -> str:
+    return json.dumps(model, cls=JSONEncoder, sort_keys=True, indent=2)
+
+
+def decode(text: str) -> dm.Dashboard:
+    """Parse dashboard JSON back into the SDK's model (for round-trip checks)."""
+    return dm.Dashboard.from_json(json.loads(text))
+
+
+def _links(site: Site, inputs: DashboardInputs, has_global: bool) -> list[db.DashboardLink]:
+    links = [_link("Runbook", site.runbook_url, "doc")]
+    if inputs.pagerduty_service_url:
+        links.append(_link("PagerDuty service", inputs.pagerduty_service_url, "bolt"))
+    regions = [site.aws_region] + (
+        [GLOBAL_REGION] if has_global and site.aws_region != GLOBAL_REGION else []
+    )
+    for region in regions:
+        links.append(
+            _link(
+                f"CloudWatch alarms ({region})",
+                f"https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}"
+                f"#alarmsV2:?search={site.id}-",
+                "cloud",
+            )
+        )
+    return links
+
+
+def _link(title: str, url: str, icon: str) -> db.DashboardLink:
+    return (
+        db.DashboardLink(title)
+        .type(dm.DashboardLinkType.LINK)
+        .url(url)
+        .icon(icon)
+        .target_blank(True)
+        .keep_time(False)
+        .include_vars(False)
+    )
+
+
+def _region_variable(site: Site) -> db.CustomVariable:
+    """Region of the site's regional metrics (global ones stay in us-east-1)."""
+    values = [site.aws_region] + ([GLOBAL_REGION] if site.aws_region != GLOBAL_REGION else [])
+    return (
+        db.CustomVariable("region")
+        .label("Region")
+        .values(",".join(values))
+        .current(dm.VariableOption(selected=True, text=site.aws_region, value=site.aws_region))
+        .options(
+            [dm.VariableOption(selected=v == site.aws_region, text=v, value=v) for v in values]
+        )
+    )
+
+
+def _period_variable(alarms: Iterable[AlarmLike]) -> db.CustomVariable:
+    """CloudWatch period in seconds; defaults to the alarms' own period."""
+    periods = Counter(str(a.period) for a in alarms)
+    default = min(periods, key=lambda p: (-periods[p], int(p))) if periods else PERIODS[0]
+    values = sorted({*PERIODS, default}, key=int)
+    return (
+        db.CustomVariable("period")
+        .label("Period (s)")
+        .values(",".join(values))
+        .current(dm.VariableOption(selected=True, text=default, value=default))
+        .options([dm.VariableOption(selected=v == default, text=v, value=v) for v in values])
+    )

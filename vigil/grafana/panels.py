@@ -1,0 +1,179 @@
+"""Panel builders (grafana-foundation-sdk): one function per kind of panel on a site dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from grafana_foundation_sdk.builders import common as cb
+from grafana_foundation_sdk.builders import dashboard as db
+from grafana_foundation_sdk.builders import stat, statetimeline, table, timeseries
+from grafana_foundation_sdk.models import common as cm
+from grafana_foundation_sdk.models import dashboard as dm
+
+from vigil.grafana.plan import Levels, PanelPlan, Query, is_url_health, ref_id, threshold_steps
+from vigil.grafana.queries import ZabbixQuery, cloudwatch_target
+
+PanelBuilder = TypeVar("PanelBuilder", timeseries.Panel, statetimeline.Panel, stat.Panel)
+
+WIDTH = 12
+HEIGHT = 8
+STATUS_HEIGHT = 7
+
+
+def thresholds(levels: Levels) -> db.ThresholdsConfig:
+    return (
+        db.ThresholdsConfig()
+        .mode(dm.ThresholdsMode.ABSOLUTE)
+        .steps([dm.Threshold(value=v, color=c) for v, c in threshold_steps(levels)])
+    )
+
+
+def _thresholds_model(levels: Levels) -> dm.ThresholdsConfig:
+    return thresholds(levels).build()
+
+
+def _with_levels(panel: PanelBuilder, queries: Sequence[Query]) -> PanelBuilder:
+    """Panel default = first query's thresholds; other queries get a by-refId override."""
+    panel.thresholds(thresholds(queries[0].levels))
+    for query in queries[1:]:
+        if query.levels != queries[0].levels:
+            panel.override_by_query(
+                query.ref_id,
+                [dm.DynamicConfigValue(id_val="thresholds", value=_thresholds_model(query.levels))],
+            )
+    return panel
+
+
+def metric_panel(plan: PanelPlan, datasource: dm.DataSourceRef) -> timeseries.Panel:
+    """The alarm's metric, one series per resource, alarm thresholds drawn as lines."""
+    panel = (
+        timeseries.Panel()
+        .title(plan.title)
+        .description(plan.description)
+        .datasource(datasource)
+        .unit(plan.unit)
+        .height(HEIGHT)
+        .span(WIDTH)
+        .line_width(1)
+        .fill_opacity(0)
+        .span_nulls(False)
+        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphTresholdsStyleMode.LINE))
+        .legend(
+            cb.VizLegendOptions()
+            .show_legend(True)
+            .display_mode(cm.LegendDisplayMode.TABLE)
+            .placement(cm.LegendPlacement.BOTTOM)
+            .calcs(["lastNotNull", "max"])
+        )
+        .tooltip(
+            cb.VizTooltipOptions().mode(cm.TooltipDisplayMode.MULTI).sort(cm.SortOrder.DESCENDING)
+        )
+    )
+    for query in plan.queries:
+        panel.with_target(cloudwatch_target(query, datasource))
+    return _with_levels(panel, plan.queries)
+
+
+def url_health_panel(
+    queries: Sequence[Query], datasource: dm.DataSourceRef
+) -> statetimeline.Panel | None:
+    """Route 53 HealthCheckStatus per URL: the first thing the person paged looks at."""
+    health = [q for q in queries if is_url_health(q)]
+    if not health:
+        return None
+    panel = (
+        statetimeline.Panel()
+        .title("URL health (Route 53)")
+        .description("HealthCheckStatus from Route 53 health checkers (1 = healthy).")
+        .datasource(datasource)
+        .height(STATUS_HEIGHT)
+        .span(WIDTH)
+        .show_value(cm.VisibilityMode.NEVER)
+        .merge_values(True)
+        .mappings(
+            [
+                dm.ValueMap(
+                    options={
+                        "0": dm.ValueMappingResult(text="DOWN", color="red", index=0),
+                        "1": dm.ValueMappingResult(text="UP", color="green", index=1),
+                    }
+                )
+            ]
+        )
+        .color_scheme(db.FieldColor().mode(dm.FieldColorModeId.THRESHOLDS))
+    )
+    renumbered = [replace(q, ref_id=ref_id(i)) for i, q in enumerate(health)]
+    for query in renumbered:
+        panel.with_target(cloudwatch_target(query, datasource, label=_alarm_label(query)))
+    return _with_levels(panel, renumbered)
+
+
+def alarm_state_panel(
+    queries: Sequence[tuple[Query, dm.DataSourceRef]], mixed: bool
+) -> stat.Panel | None:
+    """Latest value of every alarmed metric, coloured by its own alarm thresholds.
+
+    CloudWatch's alarm state itself is not a metric Grafana can query; this is the same
+    metric against the same thresholds (without the evaluation-period smoothing), and the
+    dashboard links to the CloudWatch alarm list for the authoritative state.
+    """
+    if not queries:
+        return None
+    panel = (
+        stat.Panel()
+        .title("Alarm state (latest value vs. alarm thresholds)")
+        .description(
+            "Green = below every alarm threshold, orange = warning, red = critical. "
+            "The 'CloudWatch alarms' link above shows CloudWatch's own alarm state."
+        )
+        .height(STATUS_HEIGHT)
+        .span(WIDTH)
+        .color_mode(cm.BigValueColorMode.BACKGROUND)
+        .graph_mode(cm.BigValueGraphMode.NONE)
+        .text_mode(cm.BigValueTextMode.VALUE_AND_NAME)
+        .justify_mode(cm.BigValueJustifyMode.AUTO)
+        .reduce_options(cb.ReduceDataOptions().values(False).calcs(["lastNotNull"]))
+    )
+    panel.datasource(
+        dm.DataSourceRef(type_val="datasource", uid="-- Mixed --") if mixed else queries[0][1]
+    )
+    renumbered = [replace(q, ref_id=ref_id(i)) for i, (q, _) in enumerate(queries)]
+    for query, (_, datasource) in zip(renumbered, queries, strict=True):
+        panel.with_target(cloudwatch_target(query, datasource, label=_alarm_label(query)))
+    return _with_levels(panel, renumbered)
+
+
+def _alarm_label(query: Query) -> str:
+    return f"{query.metric} {query.label}"
+
+
+def zabbix_panels(
+    hosts: list[str], datasource: dm.DataSourceRef
+) -> list[timeseries.Panel | table.Panel]:
+    """Agent metrics and open problems of the site's servers, from Zabbix."""
+    problems = (
+        table.Panel()
+        .title("Zabbix problems")
+        .datasource(datasource)
+        .height(HEIGHT)
+        .span(WIDTH)
+        .with_target(ZabbixQuery("A", datasource).hosts(hosts).problems())
+    )
+    panels: list[timeseries.Panel | table.Panel] = [problems]
+    for title, item, unit in (
+        ("CPU utilization (Zabbix)", "/CPU utilization/", "percent"),
+        ("Memory utilization (Zabbix)", "/Memory utilization/", "percent"),
+        ("Web scenario failed step (Zabbix)", "/^Failed step of scenario/", "short"),
+    ):
+        panels.append(
+            timeseries.Panel()
+            .title(title)
+            .datasource(datasource)
+            .unit(unit)
+            .height(HEIGHT)
+            .span(WIDTH)
+            .with_target(ZabbixQuery("A", datasource).hosts(hosts).item(item))
+        )
+    return panels

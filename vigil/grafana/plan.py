@@ -1,0 +1,283 @@
+"""Group a site's alarm specs into dashboard panels and queries (pure, no SDK).
+
+One panel per (resource type, signal, metric, statistic): every instance of that resource type
+becomes a series of the same panel, so a site with 80 EC2 instances gets one CPU panel, not
+80. Within a panel, resources sharing the same thresholds share one CloudWatch query with a
+multi-valued dimension (chunked so Grafana's generated SEARCH expression stays short); each
+query carries the alarm thresholds it must draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from vigil.grafana.alarm import AlarmLike, is_lower_bound, signal_key, stat_of
+
+GLOBAL_REGION = "us-east-1"
+"""CloudFront and Route 53 publish their metrics only here."""
+
+REGION_VARIABLE = "$region"
+PERIOD_VARIABLE = "$period"
+
+MAX_VALUES_PER_QUERY = 20
+"""Dimension values per query: keeps Grafana's generated SEARCH expression under 1,024 chars."""
+
+ROW_ORDER: tuple[str, ...] = (
+    "url",
+    "cloudfront",
+    "alb",
+    "target_group",
+    "asg",
+    "ec2",
+    "elasticache",
+    "rds",
+    "aurora",
+    "opensearch",
+)
+"""Rows follow a request's path: edge → load balancer → compute → data stores."""
+
+ROW_TITLES: Mapping[str, str] = {
+    "url": "URLs (Route 53 health checks)",
+    "cloudfront": "CloudFront",
+    "alb": "Application Load Balancers",
+    "target_group": "Target groups",
+    "asg": "Auto Scaling groups",
+    "ec2": "EC2 instances",
+    "elasticache": "ElastiCache",
+    "rds": "RDS",
+    "aurora": "Aurora",
+    "opensearch": "OpenSearch",
+}
+
+UNITS: Mapping[str, str] = {
+    "CPUUtilization": "percent",
+    "DatabaseMemoryUsagePercentage": "percent",
+    "EngineCPUUtilization": "percent",
+    "FreeableMemory": "bytes",
+    "FreeStorageSpace": "bytes",
+    "FreeLocalStorage": "bytes",
+    "FreeStorageSpace.OpenSearch": "mbytes",
+    "TargetResponseTime": "s",
+    "ReadLatency": "s",
+    "WriteLatency": "s",
+    "ReplicaLag": "s",
+    "AuroraReplicaLag": "ms",
+    "TimeToFirstByte": "ms",
+    "OriginLatency": "ms",
+    "5xxErrorRate": "percent",
+    "4xxErrorRate": "percent",
+    "TotalErrorRate": "percent",
+    "HealthCheckPercentageHealthy": "percent",
+    "JVMMemoryPressure": "percent",
+}
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The alarm thresholds one query draws; ``lower_bound`` when the alarm fires below them."""
+
+    warning: float | None
+    critical: float | None
+    lower_bound: bool
+
+
+@dataclass(frozen=True)
+class Query:
+    ref_id: str
+    namespace: str
+    metric: str
+    statistic: str
+    region: str  # "$region" or "us-east-1"
+    global_region: bool
+    dimensions: tuple[tuple[str, tuple[str, ...]], ...]  # sorted keys, values in order
+    levels: Levels
+    alarms: tuple[AlarmLike, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class PanelPlan:
+    key: str
+    resource_type: str
+    title: str
+    description: str
+    unit: str
+    global_region: bool
+    availability: bool
+    queries: tuple[Query, ...]
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    resource_type: str
+    title: str
+    panels: tuple[PanelPlan, ...]
+
+
+def ref_id(index: int) -> str:
+    """``A``…``Z``, ``AA``…: Grafana's own refId scheme, stable for a given panel."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _levels(alarms: Iterable[AlarmLike]) -> Levels:
+    by_severity = {a.severity: float(a.threshold) for a in alarms}
+    lower = any(is_lower_bound(a) for a in alarms)
+    return Levels(by_severity.get("warning"), by_severity.get("critical"), lower)
+
+
+def _resolve(dimensions: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
+    """Swap placeholder dimension values (e.g. health-check ids known only after deploy)."""
+    return {k: values.get(v, v) for k, v in dimensions.items()}
+
+
+def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
+    return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _queries(alarms: Sequence[AlarmLike], dimension_values: Mapping[str, str]) -> tuple[Query, ...]:
+    """Alarms of one panel → queries: one per (threshold set, fixed dimensions) chunk."""
+    first = alarms[0]
+    # one "resource" = one dimension set; its alarms are its severities
+    resources: dict[tuple[tuple[str, str], ...], list[AlarmLike]] = {}
+    for alarm in alarms:
+        dims = tuple(sorted(_resolve(alarm.dimensions, dimension_values).items()))
+        resources.setdefault(dims, []).append(alarm)
+
+    groups: dict[tuple, list[tuple[tuple[tuple[str, str], ...], list[AlarmLike]]]] = {}
+    for dims, members in resources.items():
+        keys = tuple(k for k, _ in dims)
+        groups.setdefault((_levels(members), keys), []).append((dims, members))
+
+    queries: list[Query] = []
+    for (levels, keys), members in sorted(groups.items(), key=_group_order):
+        varying = [k for i, k in enumerate(keys) if len({m[0][i][1] for m in members}) > 1]
+        # several dimensions differ (rare): one query per resource
+        batches = [[m] for m in members] if len(varying) > 1 else [members]
+        for batch in batches:
+            vary = varying[0] if varying and len(batch) > 1 else None
+            fixed = {k: v for k, v in batch[0][0] if k != vary}
+            values = [dict(m[0])[vary] for m in batch] if vary else []
+            for chunk in _chunks(values, MAX_VALUES_PER_QUERY) if vary else [()]:
+                chunk_alarms = tuple(
+                    a for m in batch if not vary or dict(m[0])[vary] in chunk for a in m[1]
+                )
+                dimensions = {k: (v,) for k, v in fixed.items()}
+                if vary:
+                    dimensions[vary] = chunk
+                queries.append(
+                    Query(
+                        ref_id=ref_id(len(queries)),
+                        namespace=first.namespace,
+                        metric=first.metric,
+                        statistic=stat_of(first),
+                        region=GLOBAL_REGION if first.global_region else REGION_VARIABLE,
+                        global_region=bool(first.global_region),
+                        dimensions=tuple(sorted(dimensions.items())),
+                        levels=levels,
+                        alarms=tuple(sorted(chunk_alarms, key=lambda a: a.name)),
+                        label=f"${{PROP('Dim.{vary}')}}" if vary else _label(chunk_alarms),
+                    )
+                )
+    return tuple(queries)
+
+
+def _group_order(group: tuple) -> tuple:
+    """Largest group first, so the panel's default thresholds are the common ones."""
+    (levels, keys), members = group
+    return (-len(members), keys, levels.warning is None, levels.warning or 0, levels.critical or 0)
+
+
+def _label(alarms: Sequence[AlarmLike]) -> str:
+    return alarms[0].resource_id if alarms else ""
+
+
+def _panel_key(alarm: AlarmLike) -> tuple[str, str, str, str, str, bool]:
+    return (
+        str(alarm.resource_type),
+        signal_key(alarm),
+        alarm.namespace,
+        alarm.metric,
+        stat_of(alarm),
+        bool(alarm.global_region),
+    )
+
+
+def _title(alarm: AlarmLike) -> str:
+    return f"{alarm.metric} ({stat_of(alarm)})"
+
+
+def _description(alarms: Sequence[AlarmLike]) -> str:
+    text = next((a.description for a in alarms if a.description), "")
+    lines = [text] if text else []
+    lines.append(
+        "Threshold lines are the CloudWatch alarm thresholds (orange warning, red critical)."
+    )
+    return " ".join(lines)
+
+
+def plan_rows(
+    alarms: Iterable[AlarmLike], dimension_values: Mapping[str, str] | None = None
+) -> tuple[RowPlan, ...]:
+    """Every alarm lands in exactly one query of one panel of its resource type's row."""
+    values = dimension_values or {}
+    panels: dict[tuple, list[AlarmLike]] = {}
+    for alarm in alarms:
+        panels.setdefault(_panel_key(alarm), []).append(alarm)
+
+    rows: dict[str, list[PanelPlan]] = {}
+    for key in sorted(panels, key=lambda k: (k[0], k[1], k[3], k[4])):
+        members = sorted(panels[key], key=lambda a: a.name)
+        rtype = key[0]
+        rows.setdefault(rtype, []).append(
+            PanelPlan(
+                key="/".join(str(p) for p in key),
+                resource_type=rtype,
+                title=_title(members[0]),
+                description=_description(members),
+                unit=UNITS.get(members[0].metric, "short"),
+                global_region=key[5],
+                availability=any(a.availability for a in members),
+                queries=_queries(members, values),
+            )
+        )
+    order = {t: i for i, t in enumerate(ROW_ORDER)}
+    return tuple(
+        RowPlan(rtype, ROW_TITLES.get(rtype, rtype), tuple(panels_))
+        for rtype, panels_ in sorted(rows.items(), key=lambda r: (order.get(r[0], 99), r[0]))
+    )
+
+
+def is_url_health(query: Query) -> bool:
+    return query.namespace == "AWS/Route53" and query.metric == "HealthCheckStatus"
+
+
+OK_COLOR = "green"
+SEVERITY_COLORS: Mapping[str, str] = {"warning": "orange", "critical": "red"}
+
+
+def threshold_steps(levels: Levels) -> tuple[tuple[float | None, str], ...]:
+    """Grafana threshold steps: a base ``None`` step, then values ascending.
+
+    A step's colour applies from its value upwards. Upper-bound alarms go green → orange → red;
+    lower-bound alarms (free storage) go red → orange → green, the steps still ascending.
+    """
+    marks = sorted(
+        (value, severity)
+        for severity, value in (("warning", levels.warning), ("critical", levels.critical))
+        if value is not None
+    )
+    if not levels.lower_bound:
+        return ((None, OK_COLOR), *((v, SEVERITY_COLORS[s]) for v, s in marks))
+    if not marks:
+        return ((None, OK_COLOR),)
+    colors = [SEVERITY_COLORS[s] for _, s in marks[1:]] + [OK_COLOR]
+    return (
+        (None, SEVERITY_COLORS[marks[0][1]]),
+        *((v, c) for (v, _), c in zip(marks, colors, strict=True)),
+    )

@@ -1,0 +1,191 @@
+"""Pure PagerDuty specs from the inventory: schedules, escalation policies, service urgency.
+
+PagerDuty interprets every layer restriction in its schedule's single time zone, while the
+inventory writes each layer in its own zone (follow-the-sun). A schedule whose layers use
+several zones is therefore split into one PagerDuty schedule per zone, all targeted by the same
+escalation rule: each keeps its local hours across daylight saving time, and their union is
+exactly what ``vigil.oncall.schedule_windows`` checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from vigil.models import WEEKDAYS, Layer, Schedule, Team, Tier
+from vigil.naming import slug
+
+MIN_ESCALATION_DELAY = 1
+"""PagerDuty rejects escalation rules that escalate in less than a minute."""
+
+
+@dataclass(frozen=True)
+class RestrictionSpec:
+    type: str  # daily_restriction | weekly_restriction
+    start_time_of_day: str  # HH:MM:SS, schedule time zone
+    duration_seconds: int
+    start_day_of_week: int | None = None  # 1 = Monday … 7 = Sunday (weekly only)
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    name: str
+    start: str  # ISO 8601 with offset
+    rotation_virtual_start: str
+    rotation_turn_length_seconds: int
+    users: tuple[str, ...]  # emails, rotation order
+    restrictions: tuple[RestrictionSpec, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    resource_name: str  # Pulumi name: {team}-{schedule}[-{zone}]
+    name: str  # PagerDuty display name
+    source: str  # inventory schedule key
+    time_zone: str
+    layers: tuple[LayerSpec, ...]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    level: str
+    delay_minutes: int
+    schedules: tuple[str, ...]  # ScheduleSpec.resource_name
+    users: tuple[str, ...]  # emails
+
+
+@dataclass(frozen=True)
+class EscalationSpec:
+    resource_name: str  # {team}-{tier}
+    name: str
+    num_loops: int
+    rules: tuple[RuleSpec, ...]
+
+
+@dataclass(frozen=True)
+class UrgencySpec:
+    """A tier's incident urgency: constant high (24×7) or support hours + scheduled change."""
+
+    type: str  # constant | use_support_hours
+    urgency: str | None = None  # constant only
+    during_support_hours: str | None = None
+    outside_support_hours: str | None = None
+    time_zone: str | None = None
+    start_time: str | None = None  # HH:MM:SS
+    end_time: str | None = None
+    days_of_week: tuple[int, ...] = ()
+    scheduled_change_to: str | None = None  # urgency set at support_hours_start
+
+
+def _hhmmss(value: str) -> str:
+    hours, minutes = value.split(":")[:2]
+    return f"{int(hours):02d}:{int(minutes):02d}:00"
+
+
+def _iso_with_offset(local: str, zone: str) -> str:
+    """``2026-01-05T07:00:00`` in ``Australia/Sydney`` → ``2026-01-05T07:00:00+11:00``."""
+    moment = datetime.fromisoformat(local)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.isoformat()
+
+
+def layer_spec(layer: Layer) -> LayerSpec:
+    restrictions: list[RestrictionSpec] = []
+    for r in layer.restrictions:
+        start = _hhmmss(r.start)
+        if not r.days:
+            restrictions.append(
+                RestrictionSpec("daily_restriction", start, r.duration_minutes * 60)
+            )
+            continue
+        restrictions.extend(
+            RestrictionSpec(
+                "weekly_restriction", start, r.duration_minutes * 60, WEEKDAYS.index(d) + 1
+            )
+            for d in r.days
+        )
+    start = _iso_with_offset(layer.start, layer.timezone)
+    return LayerSpec(
+        name=layer.name,
+        start=start,
+        rotation_virtual_start=start,
+        rotation_turn_length_seconds=layer.turn_length_seconds,
+        users=layer.members,
+        restrictions=tuple(restrictions),
+    )
+
+
+def schedule_specs(team: Team, schedule: Schedule) -> tuple[ScheduleSpec, ...]:
+    """One PagerDuty schedule per layer time zone (one in total when all layers share a zone)."""
+    layers = [layer for layer in schedule.layers if layer.members]
+    zones = list(dict.fromkeys(layer.timezone for layer in layers))
+    base = f"{team.key}-{schedule.key}"
+    if len(zones) <= 1:
+        zone = zones[0] if zones else schedule.timezone
+        return (
+            ScheduleSpec(base, schedule.name, schedule.key, zone, tuple(map(layer_spec, layers))),
+        )
+    def names(zone: str) -> str:
+        return ", ".join(lay.name for lay in layers if lay.timezone == zone)
+
+    return tuple(
+        ScheduleSpec(
+            resource_name=f"{base}-{slug(zone)}",
+            name=f"{schedule.name} ({names(zone)})",
+            source=schedule.key,
+            time_zone=zone,
+            layers=tuple(layer_spec(lay) for lay in layers if lay.timezone == zone),
+        )
+        for zone in zones
+    )
+
+
+def team_schedules(team: Team) -> tuple[ScheduleSpec, ...]:
+    return tuple(spec for s in team.schedules for spec in schedule_specs(team, s))
+
+
+def escalation_spec(team: Team, tier: Tier) -> EscalationSpec:
+    """L1 → L4 in inventory order; the first rule escalates after exactly the tier's SLA."""
+    by_source: dict[str, list[str]] = {}
+    for spec in team_schedules(team):
+        by_source.setdefault(spec.source, []).append(spec.resource_name)
+    rules = []
+    for index, level in enumerate(team.escalation):
+        delay = (
+            tier.response_sla_minutes
+            if index == 0
+            else (level.delay_minutes or tier.response_sla_minutes)
+        )
+        rules.append(
+            RuleSpec(
+                level=level.level,
+                delay_minutes=max(MIN_ESCALATION_DELAY, delay),
+                schedules=tuple(by_source.get(level.schedule, ())) if level.schedule else (),
+                users=level.users,
+            )
+        )
+    return EscalationSpec(
+        resource_name=f"{team.key}-{tier.name}",
+        name=f"{team.name} — {tier.name} (SLA {tier.response_sla_minutes} min)",
+        num_loops=tier.escalation_loops,
+        rules=tuple(rules),
+    )
+
+
+def urgency_spec(tier: Tier) -> UrgencySpec:
+    hours = tier.support_hours
+    if hours.always or tier.urgency_outside_hours == "high":
+        return UrgencySpec(type="constant", urgency="high")
+    return UrgencySpec(
+        type="use_support_hours",
+        during_support_hours="high",
+        outside_support_hours="low",
+        time_zone=hours.timezone,
+        start_time=_hhmmss(hours.start),
+        end_time=_hhmmss(hours.end) if hours.end != "24:00" else "23:59:00",
+        days_of_week=tuple(WEEKDAYS.index(d) + 1 for d in hours.days),
+        # Low-urgency incidents opened overnight become high urgency when support starts.
+        scheduled_change_to="high",
+    )

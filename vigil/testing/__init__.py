@@ -1,0 +1,1 @@
+"""Offline helpers: Pulumi mocks that record the resource graph (tests, ``vigil plan``)."""
