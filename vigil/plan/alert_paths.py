@@ -40,6 +40,12 @@ class AlertPath:
         return all(s.ok for s in self.steps)
 
 
+def _region(res: Resource, graph: Graph) -> str:
+    provider = graph.by_urn.get(res.provider or "")
+    region = provider.inputs.get("region") if provider else None
+    return f" ({region})" if region else ""
+
+
 def _escalation_steps(policy: Resource | None, index: dict[str, str], graph: Graph) -> list[Step]:
     if policy is None:
         return [Step("no escalation policy", ok=False)]
@@ -111,7 +117,7 @@ def site_alert_paths(graph: Graph) -> dict[str, list[AlertPath]]:
             sev = next((s for s in ("critical", "warning") if s in topic.name), "")
             steps = [
                 Step(f"{len(alarms)} CloudWatch alarm(s)", ok=bool(alarms)),
-                Step(f"SNS {topic.inputs.get('name') or topic.name}"),
+                Step(f"SNS {topic.inputs.get('name') or topic.name}{_region(topic, graph)}"),
                 Step(
                     f"{subs[0].inputs.get('protocol', '?')} subscription"
                     if subs

@@ -140,6 +140,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             options["ignoreChanges"] = sorted(request.ignoreChanges)
         if list(getattr(request, "additionalSecretOutputs", ())):
             options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+        secrets: list[bool] = []
+        inputs = {} if request.type == STACK_TYPE else wire_to_plain(request.object, seen=secrets)
         res = Resource(
             urn=urn,
             type=request.type,
@@ -147,7 +149,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             parent=request.parent or None,
             provider=provider_urn(request.provider),
             custom=custom,
-            inputs={} if request.type == STACK_TYPE else wire_to_plain(request.object),
+            inputs=inputs,
+            revealed=wire_to_plain(request.object, reveal=True) if secrets else None,
             dependencies=sorted(set(request.dependencies)),
             options=options,
             id=(reg.id or None) if reg and custom else None,

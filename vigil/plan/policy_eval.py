@@ -33,12 +33,12 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.policy import _NotApplicableError
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from vigil.plan.record import Graph, Resource
+from vigil.plan.record import Graph, Resource, secrets_as_unknown
 
 DEFAULT_PACK = "vigil-coverage"
-REGISTRY_MODULES = ("policies.registry", "policies")
+REGISTRY_MODULES = ("policies.pack", "policies.registry", "policies")
 
 
 @dataclass
@@ -69,9 +69,17 @@ class Violation:
         }
 
 
+def _attr(module: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        value = getattr(module, name, None)
+        if value is not None:
+            return value() if callable(value) and not isinstance(value, EnforcementLevel) else value
+    return default
+
+
 def load_policy_set(project_dir: str | Path | None = None) -> PolicySet:
-    """Find the registry: ``PACK_NAME``, ``POLICIES`` (or ``policies()``), optional
-    ``ENFORCEMENT_LEVEL`` and ``INITIAL_CONFIG``."""
+    """Find the registry (``policies/pack.py``): ``PACK_NAME``, ``policies()`` (or
+    ``POLICIES``), optional ``DEFAULT_ENFORCEMENT`` and ``default_config()``."""
     if project_dir is not None and str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     errors = []
@@ -87,8 +95,13 @@ def load_policy_set(project_dir: str | Path | None = None) -> PolicySet:
         return PolicySet(
             pack=str(getattr(module, "PACK_NAME", DEFAULT_PACK)),
             policies=found,
-            enforcement_level=getattr(module, "ENFORCEMENT_LEVEL", EnforcementLevel.ADVISORY),
-            config=dict(getattr(module, "INITIAL_CONFIG", None) or {}),
+            enforcement_level=_attr(
+                module,
+                "DEFAULT_ENFORCEMENT",
+                "ENFORCEMENT_LEVEL",
+                default=EnforcementLevel.ADVISORY,
+            ),
+            config=dict(_attr(module, "INITIAL_CONFIG", "default_config", default={})),
         )
     raise LookupError("no policy registry found (" + "; ".join(errors or ["no POLICIES"]) + ")")
 
@@ -165,9 +178,9 @@ def evaluate(
     """Every violation of the pack on ``graph``, sorted by site, policy, URN."""
     found: set[Violation] = set()
     site_of = {r.urn: r.site or "" for r in graph.resources}
-    by_urn = graph.by_urn
+    props = {r.urn: policy_props(r) for r in graph.resources}
     providers = {
-        r.urn: PolicyProviderResource(r.type, r.inputs, r.urn, r.name)
+        r.urn: PolicyProviderResource(r.type, props[r.urn], r.urn, r.name)
         for r in graph.resources
         if r.type.startswith("pulumi:providers:")
     }
@@ -210,7 +223,7 @@ def evaluate(
         opts = _options(res)
         for policy, level, config in resource_policies:
             args = ResourceValidationArgs(
-                res.type, res.inputs, res.urn, res.name, opts, provider, config
+                res.type, props[res.urn], res.urn, res.name, opts, provider, config
             )
             guarded(
                 policy,
@@ -222,7 +235,7 @@ def evaluate(
             progress(len(seen_sites), sites_total)
 
     if stack_policies:
-        resources = _policy_resources(graph, by_urn, providers)
+        resources = _policy_resources(graph, props, providers)
         for policy, level, config in stack_policies:
             args = StackValidationArgs(resources, config)
             guarded(
@@ -231,14 +244,23 @@ def evaluate(
     return sorted(found)
 
 
+def policy_props(res: Resource) -> Mapping[str, Any]:
+    """What the analyzer hands a policy: inputs (secrets in clear when recorded live, unknown
+    when masked in a saved plan) behind pulumi-policy's unknown-checking proxy."""
+    data = res.revealed if res.revealed is not None else res.inputs
+    return unknown_checking_proxy(secrets_as_unknown(data))
+
+
 def _policy_resources(
-    graph: Graph, by_urn: Mapping[str, Resource], providers: Mapping[str, PolicyProviderResource]
+    graph: Graph,
+    props: Mapping[str, Mapping[str, Any]],
+    providers: Mapping[str, PolicyProviderResource],
 ) -> list[PolicyResource]:
     out: dict[str, PolicyResource] = {}
     for res in graph.resources:
         out[res.urn] = PolicyResource(
             res.type,
-            res.inputs,
+            props[res.urn],
             res.urn,
             res.name,
             _options(res),

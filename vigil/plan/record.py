@@ -43,6 +43,9 @@ class Resource:
     site: str | None = None
     id: str | None = None  # mock id, used to resolve references between resources
     outputs: dict[str, Any] = field(default_factory=dict)  # not serialized
+    revealed: dict[str, Any] | None = None
+    """Inputs with secret values in clear, for policies only (live plan, offline fake values);
+    never serialized. ``None`` when the resource sent no secret."""
 
 
 @dataclass
@@ -112,14 +115,15 @@ def _number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def wire_to_plain(value: Any) -> Any:
-    """Protobuf wire value → plain JSON value: secrets masked, refs as URNs, ints as ints."""
+def wire_to_plain(value: Any, reveal: bool = False, seen: list | None = None) -> Any:
+    """Protobuf wire value → plain JSON value: secrets masked (or revealed), refs as URNs,
+    ints as ints. ``seen`` collects a marker per secret met, so callers know to reveal."""
     if isinstance(value, struct_pb2.Struct):
         if _SIG_KEY in value:
-            return _special(value)
-        return {k: wire_to_plain(v) for k, v in value.items()}
+            return _special(value, reveal, seen)
+        return {k: wire_to_plain(v, reveal, seen) for k, v in value.items()}
     if isinstance(value, struct_pb2.ListValue):
-        return [wire_to_plain(v) for v in value]
+        return [wire_to_plain(v, reveal, seen) for v in value]
     if isinstance(value, float):
         return _number(value)
     return value
@@ -129,10 +133,14 @@ def _field(value: struct_pb2.Struct, *keys: str) -> Any:
     return next((value[k] for k in keys if k in value), None)
 
 
-def _special(value: struct_pb2.Struct) -> Any:
+def _special(value: struct_pb2.Struct, reveal: bool, seen: list | None) -> Any:
     sig = value[_SIG_KEY]
     if sig == _SECRET_SIG:
-        return SECRET
+        if seen is not None:
+            seen.append(True)
+        return (
+            wire_to_plain(value["value"], reveal, seen) if reveal and "value" in value else SECRET
+        )
     if sig == _RESOURCE_SIG:
         return value["urn"]
     if sig == _ASSET_SIG:
@@ -140,10 +148,22 @@ def _special(value: struct_pb2.Struct) -> Any:
     if sig == _ARCHIVE_SIG:
         return {"archive": _field(value, "path", "uri") or "assets"}
     if sig == _OUTPUT_SIG:
-        if _field(value, "secret"):
+        if _field(value, "secret") and not reveal:
             return SECRET
-        return wire_to_plain(value["value"]) if "value" in value else UNKNOWN
-    return {k: wire_to_plain(v) for k, v in value.items()}
+        return wire_to_plain(value["value"], reveal, seen) if "value" in value else UNKNOWN
+    return {k: wire_to_plain(v, reveal, seen) for k, v in value.items()}
+
+
+def secrets_as_unknown(value: Any) -> Any:
+    """``"[secret]"`` placeholders → the engine's unknown sentinel: to a policy, a masked
+    secret in a saved plan is a value it cannot see, exactly like an unknown at preview."""
+    if value == SECRET:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: secrets_as_unknown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [secrets_as_unknown(v) for v in value]
+    return value
 
 
 def mask_secrets(value: Any) -> Any:
@@ -170,7 +190,7 @@ def reference_index(resources: Iterable[Resource]) -> dict[str, str]:
         if r.id:
             index[r.id] = r.urn
         arn = r.outputs.get("arn")
-        if isinstance(arn, str):
+        if isinstance(arn, str) and "arn" not in r.inputs:  # an ``arn`` input is a reference
             index[arn] = r.urn
     return index
 
