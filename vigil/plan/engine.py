@@ -28,14 +28,18 @@ from typing import Any
 import pulumi
 import yaml
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import wait_for_rpcs
+from pulumi.runtime.sync_await import _sync_await
 
 from vigil.plan.offline_mocks import shared_mocks
 from vigil.plan.record import (
     STACK_TYPE,
     Graph,
+    NotPlain,
     Resource,
     mask_secrets,
     provider_urn,
@@ -131,17 +135,26 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         for loop in loops:
             loop.close()
 
-    def _record(self, request: Any, urn: str, custom: bool, response: Any) -> None:
-        reg = self.resources.get(urn)
-        options = {}
-        if getattr(request, "protect", False):
-            options["protect"] = True
-        if list(getattr(request, "ignoreChanges", ())):
-            options["ignoreChanges"] = sorted(request.ignoreChanges)
-        if list(getattr(request, "additionalSecretOutputs", ())):
-            options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+    def _record(self, request: Any, urn: str, inputs: Any, reg: Any) -> None:
+        custom = bool(request.custom)
         secrets: list[bool] = []
-        inputs = {} if request.type == STACK_TYPE else wire_to_plain(request.object, seen=secrets)
+        revealed = None
+        try:
+            plain = mask_secrets(inputs, seen=secrets) if inputs is not None else {}
+            if secrets:
+                revealed = mask_secrets(inputs, reveal=True)
+        except NotPlain:  # resource references, assets: read the wire form instead
+            plain = wire_to_plain(request.object, seen=secrets)
+            if secrets:
+                revealed = wire_to_plain(request.object, reveal=True)
+        options = {}
+        if request.protect:
+            options["protect"] = True
+        if request.ignoreChanges:
+            options["ignoreChanges"] = sorted(request.ignoreChanges)
+        if request.additionalSecretOutputs:
+            options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
+        arn = reg.state.get("arn") if reg is not None and custom else None
         res = Resource(
             urn=urn,
             type=request.type,
@@ -149,12 +162,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             parent=request.parent or None,
             provider=provider_urn(request.provider),
             custom=custom,
-            inputs=inputs,
-            revealed=wire_to_plain(request.object, reveal=True) if secrets else None,
+            inputs=plain,
+            revealed=revealed,
             dependencies=sorted(set(request.dependencies)),
             options=options,
-            id=(reg.id or None) if reg and custom else None,
-            outputs=mask_secrets(reg.state) if reg and custom else {},
+            id=(reg.id or None) if reg is not None and custom else None,
+            outputs={"arn": arn} if isinstance(arn, str) else {},
         )
         with self._lock:
             self.recorded.append(res)
@@ -170,10 +183,29 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return super().ReadResource(request)
 
     def RegisterResource(self, request: Any) -> Any:
+        """`MockMonitor.RegisterResource` (pulumi 3.272), deserializing the inputs only once
+        for both the mocks and the recording."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == STACK_TYPE:
+            self._record(request, urn, None, None)
+            return resource_pb2.RegisterResourceResponse(urn=urn)
         self._ensure_loop()
-        response = super().RegisterResource(request)
-        self._record(request, response.urn, bool(request.custom), response)
-        return response
+        inputs = rpc.deserialize_properties(request.object)
+        args = pulumi_mocks.MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+            transforms=pulumi_mocks._resolve_callbacks(request.transforms),
+        )
+        id_, state = self.mocks.new_resource(args)
+        obj_proto = _sync_await(rpc.serialize_properties(state, {}))
+        reg = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        self.resources[urn] = reg
+        self._record(request, urn, inputs, reg)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto)
 
 
 class _ErrorLog(logging.Handler):

@@ -166,20 +166,29 @@ def secrets_as_unknown(value: Any) -> Any:
     return value
 
 
-def mask_secrets(value: Any) -> Any:
-    """Deserialized SDK value (secrets wrapped in sig dicts) → plain JSON value, masked."""
-    if isinstance(value, Mapping):
-        sig = value.get(_SIG_KEY)
-        if sig == _SECRET_SIG:
-            return SECRET
-        return {str(k): mask_secrets(v) for k, v in value.items() if sig is None or k != _SIG_KEY}
-    if isinstance(value, list | tuple):
-        return [mask_secrets(v) for v in value]
+class NotPlain(Exception):
+    """A deserialized value that is not plain data (resource reference, asset)."""
+
+
+def mask_secrets(value: Any, reveal: bool = False, seen: list | None = None) -> Any:
+    """Deserialized SDK value (secrets wrapped in sig dicts) → plain JSON value, secrets
+    masked (or revealed); raises `NotPlain` for anything else, so callers can fall back to the
+    wire form. Note the SDK pushes secretness up to the enclosing list or map."""
+    if isinstance(value, dict):
+        if _SIG_KEY in value:
+            if value[_SIG_KEY] != _SECRET_SIG:
+                raise NotPlain(value[_SIG_KEY])
+            if seen is not None:
+                seen.append(True)
+            return mask_secrets(value.get("value"), reveal, seen) if reveal else SECRET
+        return {k: mask_secrets(v, reveal, seen) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v, reveal, seen) for v in value]
     if isinstance(value, float):
         return _number(value)
     if value is None or isinstance(value, str | int | bool):
         return value
-    return str(value)
+    raise NotPlain(type(value).__name__)
 
 
 def reference_index(resources: Iterable[Resource]) -> dict[str, str]:
