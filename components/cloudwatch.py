@@ -20,6 +20,7 @@ from vigil.models import Site
 
 class CloudWatchAlarms(pulumi.ComponentResource):
     health_check_ids: dict[str, pulumi.Output[str]]
+    """URL check name → Route 53 health check id (see ``AlarmSpec.resolved_dimensions``)."""
     alarm_count: int
 
     def __init__(
@@ -31,7 +32,8 @@ class CloudWatchAlarms(pulumi.ComponentResource):
         providers: Providers,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("vigil:aws:CloudWatchAlarms", name, {"siteId": site.id}, opts)
+        props = {"siteId": site.id}
+        super().__init__("vigil:aws:CloudWatchAlarms", name, props, opts)
         tags = naming.standard_tags(site)
         self.health_check_ids = {}
         if site.urls:
@@ -53,9 +55,7 @@ class CloudWatchAlarms(pulumi.ComponentResource):
                 region_opts[spec.region] = pulumi.ResourceOptions(
                     parent=self, provider=providers.get(site.aws_account_id, spec.region)
                 )
-            dimensions: dict[str, pulumi.Input[str]] = dict(spec.dimensions)
-            if spec.needs_health_check:
-                dimensions["HealthCheckId"] = self.health_check_ids[spec.resource_id]
+            dimensions = spec.resolved_dimensions(self.health_check_ids)
             topic = topic_arns[spec.region][spec.severity]
             aws.cloudwatch.MetricAlarm(
                 spec.name,
@@ -78,4 +78,4 @@ class CloudWatchAlarms(pulumi.ComponentResource):
                 opts=region_opts[spec.region],
             )
         self.alarm_count = len(alarms)
-        self.register_outputs({})
+        self.register_outputs(props)

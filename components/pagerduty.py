@@ -131,10 +131,11 @@ class TeamOnCall(pulumi.ComponentResource):
                 opts=child,
             )
             self.escalation_policy_ids[name] = policy.id
-        self.register_outputs({})
+        self.register_outputs(props)  # policies see outputs, not inputs, in a real preview
 
 
 def _urgency_args(tier: Tier) -> dict[str, object]:
+    """Severity-based urgency (see ``vigil.pagerduty.urgency_spec``)."""
     u = specs.urgency_spec(tier)
     if u.type == "constant":
         return {
@@ -173,8 +174,47 @@ def _urgency_args(tier: Tier) -> dict[str, object]:
     }
 
 
+def _severity_orchestration(
+    site: Site, service_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+) -> pagerduty.EventOrchestrationService:
+    """Give CloudWatch alarms the severity in their name; other events pass unchanged."""
+    return pagerduty.EventOrchestrationService(
+        f"{site.id}-orchestration",
+        service=service_id,
+        enable_event_orchestration_for_service=True,
+        sets=[
+            pagerduty.EventOrchestrationServiceSetArgs(
+                id="start",
+                rules=[
+                    pagerduty.EventOrchestrationServiceSetRuleArgs(
+                        label=rule.label,
+                        conditions=[
+                            pagerduty.EventOrchestrationServiceSetRuleConditionArgs(
+                                expression=rule.expression
+                            )
+                        ],
+                        actions=pagerduty.EventOrchestrationServiceSetRuleActionsArgs(
+                            severity=rule.severity
+                        ),
+                    )
+                    for rule in specs.severity_rules()
+                ],
+            )
+        ],
+        # No catch-all action: Zabbix and Grafana events keep the severity they were sent with.
+        catch_all=pagerduty.EventOrchestrationServiceCatchAllArgs(
+            actions=pagerduty.EventOrchestrationServiceCatchAllActionsArgs()
+        ),
+        opts=opts,
+    )
+
+
 class SiteService(pulumi.ComponentResource):
-    """The site's PagerDuty service with one integration per tool; keys are secret outputs."""
+    """The site's PagerDuty service with one integration per tool; keys are secret outputs.
+
+    Urgency follows alert severity; the service's Event Orchestration gives CloudWatch alarms,
+    which arrive without one, the severity their name ends with.
+    """
 
     service_id: pulumi.Output[str]
     cloudwatch_key: pulumi.Output[str]
@@ -190,7 +230,8 @@ class SiteService(pulumi.ComponentResource):
         cloudwatch_vendor_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("vigil:pagerduty:SiteService", name, {"siteId": site.id}, opts)
+        props = {"siteId": site.id}
+        super().__init__("vigil:pagerduty:SiteService", name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
         tier = site.tier
         service = pagerduty.Service(
@@ -205,6 +246,7 @@ class SiteService(pulumi.ComponentResource):
             opts=child,
         )
         self.service_id = service.id
+        _severity_orchestration(site, service.id, child)
         pagerduty.AlertGroupingSetting(
             f"{site.id}-grouping",
             name=f"{site.id} alert grouping",
@@ -232,4 +274,4 @@ class SiteService(pulumi.ComponentResource):
         self.cloudwatch_endpoint = cloudwatch_endpoint(cloudwatch.integration_key)
         self.zabbix_key = pulumi.Output.secret(zabbix.integration_key)
         self.grafana_key = pulumi.Output.secret(grafana.integration_key)
-        self.register_outputs({"serviceId": service.id})
+        self.register_outputs({**props, "serviceId": service.id})

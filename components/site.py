@@ -93,7 +93,10 @@ class SiteMonitoring(pulumi.ComponentResource):
         self.plugins: dict[str, pulumi.ComponentResource | None] = {
             key: factory(self) for key, factory in sorted(plugins.items())
         }
-        self.register_outputs({"serviceId": self.service_id, "alarmCount": self.alarm_count})
+        # Props are re-registered as outputs: in a real preview, policies see only outputs.
+        self.register_outputs(
+            {**props, "serviceId": self.service_id, "alarmCount": self.alarm_count}
+        )
 
     def child_opts(self) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self)

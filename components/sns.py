@@ -56,7 +56,8 @@ class SiteTopics(pulumi.ComponentResource):
         providers: Providers,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("vigil:aws:SiteTopics", name, {"siteId": site.id}, opts)
+        props = {"siteId": site.id}
+        super().__init__("vigil:aws:SiteTopics", name, props, opts)
         tags = naming.standard_tags(site)
         secret_endpoint = pulumi.Output.secret(endpoint)
         self.arns = {}
@@ -91,4 +92,4 @@ class SiteTopics(pulumi.ComponentResource):
                     opts=child,
                 )
                 self.arns[region][severity] = topic.arn
-        self.register_outputs({})
+        self.register_outputs(props)

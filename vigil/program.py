@@ -14,19 +14,16 @@ from pathlib import Path
 import pulumi
 
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
-from vigil.inventory import load_inventory
+from vigil.inventory import InventoryError, load_inventory
 from vigil.models import Inventory
-
-try:  # the validating loader (vigil/inventory) raises InventoryError with every problem
-    from vigil.inventory import InventoryError
-except ImportError:  # pragma: no cover - until the validator branch is merged
-
-    class InventoryError(Exception):  # type: ignore[no-redef]
-        """Placeholder for ``vigil.inventory.InventoryError``."""
 
 
 class InvalidInventory(pulumi.RunError):
     """Stops the program before any resource is registered; Pulumi prints it without traceback."""
+
+
+class InvalidStackConfig(InvalidInventory):
+    """Malformed stack config (e.g. ``vigil:grafana``): same handling as a bad inventory."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +48,9 @@ def read_config() -> StackConfig:
 
 
 def _messages(error: BaseException) -> list[str]:
-    problems = getattr(error, "problems", None) or getattr(error, "messages", None)
+    problems = getattr(error, "problems", None)
     if problems:
-        return [str(p) for p in problems]
+        return [p.format() for p in problems]
     return [line for line in str(error).splitlines() if line.strip()] or [repr(error)]
 
 
@@ -99,12 +96,18 @@ def _tiers_by_team(inventory: Inventory) -> Mapping[str, dict[str, object]]:
 
 def main() -> None:
     # Components import the providers' SDKs; keep them out of pure-library imports.
+    from components.grafana import finish_grafana, grafana_plugin, load_settings
     from components.pagerduty import Directory, TeamOnCall
     from components.providers import Providers
     from components.site import SiteMonitoring
+    from vigil.grafana.settings import GrafanaConfigError
 
     config = read_config()
     inventory, alarms = load(config)
+    try:
+        grafana_settings = load_settings()
+    except GrafanaConfigError as error:
+        raise InvalidStackConfig(f"invalid stack config: {error}") from None
 
     directory = Directory()
     providers = Providers(config.aws_role_name)
@@ -112,6 +115,8 @@ def main() -> None:
         key: TeamOnCall(inventory.team(key), tiers, directory)
         for key, tiers in sorted(_tiers_by_team(inventory).items())
     }
+    grafana = grafana_plugin(grafana_settings, inventory.sites)  # None: skipped, reason logged
+    plugins = {"grafana": grafana} if grafana else {}
     for site in inventory.sites:
         monitoring = SiteMonitoring(
             site,
@@ -119,6 +124,7 @@ def main() -> None:
             directory=directory,
             providers=providers,
             grafana_url=config.grafana_url,
+            plugins=plugins,
             alarms=alarms[site.id],
         )
         pulumi.export(
@@ -136,3 +142,5 @@ def main() -> None:
                 "dashboardUrl": monitoring.dashboard_url,
             },
         )
+    if grafana:
+        finish_grafana(grafana, inventory.sites)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from vigil import oncall
 from vigil import pagerduty as pd
+from vigil.catalog.alarms import alarms_for_site
 from vigil.models import WEEKDAYS, Layer, Restriction, Schedule
 
 
@@ -100,12 +102,52 @@ def test_escalation_first_delay_is_the_tier_sla(inventory):
 
 def test_urgency_per_tier(inventory):
     gold = pd.urgency_spec(inventory.tiers["gold"])
-    assert (gold.type, gold.urgency) == ("constant", "high")
+    assert (gold.type, gold.urgency) == ("constant", "severity_based")
     bronze = pd.urgency_spec(inventory.tiers["bronze"])
     assert bronze.type == "use_support_hours"
-    assert (bronze.during_support_hours, bronze.outside_support_hours) == ("high", "low")
+    assert (bronze.during_support_hours, bronze.outside_support_hours) == ("severity_based", "low")
     assert (bronze.time_zone, bronze.start_time, bronze.end_time) == (
         "Europe/Berlin", "08:00:00", "18:00:00",
     )
     assert bronze.days_of_week == (1, 2, 3, 4, 5)
     assert bronze.scheduled_change_to == "high"
+
+
+def test_incident_urgency_by_severity_and_hours(inventory):
+    """critical pages around the clock on 24×7 tiers; warning never pages; bronze sleeps."""
+    for tier in inventory.tiers.values():
+        spec = pd.urgency_spec(tier)
+        for in_hours in (True, False):
+            assert pd.incident_urgency(spec, "warning", in_hours) == "low"
+            assert pd.incident_urgency(spec, "info", in_hours) == "low"
+        assert pd.incident_urgency(spec, "critical", True) == "high"
+        assert pd.incident_urgency(spec, "error", True) == "high"  # Zabbix "High"
+        expected_night = "high" if tier.is_24x7 else "low"
+        assert pd.incident_urgency(spec, "critical", False) == expected_night, tier.name
+    assert inventory.tiers["gold"].is_24x7 and not inventory.tiers["bronze"].is_24x7
+
+
+def pcl_regex(expression: str) -> tuple[str, str]:
+    """``<field> matches regex '<re>'`` → (field, re)."""
+    match = re.fullmatch(r"(\S+) matches regex '([^']*)'", expression)
+    assert match, expression
+    return match.group(1), match.group(2)
+
+
+def test_severity_rules_classify_every_alarm_by_its_name(inventory):
+    rules = pd.severity_rules()
+    assert [r.severity for r in rules] == ["critical", "warning"]
+    parsed = [(pcl_regex(r.expression), r.severity) for r in rules]
+    assert {field for (field, _), _ in parsed} == {"event.custom_details.AlarmName"}
+    names = [(a.name, a.severity) for site in inventory.sites for a in alarms_for_site(site)]
+    assert {sev for _, sev in names} == {"critical", "warning"}
+    for name, severity in names:
+        # the same answer whether PagerDuty searches the value or matches it whole
+        for match in (re.search, re.fullmatch):
+            hits = [sev for (_, regex), sev in parsed if match(regex, name)]
+            assert hits == [severity], (name, hits)
+    # a resource or signal containing a severity word does not fool the anchored pattern
+    for match in (re.search, re.fullmatch):
+        hits = [sev for (_, rx), sev in parsed if match(rx, "s-warning-db-cpu-critical")]
+        assert hits == ["critical"]
+        assert not [sev for (_, rx), sev in parsed if match(rx, "zabbix: disk warning")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -22,6 +23,9 @@ SERVICE = "pagerduty:index/service:Service"
 INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
 ESCALATION = "pagerduty:index/escalationPolicy:EscalationPolicy"
 SCHEDULE = "pagerduty:index/schedule:Schedule"
+ORCHESTRATION = "pagerduty:index/eventOrchestrationService:EventOrchestrationService"
+ENDPOINT = re.compile(r"https://events\.pagerduty\.com/integration/(.+)/enqueue")
+PCL_REGEX = re.compile(r"(\S+) matches regex '([^']*)'")
 
 
 def region_of(mocks: VigilMocks, rec) -> str:
@@ -126,11 +130,11 @@ def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
         assert i["autoResolveTimeout"] == str(tier.auto_resolve_timeout_minutes * 60)
         rule = i["incidentUrgencyRule"]
         if tier.is_24x7:
-            assert rule == {"type": "constant", "urgency": "high"}
-            assert "supportHours" not in i
+            assert rule == {"type": "constant", "urgency": "severity_based"}
+            assert "supportHours" not in i and "scheduledActions" not in i
         else:
             assert rule["type"] == "use_support_hours"
-            assert rule["duringSupportHours"] == {"type": "constant", "urgency": "high"}
+            assert rule["duringSupportHours"] == {"type": "constant", "urgency": "severity_based"}
             assert rule["outsideSupportHours"] == {"type": "constant", "urgency": "low"}
             assert i["supportHours"] == {
                 "type": "fixed_time_per_day", "timeZone": "Europe/Berlin",
@@ -157,6 +161,147 @@ def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
         assert l1
         for target in l1:
             assert schedules[target["id"]].inputs["layers"]
+
+
+def _urgency(rule: dict, severity: str, in_support_hours: bool) -> str:
+    """PagerDuty's reading of a registered ``incidentUrgencyRule`` for an alert's severity."""
+    if rule["type"] == "use_support_hours":
+        rule = rule["duringSupportHours" if in_support_hours else "outsideSupportHours"]
+    assert rule["type"] == "constant"
+    if rule["urgency"] == "severity_based":
+        return "high" if severity in ("critical", "error") else "low"
+    return rule["urgency"]
+
+
+def _orchestrated_severity(orchestration: dict, alarm_name: str) -> str | None:
+    """Severity the service orchestration gives a CloudWatch event (first matching rule)."""
+    (start,) = [s for s in orchestration["sets"] if s["id"] == "start"]
+    for rule in start["rules"]:
+        for cond in rule["conditions"]:
+            field, regex = PCL_REGEX.fullmatch(cond["expression"]).groups()
+            assert field == "event.custom_details.AlarmName"
+            hit = bool(re.fullmatch(regex, alarm_name))
+            assert hit == bool(re.search(regex, alarm_name))  # same under either semantics
+            if hit:
+                return rule["actions"].get("severity")
+    return orchestration["catchAll"]["actions"].get("severity")
+
+
+def _paging_path(mocks, site, alarm) -> tuple[str, str, str, dict]:
+    """alarm → topic → subscription → integration → service (+ orchestration): the severity
+    PagerDuty assigns and the service's urgency rule."""
+    urn = site_urn(mocks, site.id)
+    topic = next(r for r in mocks.children(urn, TOPIC)
+                 if r.outputs["arn"] == alarm.inputs["alarmActions"][0])
+    (sub,) = [r for r in mocks.children(urn, SUB) if r.inputs["topic"] == topic.outputs["arn"]]
+    key = ENDPOINT.fullmatch(sub.inputs["endpoint"]).group(1)
+    (integration,) = [r for r in mocks.children(urn, INTEGRATION)
+                      if r.outputs["integrationKey"] == key]
+    assert integration.inputs["vendor"] == "vendor-cloudwatch"
+    (service,) = [r for r in mocks.children(urn, SERVICE)
+                  if f"{r.name}-id" == integration.inputs["service"]]
+    (orch,) = [r for r in mocks.children(urn, ORCHESTRATION)
+               if r.inputs["service"] == f"{service.name}-id"]
+    assert orch.inputs["enableEventOrchestrationForService"] is True
+    severity = _orchestrated_severity(orch.inputs, alarm.inputs["name"])
+    return topic.inputs["name"], integration.name, severity, service.inputs
+
+
+def test_critical_pages_high_warning_stays_low(inventory, mocks):
+    """Every alarm's full path ends in the urgency DESIGN.md's severity matrix asks for."""
+    seen = set()
+    for site in inventory.sites:
+        alarms = list(mocks.children(site_urn(mocks, site.id), ALARM))
+        for alarm in alarms:
+            severity = alarm.inputs["tags"]["vigil:severity"]
+            topic, integration, pd_severity, service = _paging_path(mocks, site, alarm)
+            assert topic == f"{site.id}-alerts-{severity}"
+            assert integration == f"{site.id}-cloudwatch"
+            assert pd_severity == severity
+            rule = service["incidentUrgencyRule"]
+            if severity == "warning":
+                assert _urgency(rule, pd_severity, True) == "low"
+                assert _urgency(rule, pd_severity, False) == "low"
+            else:
+                assert _urgency(rule, pd_severity, True) == "high"
+                night = _urgency(rule, pd_severity, False)
+                assert night == ("high" if site.tier.is_24x7 else "low"), site.id
+            seen.add((site.tier.is_24x7, severity))
+    assert seen == {(a, s) for a in (True, False) for s in ("critical", "warning")}
+
+
+def test_24x7_site_wiring(inventory, mocks):
+    """nova-storefront (gold): constant severity-based urgency, no support hours, and a service
+    orchestration that only sets severity for CloudWatch alarms."""
+    urn = site_urn(mocks, "nova-storefront")
+    (service,) = mocks.children(urn, SERVICE)
+    assert service.inputs["incidentUrgencyRule"] == {
+        "type": "constant", "urgency": "severity_based",
+    }
+    (orch,) = mocks.children(urn, ORCHESTRATION)
+    assert orch.parent == mocks.by_name("vigil:pagerduty:SiteService",
+                                        "nova-storefront-pagerduty").urn
+    assert orch.inputs["service"] == "nova-storefront-id"
+    (start,) = orch.inputs["sets"]
+    assert start["id"] == "start"
+    assert [(r["conditions"], r["actions"]) for r in start["rules"]] == [
+        ([{"expression": f"event.custom_details.AlarmName matches regex '^.*-{sev}$'"}],
+         {"severity": sev})
+        for sev in ("critical", "warning")
+    ]
+    # Zabbix / Grafana (Events API v2) keep the severity they send: no catch-all override
+    assert orch.inputs["catchAll"] == {"actions": {}}
+    assert _orchestrated_severity(orch.inputs, "Zabbix: disk usage above 80%") is None
+    assert not orch.secret_inputs and "key" not in json.dumps(orch.inputs).lower()
+    # one alarm per severity of this site, end to end
+    site = next(s for s in inventory.sites if s.id == "nova-storefront")
+    assert site.tier.is_24x7
+    for severity, urgency in (("critical", "high"), ("warning", "low")):
+        alarm = next(r for r in mocks.children(urn, ALARM)
+                     if r.inputs["name"].endswith(f"-{severity}"))
+        topic, integration, pd_severity, svc = _paging_path(mocks, site, alarm)
+        assert (topic, integration, pd_severity) == (
+            f"nova-storefront-alerts-{severity}", "nova-storefront-cloudwatch", severity,
+        )
+        for in_hours in (True, False):
+            assert _urgency(svc["incidentUrgencyRule"], pd_severity, in_hours) == urgency
+
+
+def test_bronze_keeps_support_hours(inventory, mocks):
+    for site in inventory.sites:
+        if site.tier.is_24x7:
+            continue
+        (service,) = mocks.children(site_urn(mocks, site.id), SERVICE)
+        i = service.inputs
+        assert i["incidentUrgencyRule"]["outsideSupportHours"] == {
+            "type": "constant", "urgency": "low",
+        }
+        assert i["supportHours"]["timeZone"] == site.tier.support_hours.timezone
+        # criticals opened overnight (low) are raised when support starts
+        assert i["scheduledActions"] == [{
+            "type": "urgency_change", "toUrgency": "high",
+            "ats": [{"type": "named_time", "name": "support_hours_start"}],
+        }]
+
+
+def test_integration_keys_and_endpoints_stay_secret(inventory, mocks):
+    for site in inventory.sites:
+        urn = site_urn(mocks, site.id)
+        integrations = list(mocks.children(urn, INTEGRATION))
+        assert {r.name for r in integrations} == {
+            f"{site.id}-{tool}" for tool in ("cloudwatch", "zabbix", "grafana")
+        }
+        for rec in integrations:
+            assert "integrationKey" in rec.secret_outputs
+        for sub in mocks.children(urn, SUB):
+            assert "endpoint" in sub.secret_inputs
+        keys = {r.outputs["integrationKey"] for r in integrations}
+        for rec in mocks.children(urn):
+            if rec.type in (SUB, INTEGRATION):
+                continue
+            plain = json.dumps({k: v for k, v in rec.inputs.items()
+                                if k not in rec.secret_inputs})
+            assert not any(key in plain for key in keys), (rec.type, rec.name)
 
 
 def test_schedules_use_looked_up_users_once(inventory, mocks):

@@ -1,21 +1,142 @@
-"""Load an inventory directory into validated, immutable models."""
+"""Load an inventory directory into validated, immutable models — or report every mistake.
+
+``load_inventory(dir)`` reads ``defaults.yaml``, ``teams.yaml`` and ``sites/<client>/<site>.yaml``,
+checks each file against its JSON Schema, runs the semantic checks and only then builds the
+models. Any problem anywhere raises one ``InventoryError`` listing all of them, so a pull
+request shows every mistake at once and nothing half-valid is ever provisioned.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from vigil.inventory import schema, semantic
 from vigil.inventory.build import build_inventory
+from vigil.inventory.problems import InventoryError, Problem
+from vigil.inventory.yaml_source import Source, load_source
 from vigil.models import Inventory
+
+__all__ = ["InventoryError", "Problem", "load_inventory"]
+
+SITE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class _Loaded:
+    src: Source | None  # None: the file does not exist
+    valid: bool  # parsed and schema-valid: semantic checks may run
+
+
+def _load(path: Path, display: str, kind: str, problems: list[Problem], why: str) -> _Loaded:
+    if not path.is_file():
+        problems.append(Problem(display, 1, 1, "", f"missing file: {why}"))
+        return _Loaded(None, False)
+    src = load_source(path, display)
+    problems += src.problems
+    if src.data is None:
+        return _Loaded(src, False)
+    schema_problems = schema.validate(src, kind)
+    problems += schema_problems
+    return _Loaded(src, not schema_problems)
+
+
+def _site_files(root: Path, problems: list[Problem]) -> list[tuple[Path, str, str]]:
+    """``(path, display path, client folder)`` of every site file, reporting misplaced ones."""
+    sites_dir = root / "sites"
+    if not sites_dir.is_dir():
+        problems.append(
+            Problem(
+                str(sites_dir), 1, 1, "", "missing directory: site files live in sites/<client>/"
+            )
+        )
+        return []
+    found = []
+    for path in sorted(sites_dir.rglob("*")):
+        rel = path.relative_to(sites_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() not in SITE_SUFFIXES:
+            continue
+        display = str(path)
+        if len(rel.parts) != 2:
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "",
+                    "site file is not loaded: put it in sites/<client>/<site>.yaml",
+                )
+            )
+        elif path.suffix != ".yaml":
+            problems.append(
+                Problem(
+                    display, 1, 1, "", f"site file is not loaded: rename it to {path.stem}.yaml"
+                )
+            )
+        else:
+            found.append((path, display, rel.parts[0]))
+    return found
 
 
 def load_inventory(root: str | Path) -> Inventory:
+    """The validated inventory under ``root``; raises ``InventoryError`` with every problem."""
     root = Path(root)
-    defaults = yaml.safe_load((root / "defaults.yaml").read_text())
-    teams = yaml.safe_load((root / "teams.yaml").read_text())
-    sites = [
-        (str(path), yaml.safe_load(path.read_text()))
-        for path in sorted((root / "sites").glob("*/*.yaml"))
-    ]
-    return build_inventory(str(root), defaults, teams, sites)
+    if not root.is_dir():
+        raise InventoryError([Problem(str(root), 1, 1, "", "inventory directory not found")])
+    problems: list[Problem] = []
+    defaults = _load(
+        root / "defaults.yaml",
+        str(root / "defaults.yaml"),
+        "defaults",
+        problems,
+        "defaults.yaml defines the tiers sites refer to",
+    )
+    teams = _load(
+        root / "teams.yaml",
+        str(root / "teams.yaml"),
+        "teams",
+        problems,
+        "teams.yaml defines the on-call teams sites refer to",
+    )
+    defaults_clean = False
+    if defaults.valid and defaults.src is not None:
+        found = semantic.check_defaults(defaults.src)
+        problems += found
+        defaults_clean = not found
+    clean_teams: set[str] = set()
+    if teams.valid and teams.src is not None:
+        found, clean_teams = semantic.check_teams(teams.src)
+        problems += found
+    ctx = semantic.build_context(defaults.src, defaults_clean, teams.src, clean_teams)
+
+    sites: list[Source] = []
+    ids: dict[str, Source] = {}
+    for path, display, folder in _site_files(root, problems):
+        site = _load(path, display, "site", problems, "")
+        src = site.src
+        if src is None or src.data is None:
+            continue
+        if site.valid:
+            problems += semantic.check_site(src, folder, ctx)
+            sites.append(src)
+        site_id = src.data.get("id") if isinstance(src.data, dict) else None
+        if isinstance(site_id, str):
+            if site_id in ids:
+                first = ids[site_id]
+                line, _ = first.locate(("id",))
+                problems.append(
+                    src.problem(
+                        ("id",), f"site id '{site_id}' is already used by {first.file}:{line}"
+                    )
+                )
+            else:
+                ids[site_id] = src
+
+    if problems:
+        raise InventoryError(problems)
+    assert defaults.src is not None and teams.src is not None
+    return build_inventory(
+        str(root), defaults.src.data, teams.src.data, [(s.file, s.data) for s in sites]
+    )

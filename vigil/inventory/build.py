@@ -43,13 +43,20 @@ from vigil.models import (
 )
 
 Doc = Mapping[str, Any]
-Overrides = Mapping[str, Mapping[str, Threshold]]
+Layer_ = Mapping[str, Mapping[str, Any]]
+"""One cascade layer as written: ``{resource_type: {signal: {warning?, critical?}}}``."""
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def parse_thresholds(raw: Mapping[str, Any] | None) -> dict[str, Threshold]:
-    """``{signal: {warning, critical}}`` → ``{signal: Threshold}``."""
+    """``{signal: {warning, critical}}`` → ``{signal: Threshold}`` (absent severities → None)."""
     return {
-        key: Threshold(warning=value.get("warning"), critical=value.get("critical"))
+        key: Threshold(
+            warning=_number(value.get("warning")), critical=_number(value.get("critical"))
+        )
         for key, value in (raw or {}).items()
     }
 
@@ -59,23 +66,41 @@ def parse_overrides(raw: Mapping[str, Any] | None) -> dict[str, dict[str, Thresh
     return {rtype: parse_thresholds(signals) for rtype, signals in (raw or {}).items()}
 
 
-def merge(base: Threshold, override: Threshold | None) -> Threshold:
-    """A field an override leaves out keeps the lower layer's value."""
-    if override is None:
-        return base
-    return Threshold(
-        warning=override.warning if override.warning is not None else base.warning,
-        critical=override.critical if override.critical is not None else base.critical,
-    )
+def apply_layer(resolved: dict[str, Threshold], layer: Mapping[str, Mapping[str, Any]]) -> None:
+    """Overlay one layer's ``{signal: {warning?, critical?}}`` onto ``resolved``.
+
+    A severity the layer leaves out keeps the lower layer's value; an explicit ``null``
+    turns that severity off. Raw documents are used because ``Threshold`` cannot tell the two
+    apart.
+    """
+    for key, raw in layer.items():
+        base = resolved.get(key, Threshold())
+        resolved[key] = Threshold(
+            warning=_number(raw["warning"]) if "warning" in raw else base.warning,
+            critical=_number(raw["critical"]) if "critical" in raw else base.critical,
+        )
 
 
-def resolve(layers: list[Overrides], rtype: ResourceType, own: Mapping[str, Any] | None) -> Thresholds:
-    """Fold every cascade layer for one resource of type ``rtype``."""
-    resolved: dict[str, Threshold] = dict(catalog.default_thresholds(rtype))
-    stack = [layer.get(rtype.value, {}) for layer in layers] + [parse_thresholds(own)]
-    for layer in stack:
-        for key, override in layer.items():
-            resolved[key] = merge(resolved.get(key, Threshold()), override)
+Base = Mapping[ResourceType, Mapping[str, Threshold]]
+"""Catalog built-ins per resource type, looked up once per inventory build."""
+
+
+def catalog_base() -> dict[ResourceType, dict[str, Threshold]]:
+    return {rtype: catalog.default_thresholds(rtype) for rtype in ResourceType}
+
+
+def resolve(
+    layers: list[Layer_],
+    rtype: ResourceType,
+    own: Mapping[str, Any] | None,
+    base: Base | None = None,
+) -> Thresholds:
+    """Fold catalog built-ins, every cascade layer and the resource's own thresholds."""
+    builtin = base[rtype] if base is not None else catalog.default_thresholds(rtype)
+    resolved: dict[str, Threshold] = dict(builtin)
+    for layer in layers:
+        apply_layer(resolved, layer.get(rtype.value) or {})
+    apply_layer(resolved, own or {})
     return frozen_map(resolved)
 
 
@@ -135,7 +160,9 @@ def build_team(key: str, doc: Doc) -> Team:
         key=key,
         name=doc.get("name", key),
         members=tuple(
-            Member(email=m["email"], name=m.get("name", m["email"]), timezone=m.get("timezone", "UTC"))
+            Member(
+                email=m["email"], name=m.get("name", m["email"]), timezone=m.get("timezone", "UTC")
+            )
             for m in doc["members"]
         ),
         schedules=schedules,
@@ -152,9 +179,9 @@ def build_team(key: str, doc: Doc) -> Team:
     )
 
 
-def build_resources(doc: Doc, layers: list[Overrides]) -> AwsResources:
+def build_resources(doc: Doc, layers: list[Layer_], base: Base | None = None) -> AwsResources:
     def th(rtype: ResourceType, item: Doc) -> Thresholds:
-        return resolve(layers, rtype, item.get("thresholds"))
+        return resolve(layers, rtype, item.get("thresholds"), base)
 
     return AwsResources(
         load_balancers=tuple(
@@ -162,7 +189,9 @@ def build_resources(doc: Doc, layers: list[Overrides]) -> AwsResources:
                 name=lb["name"],
                 arn=lb["arn"],
                 target_groups=tuple(
-                    TargetGroup(name=tg["name"], arn=tg["arn"], thresholds=th(ResourceType.TARGET_GROUP, tg))
+                    TargetGroup(
+                        name=tg["name"], arn=tg["arn"], thresholds=th(ResourceType.TARGET_GROUP, tg)
+                    )
                     for tg in lb.get("target_groups", ())
                 ),
                 thresholds=th(ResourceType.ALB, lb),
@@ -180,7 +209,9 @@ def build_resources(doc: Doc, layers: list[Overrides]) -> AwsResources:
         ),
         auto_scaling_groups=tuple(
             AutoScalingGroup(
-                name=g["name"], min_in_service=g["min_in_service"], thresholds=th(ResourceType.ASG, g)
+                name=g["name"],
+                min_in_service=g["min_in_service"],
+                thresholds=th(ResourceType.ASG, g),
             )
             for g in doc.get("auto_scaling_groups", ())
         ),
@@ -203,12 +234,16 @@ def build_resources(doc: Doc, layers: list[Overrides]) -> AwsResources:
             for c in doc.get("aurora_clusters", ())
         ),
         elasticache_clusters=tuple(
-            ElastiCacheCluster(id=c["id"], engine=c["engine"], thresholds=th(ResourceType.ELASTICACHE, c))
+            ElastiCacheCluster(
+                id=c["id"], engine=c["engine"], thresholds=th(ResourceType.ELASTICACHE, c)
+            )
             for c in doc.get("elasticache_clusters", ())
         ),
         cloudfront_distributions=tuple(
             CloudFrontDistribution(
-                id=d["id"], aliases=tuple(d.get("aliases", ())), thresholds=th(ResourceType.CLOUDFRONT, d)
+                id=d["id"],
+                aliases=tuple(d.get("aliases", ())),
+                thresholds=th(ResourceType.CLOUDFRONT, d),
             )
             for d in doc.get("cloudfront_distributions", ())
         ),
@@ -219,9 +254,16 @@ def build_resources(doc: Doc, layers: list[Overrides]) -> AwsResources:
     )
 
 
-def build_site(doc: Doc, source: str, tiers: Mapping[str, Tier], global_overrides: Overrides) -> Site:
+def build_site(
+    doc: Doc,
+    source: str,
+    tiers: Mapping[str, Tier],
+    layers_above: Mapping[str, list[Layer_]],
+    base: Base | None = None,
+) -> Site:
+    """``layers_above[tier]`` is the raw cascade above the site: defaults, then the tier."""
     tier = tiers[doc["tier"]]
-    layers = [global_overrides, tier.thresholds, parse_overrides(doc.get("thresholds"))]
+    layers = [*layers_above[tier.name], doc.get("thresholds") or {}]
     return Site(
         id=doc["id"],
         client=doc["client"],
@@ -232,7 +274,7 @@ def build_site(doc: Doc, source: str, tiers: Mapping[str, Tier], global_override
         runbook_url=doc["runbook_url"],
         aws_account_id=str(doc["aws"]["account_id"]),
         aws_region=doc["aws"]["region"],
-        resources=build_resources(doc.get("resources") or {}, layers),
+        resources=build_resources(doc.get("resources") or {}, layers, base),
         urls=tuple(
             UrlCheck(
                 url=u["url"],
@@ -241,7 +283,7 @@ def build_site(doc: Doc, source: str, tiers: Mapping[str, Tier], global_override
                 required_text=u.get("required_text"),
                 timeout_seconds=u.get("timeout_seconds", 10),
                 follow_redirects=u.get("follow_redirects", True),
-                thresholds=resolve(layers, ResourceType.URL, u.get("thresholds")),
+                thresholds=resolve(layers, ResourceType.URL, u.get("thresholds"), base),
             )
             for u in doc.get("urls") or ()
         ),
@@ -259,17 +301,26 @@ def build_site(doc: Doc, source: str, tiers: Mapping[str, Tier], global_override
     )
 
 
-def build_inventory(root: str, defaults: Doc, teams: Doc, sites: list[tuple[str, Doc]]) -> Inventory:
+def build_inventory(
+    root: str, defaults: Doc, teams: Doc, sites: list[tuple[str, Doc]]
+) -> Inventory:
     """``sites`` is ``[(source path, document)]``; the result is sorted by site id."""
-    tiers = {name: build_tier(name, doc, defaults.get("alarm", {})) for name, doc in sorted(defaults["tiers"].items())}
-    global_overrides = parse_overrides(defaults.get("thresholds"))
+    tiers = {
+        name: build_tier(name, doc, defaults.get("alarm", {}))
+        for name, doc in sorted(defaults["tiers"].items())
+    }
+    global_layer = defaults.get("thresholds") or {}
+    base = catalog_base()
+    layers_above = {
+        name: [global_layer, doc.get("thresholds") or {}] for name, doc in defaults["tiers"].items()
+    }
     return Inventory(
         root=root,
         tiers=frozen_map(tiers),
         teams=frozen_map({k: build_team(k, d) for k, d in sorted(teams["teams"].items())}),
         sites=tuple(
             sorted(
-                (build_site(doc, src, tiers, global_overrides) for src, doc in sites),
+                (build_site(doc, src, tiers, layers_above, base) for src, doc in sites),
                 key=lambda s: s.id,
             )
         ),

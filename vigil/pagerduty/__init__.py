@@ -5,6 +5,13 @@ inventory writes each layer in its own zone (follow-the-sun). A schedule whose l
 several zones is therefore split into one PagerDuty schedule per zone, all targeted by the same
 escalation rule: each keeps its local hours across daylight saving time, and their union is
 exactly what ``vigil.oncall.schedule_windows`` checks.
+
+Urgency follows the alert's severity (PagerDuty "dynamic notifications", urgency
+``severity_based``): ``critical``/``error`` alerts open high-urgency incidents, ``warning``/``info``
+alerts low-urgency ones that notify but never escalate. Zabbix and Grafana send Events API v2
+with a severity already; CloudWatch alarms arrive through the Amazon CloudWatch integration
+without one, so the service's Event Orchestration sets it from the alarm name, whose last part is
+the vigil severity (``{site}-{resource}-{signal}-{severity}``, ``vigil.naming``).
 """
 
 from __future__ import annotations
@@ -13,11 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from vigil.models import WEEKDAYS, Layer, Schedule, Team, Tier
+from vigil.models import SEVERITIES, WEEKDAYS, Layer, Schedule, Team, Tier
 from vigil.naming import slug
 
 MIN_ESCALATION_DELAY = 1
 """PagerDuty rejects escalation rules that escalate in less than a minute."""
+
+SEVERITY_BASED = "severity_based"
+PAGERDUTY_SEVERITY = {"critical": "critical", "warning": "warning"}
+"""vigil severity → PagerDuty alert severity."""
+HIGH_SEVERITIES = frozenset({"critical", "error"})
+"""Severities ``severity_based`` urgency makes high (``warning``, ``info`` → low)."""
+CLOUDWATCH_ALARM_NAME = "event.custom_details.AlarmName"
+"""Where the Amazon CloudWatch integration puts the alarm name of the SNS notification."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +80,11 @@ class EscalationSpec:
 
 @dataclass(frozen=True)
 class UrgencySpec:
-    """A tier's incident urgency: constant high (24×7) or support hours + scheduled change."""
+    """A tier's incident urgency: severity-based around the clock (24×7), or severity-based in
+    support hours, low outside them and raised to high when support hours start."""
 
     type: str  # constant | use_support_hours
-    urgency: str | None = None  # constant only
+    urgency: str | None = None  # constant only: severity_based
     during_support_hours: str | None = None
     outside_support_hours: str | None = None
     time_zone: str | None = None
@@ -175,12 +191,14 @@ def escalation_spec(team: Team, tier: Tier) -> EscalationSpec:
 
 
 def urgency_spec(tier: Tier) -> UrgencySpec:
+    """Severity decides urgency whenever someone is meant to respond; outside a business-hours
+    tier's support hours everything is low, and whatever is still open becomes high at start."""
     hours = tier.support_hours
     if hours.always or tier.urgency_outside_hours == "high":
-        return UrgencySpec(type="constant", urgency="high")
+        return UrgencySpec(type="constant", urgency=SEVERITY_BASED)
     return UrgencySpec(
         type="use_support_hours",
-        during_support_hours="high",
+        during_support_hours=SEVERITY_BASED,
         outside_support_hours="low",
         time_zone=hours.timezone,
         start_time=_hhmmss(hours.start),
@@ -188,4 +206,47 @@ def urgency_spec(tier: Tier) -> UrgencySpec:
         days_of_week=tuple(WEEKDAYS.index(d) + 1 for d in hours.days),
         # Low-urgency incidents opened overnight become high urgency when support starts.
         scheduled_change_to="high",
+    )
+
+
+def incident_urgency(spec: UrgencySpec, alert_severity: str, in_support_hours: bool) -> str:
+    """The urgency PagerDuty gives an incident opened by an alert of ``alert_severity``."""
+    if spec.type == "constant":
+        chosen = spec.urgency
+    else:
+        chosen = spec.during_support_hours if in_support_hours else spec.outside_support_hours
+    if chosen == SEVERITY_BASED:
+        return "high" if alert_severity in HIGH_SEVERITIES else "low"
+    return str(chosen)
+
+
+@dataclass(frozen=True)
+class SeverityRuleSpec:
+    """One Service Orchestration rule: CloudWatch alarms of a vigil severity get that severity."""
+
+    label: str
+    expression: str  # PCL condition
+    severity: str  # PagerDuty alert severity
+
+
+def alarm_name_expression(severity: str) -> str:
+    """PCL: the CloudWatch alarm name ends with ``-{severity}`` (anchored both ends, so it means
+    the same whether PagerDuty matches the regex against the whole value or searches in it)."""
+    return f"{CLOUDWATCH_ALARM_NAME} matches regex '^.*-{severity}$'"
+
+
+def severity_rules() -> tuple[SeverityRuleSpec, ...]:
+    """Start-set rules of every site's Service Orchestration (disjoint: order is irrelevant).
+
+    Events without ``AlarmName`` (Zabbix, Grafana: Events API v2 with their own severity) match
+    no rule and keep their severity; a CloudWatch alarm not named by vigil keeps the
+    integration's default, which PagerDuty treats as high urgency.
+    """
+    return tuple(
+        SeverityRuleSpec(
+            label=f"CloudWatch {severity} alarms: severity {PAGERDUTY_SEVERITY[severity]}",
+            expression=alarm_name_expression(severity),
+            severity=PAGERDUTY_SEVERITY[severity],
+        )
+        for severity in SEVERITIES
     )

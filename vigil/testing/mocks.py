@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,11 +167,13 @@ def run_program(
     project: str = "vigil",
     stack: str = "test",
     mocks: VigilMocks | None = None,
+    secret_keys: Iterable[str] = (),
 ) -> tuple[VigilMocks, dict[str, Any]]:
     """Run ``program`` under mocks on a fresh event loop; return the mocks and stack exports.
 
     Config keys are full (``vigil:inventory``); non-string values are JSON-encoded as Pulumi
-    does for structured config. Exceptions from the program propagate.
+    does for structured config; ``secret_keys`` are marked secret (``pulumi config set
+    --secret``). Exceptions from the program propagate.
     """
     mocks = mocks or VigilMocks()
     loop = asyncio.new_event_loop()
@@ -179,7 +181,8 @@ def run_program(
     try:
         settings.reset_options(project=project, stack=stack)
         pulumi.runtime.set_all_config(
-            {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+            {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()},
+            list(secret_keys),
         )
         pulumi.runtime.set_mocks(
             mocks, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks)
@@ -189,6 +192,7 @@ def run_program(
         exports = dict(getattr(root, "outputs", {}) or {})
         resolved = {k: _resolve(loop, v) for k, v in exports.items()}
     finally:
+        pulumi.runtime.set_all_config({}, [])  # config is process-wide: don't leak it
         settings.reset_options()
         loop.close()
         asyncio.set_event_loop(None)

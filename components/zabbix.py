@@ -1,0 +1,155 @@
+"""Zabbix monitoring of one site as a Pulumi component (dynamic resources underneath).
+
+Per site: ``{site}-zabbix-config`` (host group, site template with web scenarios, service
+templates, hosts; one ``configuration.import``) and ``{site}-zabbix-pagerduty-action`` (routing
+user + action). The ``vigil PagerDuty`` media type and routing user group are shared by all
+sites of a stack: one ``vigil-zabbix-pagerduty-media`` resource per Zabbix server, created by
+the first site that needs it (or passed in as ``shared``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from vigil.models import Site
+from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
+from vigil.zabbix.render import site_objects
+
+COMPONENT_TYPE = "vigil:zabbix:SiteMonitoring"
+
+
+@dataclass(frozen=True)
+class ZabbixConnection:
+    """How the provider reaches Zabbix. ``None`` fields fall back to stack config / env.
+
+    ``url`` is plain; ``token`` and ``password`` are wrapped as Pulumi secrets.
+    """
+
+    url: pulumi.Input[str] | None = None
+    token: pulumi.Input[str] | None = None
+    user: pulumi.Input[str] | None = None
+    password: pulumi.Input[str] | None = None
+
+    @classmethod
+    def from_config(cls, config: pulumi.Config | None = None) -> ZabbixConnection:
+        """``vigil:zabbixUrl``, ``vigil:zabbixApiToken`` (secret), ``vigil:zabbixUser``,
+        ``vigil:zabbixPassword`` (secret); unset values are read from the environment
+        (ZABBIX_URL, ZABBIX_API_TOKEN, ZABBIX_USER, ZABBIX_PASSWORD) at run time."""
+        config = config or pulumi.Config("vigil")
+        return cls(
+            url=config.get("zabbixUrl"),
+            token=config.get_secret("zabbixApiToken"),
+            user=config.get("zabbixUser"),
+            password=config.get_secret("zabbixPassword"),
+        )
+
+    def inputs(self) -> dict[str, pulumi.Input[str] | None]:
+        return {
+            "url": self.url,
+            "token": pulumi.Output.secret(self.token) if self.token is not None else None,
+            "user": self.user,
+            "password": pulumi.Output.secret(self.password) if self.password is not None else None,
+        }
+
+
+_PROVIDER = ZabbixProvider()
+
+
+class ZabbixResource(Resource, module="zabbix", name="Resource"):
+    """A vigil Zabbix object (``kind`` says which) managed by :class:`ZabbixProvider`."""
+
+    def __init__(self, name: str, props: dict, opts: pulumi.ResourceOptions | None = None):
+        super().__init__(_PROVIDER, name, props, opts)
+
+
+class ZabbixSharedRouting(pulumi.ComponentResource):
+    """The stack-wide PagerDuty media type and routing user group on one Zabbix server."""
+
+    def __init__(
+        self,
+        name: str,
+        connection: ZabbixConnection | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("vigil:zabbix:SharedRouting", name, None, opts)
+        conn = connection or ZabbixConnection()
+        self.media = ZabbixResource(
+            f"{name}-media",
+            {
+                **media_inputs(),
+                **conn.inputs(),
+                "mediatypeid": None,
+                "usrgrpid": None,
+                "roleid": None,
+            },
+            pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({})
+
+
+_SHARED: dict[object, ZabbixSharedRouting] = {}
+
+
+def shared_routing(connection: ZabbixConnection | None) -> ZabbixSharedRouting:
+    """One shared routing component per Zabbix server per program run."""
+    key = connection.url if connection else None
+    if key not in _SHARED:
+        _SHARED[key] = ZabbixSharedRouting("vigil-zabbix-pagerduty", connection)
+    return _SHARED[key]
+
+
+class ZabbixSiteMonitoring(pulumi.ComponentResource):
+    """Everything Zabbix does for one site: web checks, servers, PagerDuty routing."""
+
+    template_name: pulumi.Output[str]
+    host_names: pulumi.Output[list[str]]
+    has_web_checks: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        name: str,
+        site: Site,
+        pagerduty_routing_key: pulumi.Input[str],
+        connection: ZabbixConnection | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        shared: ZabbixSharedRouting | None = None,
+    ) -> None:
+        props = {"siteId": site.id}
+        super().__init__(COMPONENT_TYPE, name, props, opts)
+        conn = connection or ZabbixConnection()
+        objects = site_objects(site)
+        child = pulumi.ResourceOptions(parent=self)
+        self.config = ZabbixResource(
+            f"{site.id}-zabbix-config",
+            {**config_inputs(site), **conn.inputs()},
+            child,
+        )
+        shared = shared or shared_routing(connection)
+        media = shared.media
+        self.routing = ZabbixResource(
+            f"{site.id}-zabbix-pagerduty-action",
+            {
+                "kind": "routing",
+                "site": site.id,
+                "routing_key": pulumi.Output.secret(pagerduty_routing_key),
+                "mediatypeid": media.mediatypeid,  # type: ignore[attr-defined]
+                "usrgrpid": media.usrgrpid,  # type: ignore[attr-defined]
+                "roleid": media.roleid,  # type: ignore[attr-defined]
+                **conn.inputs(),
+            },
+            pulumi.ResourceOptions(parent=self, depends_on=[self.config]),
+        )
+        self.template_name = pulumi.Output.from_input(objects.template_name)
+        self.host_names = pulumi.Output.from_input(list(objects.host_names))
+        self.has_web_checks = pulumi.Output.from_input(bool(objects.web_scenarios))
+        self.register_outputs(
+            {
+                **props,
+                "template_name": self.template_name,
+                "host_names": self.host_names,
+                "has_web_checks": self.has_web_checks,
+            }
+        )

@@ -1,0 +1,211 @@
+"""schedules-cover-24x7: a 24×7 tier's first line is on call every minute of the week.
+
+Verifies what will really be deployed, not the inventory: each PagerDuty ``Schedule``'s layers
+(restrictions in the schedule's ``timeZone``, as PagerDuty applies them) are rebuilt into
+``vigil.models.Schedule`` and run through ``vigil.oncall.uncovered`` on a winter and a summer
+week, so daylight-saving shifts that open a gap are caught too.
+
+Which schedules must cover the week: for every site with ``support24x7``, its PagerDuty
+service → ``escalationPolicy`` → the schedules targeted by rule 1 (L1). PagerDuty notifies all
+targets of a rule, so the union of those schedules must cover the week. When the service's
+link cannot be resolved, the owner team's policy ``{team}-{tier}`` under its ``TeamOnCall`` is
+used. Users targeted directly are always reachable and need no schedule. Links or layers that
+are unknown during preview make the check advisory until apply, never a pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from policies import graph as g
+from vigil.models import WEEKDAYS, Layer, Restriction, Schedule
+from vigil.oncall import format_window, uncovered
+
+NAME = "schedules-cover-24x7"
+DESCRIPTION = (
+    "For 24×7 tiers the union of the L1 schedule's layers covers every minute of the week."
+)
+REMEDIATION = (
+    "Add a layer or widen the restrictions of the schedule in inventory/teams.yaml "
+    "(teams.<team>.schedules.<schedule>.layers) so the windows above are covered, or move "
+    "the site to a business-hours tier."
+)
+DEFAULTS: dict[str, Any] = {"maxReportedWindows": 10}
+CONFIG_SCHEMA = PolicyConfigSchema(
+    properties={
+        "maxReportedWindows": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DEFAULTS["maxReportedWindows"],
+            "description": "How many uncovered windows a violation lists before summarising.",
+        }
+    }
+)
+
+
+class _Unknown(Exception):
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _hhmm(value: Any, what: str) -> str:
+    if g.is_unknown(value) or not isinstance(value, str):
+        raise _Unknown(what)
+    hours, minutes = value.split(":")[:2]
+    return f"{int(hours):02d}:{int(minutes):02d}"
+
+
+def schedule_model(res: PolicyResource) -> Schedule:
+    """The deployed PagerDuty schedule as a ``vigil.models.Schedule`` (raises ``_Unknown``)."""
+    props = g.plain(res.props) or {}
+    zone = props.get("timeZone") or "UTC"
+    if g.is_unknown(zone):
+        raise _Unknown(f"timeZone of schedule {res.name}")
+    layers_raw = props.get("layers")
+    if g.is_unknown(layers_raw):
+        raise _Unknown(f"layers of schedule {res.name}")
+    layers: list[Layer] = []
+    for index, raw in enumerate(layers_raw or []):
+        label = f"layer {raw.get('name') or index + 1} of schedule {res.name}"
+        if g.contains_unknown(raw.get("users")) or g.contains_unknown(raw.get("restrictions")):
+            raise _Unknown(label)
+        if raw.get("end") and not g.is_unknown(raw.get("end")):
+            continue  # an ended layer covers nothing from now on
+        restrictions = []
+        for item in raw.get("restrictions") or []:
+            minutes = int((g.number(item.get("durationSeconds")) or 0) // 60)
+            start = _hhmm(item.get("startTimeOfDay"), label)
+            days: tuple = ()
+            if item.get("type") == "weekly_restriction":
+                day = int(g.number(item.get("startDayOfWeek")) or 1)
+                days = (WEEKDAYS[(day - 1) % 7],)
+            restrictions.append(Restriction(start=start, duration_minutes=minutes, days=days))
+        turn = g.number(raw.get("rotationTurnLengthSeconds")) or 604_800
+        layers.append(
+            Layer(
+                name=str(raw.get("name") or index + 1),
+                timezone=zone,
+                rotation="daily" if turn == 86_400 else "weekly",
+                members=tuple(str(u) for u in raw.get("users") or ()),
+                start=str(raw.get("rotationVirtualStart") or raw.get("start") or ""),
+                restrictions=tuple(restrictions),
+            )
+        )
+    return Schedule(key=res.name, name=str(props.get("name") or res.name), timezone=zone,
+                    layers=tuple(layers))
+
+
+def l1_schedules(graph: g.Graph, ep: PolicyResource) -> list[PolicyResource]:
+    """Schedules targeted by the first rule of ``ep`` (raises ``_Unknown``)."""
+    rules = g.prop(ep.props, "rules")
+    if g.is_unknown(rules) or (rules and g.contains_unknown(rules[0].get("targets"))):
+        raise _Unknown(f"first rule of escalation policy {ep.name}")
+    if not rules:
+        return []
+    found = []
+    for target in rules[0].get("targets") or []:
+        if target.get("type") != "schedule_reference":
+            continue
+        matches = graph.lookup(g.PD_SCHEDULE, target.get("id"))
+        if not matches:
+            raise _Unknown(f"schedule {target.get('id')} of escalation policy {ep.name}")
+        found.extend(matches)
+    return found
+
+
+def site_policies(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource] | None:
+    """Escalation policies paging for ``site``; ``None`` when they cannot be resolved."""
+    found: list[PolicyResource] = []
+    for service in graph.descendants(site.resource, g.PD_SERVICE):
+        ref = g.prop(service.props, "escalationPolicy")
+        eps = graph.resolve(service, "escalationPolicy", ref, g.PD_ESCALATION_POLICY)
+        if not eps:
+            return _team_policy(graph, site)
+        found.extend(eps)
+    return found
+
+
+def _team_policy(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource] | None:
+    for team in graph.of_type(g.TEAM_ONCALL):
+        if (g.prop(team.props, "team") or team.name) != site.owner_team:
+            continue
+        name = f"{site.owner_team}-{site.tier}"
+        eps = [e for e in graph.descendants(team, g.PD_ESCALATION_POLICY) if e.name == name]
+        if eps:
+            return eps
+    return None
+
+
+def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+    cfg = g.config(args, DEFAULTS)
+    graph = g.Graph(args.resources)
+    unverified = g.Unverified()
+    # frozenset of schedule URNs → (escalation policy names, site ids)
+    groups: dict[frozenset[str], tuple[set[str], set[str]]] = {}
+    for site in graph.sites:
+        if g.report_site_props(site, ("support24x7",), report) or not site.support_24x7:
+            continue
+        eps = site_policies(graph, site)
+        if eps is None:
+            unverified.add(f"escalation policy of 24×7 site {site.site_id}")
+            continue
+        for ep in eps:
+            try:
+                schedules = l1_schedules(graph, ep)
+            except _Unknown as exc:
+                unverified.add(exc.what)
+                continue
+            if not schedules:
+                continue
+            key = frozenset(s.urn for s in schedules)
+            names, sites = groups.setdefault(key, (set(), set()))
+            names.add(ep.name)
+            sites.add(site.site_id)
+
+    for key in sorted(groups, key=sorted):
+        ep_names, site_ids = groups[key]
+        resources = [graph.by_urn[urn] for urn in sorted(key)]
+        try:
+            models = [schedule_model(r) for r in resources]
+            windows = uncovered(models)
+        except _Unknown as exc:
+            unverified.add(exc.what)
+            continue
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            report(f"schedule {', '.join(r.name for r in resources)} cannot be evaluated: {exc}",
+                   resources[0].urn)
+            continue
+        if not windows:
+            continue
+        limit = int(cfg["maxReportedWindows"])
+        listed = ", ".join(format_window(w) for w in windows[:limit])
+        if len(windows) > limit:
+            listed += f" and {len(windows) - limit} more"
+        report(
+            f"L1 schedule {' + '.join(m.name for m in models)} of escalation policy "
+            f"{', '.join(sorted(ep_names))} (24×7 sites {', '.join(sorted(site_ids))}) leaves "
+            f"nobody on call {listed}. {REMEDIATION}",
+            resources[0].urn,
+        )
+    unverified.raise_if_any()
+
+
+POLICY = StackValidationPolicy(
+    name=NAME,
+    description=DESCRIPTION,
+    validate=validate,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=CONFIG_SCHEMA,
+    remediation_steps=REMEDIATION,
+)

@@ -1,0 +1,55 @@
+"""Fixtures: a private copy of the example inventory and a small fake catalog."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vigil import catalog
+from vigil.catalog.spec import Signal
+from vigil.models import ResourceType, Threshold
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
+
+
+def _signal(key: str, comparison: str, warning: float | None, critical: float | None) -> Signal:
+    return Signal(
+        key=key,
+        namespace="AWS/Test",
+        metric=key,
+        statistic="Average",
+        comparison=comparison,
+        default=Threshold(warning=warning, critical=critical),
+    )
+
+
+GT = "GreaterThanThreshold"
+LT = "LessThanThreshold"
+FAKE_CATALOG = {
+    ResourceType.ALB: (
+        _signal("elb_5xx_count", GT, 10, 50),
+        _signal("target_response_time_p99", GT, 1, 2.5),
+    ),
+    ResourceType.RDS: (_signal("free_storage_bytes", LT, 5e9, 1e9),),
+    ResourceType.URL: (_signal("response_time_seconds", GT, 2, 5),),
+    ResourceType.EC2: (_signal("cpu_utilization", "GreaterThanOrEqualToThreshold", 80, 95),),
+    ResourceType.ELASTICACHE: (_signal("database_memory_usage_percent", GT, 80, 95),),
+    ResourceType.AURORA: (_signal("cpu_utilization", GT, 80, 95),),
+}
+
+
+@pytest.fixture
+def fake_catalog(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Register the signals the example inventory uses (the real catalog is built elsewhere)."""
+    monkeypatch.setattr(catalog, "CATALOG", dict(FAKE_CATALOG))
+    return catalog.CATALOG
+
+
+@pytest.fixture
+def inv(tmp_path: Path) -> Path:
+    """A writable copy of the example inventory."""
+    target = tmp_path / "inventory"
+    shutil.copytree(EXAMPLE, target)
+    return target

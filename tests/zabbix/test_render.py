@@ -1,0 +1,206 @@
+"""Pure rendering: deterministic, Zabbix export form, thresholds as macros, tags everywhere."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.zabbix.conftest import make_site
+from vigil.models import Server, Threshold, UrlCheck
+from vigil.zabbix import media
+from vigil.zabbix.render import (
+    TEMPLATE_GROUP,
+    render_site,
+    render_site_yaml,
+    site_objects,
+)
+from vigil.zabbix.service_templates import canonical_service, service_table
+from vigil.zabbix.uuids import stable_uuid
+
+
+def _export(site, version="6.0"):
+    return render_site(site, version)["zabbix_export"]
+
+
+def _template(export, name):
+    return next(t for t in export["templates"] if t["template"] == name)
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_stable_uuid_is_a_real_v4_and_deterministic(name: str) -> None:
+    value = stable_uuid("template", name)
+    parsed = uuid.UUID(value)
+    assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert value == stable_uuid("template", name) and len(value) == 32
+
+
+def test_rendering_is_byte_stable(site) -> None:
+    assert render_site_yaml(site) == render_site_yaml(make_site())
+    doc = yaml.safe_load(render_site_yaml(site))
+    assert doc["zabbix_export"]["version"] == "6.0"
+
+
+def test_web_scenario_per_url_with_checks(site) -> None:
+    export = _export(site)
+    tpl = _template(export, "vigil-site-acme-shop")
+    tests = {h["name"]: h for h in tpl["httptests"]}
+    assert set(tests) == {"home", "checkout"}
+    home, checkout = tests["home"]["steps"][0], tests["checkout"]["steps"][0]
+    assert home["required"] == "Welcome" and home["status_codes"] == "200"
+    assert home["timeout"] == "10s" and "follow_redirects" not in home  # default YES
+    assert checkout["follow_redirects"] == "NO" and checkout["status_codes"] == "200,302"
+    assert checkout["timeout"] == "20s"
+
+
+def test_triggers_on_fail_rspcode_and_time_with_macro_thresholds(site) -> None:
+    export = _export(site)
+    expressions = [t["expression"] for t in export["triggers"]]
+    tpl = "vigil-site-acme-shop"
+    assert f"last(/{tpl}/web.test.fail[home])<>0" in expressions
+    assert f"last(/{tpl}/web.test.rspcode[home,home])<>200" in expressions
+    assert (
+        f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>200 and "
+        f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>302"
+    ) in expressions
+    assert f'avg(/{tpl}/web.test.time[home,home,resp],5m)>{{$WEB.TIME.WARN:"home"}}' in expressions
+    macros = {m["macro"]: m["value"] for m in _template(export, tpl)["macros"]}
+    assert macros['{$WEB.TIME.WARN:"home"}'] == "2" and macros['{$WEB.TIME.CRIT:"home"}'] == "5"
+    # absent thresholds: 3 s / 8 s
+    assert macros['{$WEB.TIME.WARN:"checkout"}'] == "3"
+    assert macros['{$WEB.TIME.CRIT:"checkout"}'] == "8"
+    priorities = {t["name"]: t["priority"] for t in export["triggers"]}
+    assert priorities["acme-shop: home is down (https://shop.example.com/)"] == "DISASTER"
+
+
+def test_disabled_severity_has_no_trigger() -> None:
+    site = make_site(
+        urls=(
+            UrlCheck(
+                url="http://x.test/",
+                name="x",
+                thresholds={"response_time_seconds": Threshold(warning=None, critical=4)},
+            ),
+        )
+    )
+    export = _export(site)
+    names = [t["name"] for t in export["triggers"]]
+    assert not any("WEB.TIME.WARN" in n for n in names)
+    assert any("WEB.TIME.CRIT" in n for n in names)
+
+
+def test_tags_site_client_tier_everywhere(site) -> None:
+    export = _export(site)
+    want = {
+        ("vigil:site", "acme-shop"),
+        ("vigil:client", "acme"),
+        ("vigil:tier", "gold"),
+        ("managed-by", "vigil"),
+    }
+    tpl = _template(export, "vigil-site-acme-shop")
+    for obj in [tpl, *tpl["httptests"], *export["hosts"]]:
+        assert want <= {(t["tag"], t["value"]) for t in obj["tags"]}, obj.get("name")
+    for trig in export["triggers"]:
+        if trig["expression"].startswith("last(/vigil-site") or "web.test" in trig["expression"]:
+            assert want <= {(t["tag"], t["value"]) for t in trig["tags"]}
+
+
+def test_hosts_link_service_templates_and_agent_interface(site) -> None:
+    export = _export(site)
+    hosts = {h["host"]: h for h in export["hosts"]}
+    assert set(hosts) == {"acme-shop-web", "acme-shop-web1", "acme-shop-db1"}
+    web1 = hosts["acme-shop-web1"]
+    assert [t["name"] for t in web1["templates"]] == [
+        "vigil-svc-linux",
+        "vigil-svc-nginx",
+        "vigil-svc-php-fpm",
+        "vigil-svc-varnish",
+    ]
+    assert web1["interfaces"] == [{"ip": "10.0.0.11", "interface_ref": "if1"}]
+    db1 = hosts["acme-shop-db1"]["interfaces"][0]
+    assert db1 == {
+        "useip": "NO",
+        "dns": "db1.acme.internal",
+        "port": "10051",
+        "interface_ref": "if1",
+    }
+    assert [t["name"] for t in hosts["acme-shop-web"]["templates"]] == ["vigil-site-acme-shop"]
+    assert export["groups"] == sorted(
+        [
+            {"uuid": stable_uuid("group", TEMPLATE_GROUP), "name": TEMPLATE_GROUP},
+            {"uuid": stable_uuid("group", "vigil/acme"), "name": "vigil/acme"},
+        ],
+        key=lambda g: g["name"],
+    )
+
+
+def test_service_templates_cover_the_stack() -> None:
+    assert {"linux", "nginx", "php-fpm", "varnish", "sphinx", "redis", "mysql"} <= set(
+        service_table()
+    )
+    linux_keys = {i["key"] for i in service_table()["linux"]["items"]}
+    assert {
+        "agent.ping",
+        "system.cpu.util",
+        "vm.memory.size[pavailable]",
+        "vfs.fs.size[/,pused]",
+        "system.cpu.load[all,avg5]",
+    } <= linux_keys
+    assert canonical_service("MariaDB") == "mysql"
+    with pytest.raises(ValueError, match="known services"):
+        canonical_service("oracle")
+
+
+def test_site_objects_lists_what_vigil_owns(site) -> None:
+    objects = site_objects(site)
+    assert objects.template_name == "vigil-site-acme-shop"
+    assert objects.web_scenarios == ("home", "checkout")
+    no_urls = site_objects(replace(site, urls=()))
+    assert "acme-shop-web" not in no_urls.host_names
+
+
+def test_62_uses_template_groups(site) -> None:
+    export = _export(site, "7.0")
+    assert export["version"] == "6.2"
+    assert [g["name"] for g in export["template_groups"]] == [TEMPLATE_GROUP]
+    assert [g["name"] for g in export["host_groups"]] == ["vigil/acme"]
+    assert "groups" not in export
+
+
+def test_servers_only_site_has_no_web_host() -> None:
+    site = make_site(urls=(), servers=(Server(name="a", address="10.1.1.1", services=()),))
+    export = _export(site)
+    assert [h["host"] for h in export["hosts"]] == ["acme-shop-a"]
+
+
+def test_pagerduty_media_type_takes_key_from_send_to() -> None:
+    mt = media.media_type()["zabbix_export"]["media_types"][0]
+    params = {p["name"]: p["value"] for p in mt["parameters"]}
+    assert params["token"] == "{ALERT.SENDTO}" and params["eventid"] == "{EVENT.ID}"
+    assert mt["name"] == media.MEDIA_TYPE_NAME and mt["type"] == "WEBHOOK"
+    script = mt["script"]
+    assert "events.pagerduty.com/v2/enqueue" in script and "dedup_key = params.eventid" in script
+    # the official script's severity table matches the documented mapping
+    order = ["info", "info", "warning", "warning", "error", "critical"]
+    assert [
+        media.SEVERITY_MAP[s]
+        for s in ("Not classified", "Information", "Warning", "Average", "High", "Disaster")
+    ] == order
+    table = script[script.index("severityMapping = [") : script.index("];")]
+    assert [line.split("'")[1] for line in table.splitlines() if "'" in line] == order
+
+
+def test_routing_user_and_action(site) -> None:
+    user = media.routing_user_params(
+        "acme-shop", routing_key="K", mediatypeid="9", usrgrpid="20", roleid="3"
+    )
+    assert user["medias"][0]["sendto"] == "K" and user["username"] == "vigil-pagerduty-acme-shop"
+    action = media.action_params("acme-shop", mediatypeid="9", userid="5")
+    cond = action["filter"]["conditions"][0]
+    assert (cond["value2"], cond["value"]) == ("vigil:site", "acme-shop")
+    assert action["operations"][0]["opmessage_usr"] == [{"userid": "5"}]
+    assert media.key_fingerprint("K") != media.key_fingerprint("L")

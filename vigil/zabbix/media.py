@@ -1,0 +1,155 @@
+"""PagerDuty routing in Zabbix: the webhook media type, a routing user per site, an action.
+
+Why this shape: Zabbix's official PagerDuty webhook sends to the routing key it is given; with
+``token = {ALERT.SENDTO}`` the key comes from the *user media*, so one shared media type serves
+every site and each site's key lives only on that site's routing user. The action selects the
+site's events by the ``vigil:site`` tag its hosts carry (no host-group IDs to look up).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from vigil.zabbix.render import dump, export_version
+
+MEDIA_TYPE_NAME = "vigil PagerDuty"
+USER_GROUP_NAME = "vigil PagerDuty routing"
+USER_PREFIX = "vigil-pagerduty-"
+ACTION_PREFIX = "vigil PagerDuty: "
+ROUTING_ROLE = "Super admin role"
+"""Routing users must see every vigil host to be notified; they cannot log in (GUI disabled)."""
+
+SEVERITY_MAP = {
+    "Not classified": "info",
+    "Information": "info",
+    "Warning": "warning",
+    "Average": "warning",
+    "High": "error",
+    "Disaster": "critical",
+}
+"""Zabbix severity → PagerDuty Events API v2 severity, as the official webhook script maps it."""
+
+# Zabbix API enums (6.0): action condition/operation types and user group access.
+EVENT_SOURCE_TRIGGERS = 0
+CONDITION_EVENT_TAG_VALUE = 26
+CONDITION_SUPPRESSED = 16
+OPERATOR_EQUALS = 0
+OPERATOR_NO = 11
+OPERATION_MESSAGE = 0
+OPERATION_NOTIFY_RECOVERY = 11
+OPERATION_NOTIFY_UPDATE = 12
+GUI_ACCESS_DISABLED = 3
+ALL_SEVERITIES = 63
+
+
+@cache
+def _stock_media_type() -> dict[str, Any]:
+    text = resources.files("vigil.zabbix").joinpath("data/media_pagerduty.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+def media_type(version: str = "6.0") -> dict[str, Any]:
+    """The export document of the vigil PagerDuty media type."""
+    mt = dict(_stock_media_type())
+    mt["name"] = MEDIA_TYPE_NAME
+    params = []
+    for p in mt["parameters"]:
+        if p["name"] == "token":
+            p = {"name": "token", "value": "{ALERT.SENDTO}"}
+        params.append(p)
+    mt["parameters"] = params
+    mt["description"] = (
+        "vigil: PagerDuty Events API v2. The routing key is the user media's 'send to'; "
+        "each site has its own routing user. " + mt.get("description", "")
+    )
+    return {"zabbix_export": {"version": export_version(version), "media_types": [mt]}}
+
+
+def media_type_yaml(version: str = "6.0") -> str:
+    return dump(media_type(version))
+
+
+def routing_user_name(site_id: str) -> str:
+    return f"{USER_PREFIX}{site_id}"
+
+
+def action_name(site_id: str) -> str:
+    return f"{ACTION_PREFIX}{site_id}"
+
+
+def key_fingerprint(routing_key: str) -> str:
+    """A short digest of the routing key: lets diff/read see a change without storing it."""
+    return hashlib.sha256(routing_key.encode()).hexdigest()[:16]
+
+
+def user_group_params() -> dict[str, Any]:
+    return {"name": USER_GROUP_NAME, "gui_access": GUI_ACCESS_DISABLED, "users_status": 0}
+
+
+def routing_user_params(
+    site_id: str, *, routing_key: str, mediatypeid: str, usrgrpid: str, roleid: str
+) -> dict[str, Any]:
+    """``user.create`` parameters; the password is random and never stored (no one logs in)."""
+    return {
+        "username": routing_user_name(site_id),
+        "name": "vigil PagerDuty",
+        "surname": site_id,
+        "passwd": secrets.token_urlsafe(24) + "aA1!",
+        "roleid": roleid,
+        "usrgrps": [{"usrgrpid": usrgrpid}],
+        "medias": [media_params(routing_key, mediatypeid)],
+    }
+
+
+def media_params(routing_key: str, mediatypeid: str) -> dict[str, Any]:
+    return {
+        "mediatypeid": mediatypeid,
+        "sendto": routing_key,
+        "active": 0,
+        "severity": ALL_SEVERITIES,
+        "period": "1-7,00:00-24:00",
+    }
+
+
+def action_params(site_id: str, *, mediatypeid: str, userid: str) -> dict[str, Any]:
+    """``action.create`` parameters: the site's problems, updates and recoveries to PagerDuty."""
+    message = {"default_msg": 1, "mediatypeid": mediatypeid}
+    return {
+        "name": action_name(site_id),
+        "eventsource": EVENT_SOURCE_TRIGGERS,
+        "status": 0,
+        "esc_period": "1h",
+        "filter": {
+            "evaltype": 0,
+            "conditions": [
+                {
+                    "conditiontype": CONDITION_EVENT_TAG_VALUE,
+                    "operator": OPERATOR_EQUALS,
+                    "value2": "vigil:site",
+                    "value": site_id,
+                },
+                {"conditiontype": CONDITION_SUPPRESSED, "operator": OPERATOR_NO},
+            ],
+        },
+        "operations": [
+            {
+                "operationtype": OPERATION_MESSAGE,
+                "esc_step_from": 1,
+                "esc_step_to": 1,
+                "opmessage": message,
+                "opmessage_usr": [{"userid": userid}],
+            }
+        ],
+        "recovery_operations": [
+            {"operationtype": OPERATION_NOTIFY_RECOVERY, "opmessage": {"default_msg": 1}}
+        ],
+        "update_operations": [
+            {"operationtype": OPERATION_NOTIFY_UPDATE, "opmessage": {"default_msg": 1}}
+        ],
+    }

@@ -1,0 +1,393 @@
+"""Pure rendering of a site into Zabbix's own export format (YAML, ``version: '6.0'``).
+
+Why the export format: it is what ``configuration.import`` and ``configuration.importcompare``
+consume, what an operator can import by hand, and it diffs cleanly in review. Everything is
+written the way Zabbix itself exports it (defaults left out, lists sorted, UUIDs derived from
+names) so a compare against the live server shows only real changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from vigil.models import Server, Site, Threshold, UrlCheck
+from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
+from vigil.zabbix.uuids import stable_uuid
+
+MANAGED_BY = ("managed-by", "vigil")
+TEMPLATE_GROUP = "Templates/vigil"
+"""Group of every vigil template (a host group on 6.0, a template group on 6.2+)."""
+SITE_TEMPLATE_PREFIX = "vigil-site-"
+SERVICE_TEMPLATE_PREFIX = "vigil-svc-"
+CLIENT_GROUP_PREFIX = "vigil/"
+
+DEFAULT_RESPONSE_TIME = Threshold(warning=3, critical=8)
+RESPONSE_TIME_SIGNAL = "response_time_seconds"
+
+
+# --------------------------------------------------------------------------- names
+
+
+def client_group(client: str) -> str:
+    return f"{CLIENT_GROUP_PREFIX}{client}"
+
+
+def site_template_name(site_id: str) -> str:
+    return f"{SITE_TEMPLATE_PREFIX}{site_id}"
+
+
+def service_template_name(service: str) -> str:
+    return f"{SERVICE_TEMPLATE_PREFIX}{canonical_service(service)}"
+
+
+def web_host_name(site_id: str) -> str:
+    """The host that runs the site's web scenarios (once, not once per server)."""
+    return f"{site_id}-web"
+
+
+def server_host_name(site_id: str, server: Server) -> str:
+    return server.name if server.name.startswith(f"{site_id}-") else f"{site_id}-{server.name}"
+
+
+@dataclass(frozen=True)
+class SiteObjects:
+    """Names of what a site's export holds; what the provider owns and may delete."""
+
+    site: str
+    client_group: str
+    template_name: str
+    host_names: tuple[str, ...]
+    web_scenarios: tuple[str, ...]
+    service_templates: tuple[str, ...]
+
+
+def site_services(site: Site) -> tuple[str, ...]:
+    """Canonical services used by the site's servers, always including the Linux basics."""
+    found = {canonical_service(s) for server in site.servers for s in server.services}
+    if site.servers:
+        found.add(BASE_SERVICE)
+    return tuple(sorted(found))
+
+
+def site_objects(site: Site) -> SiteObjects:
+    hosts = [web_host_name(site.id)] if site.urls else []
+    hosts += [server_host_name(site.id, s) for s in site.servers]
+    return SiteObjects(
+        site=site.id,
+        client_group=client_group(site.client),
+        template_name=site_template_name(site.id),
+        host_names=tuple(sorted(hosts)),
+        web_scenarios=tuple(u.name for u in site.urls),
+        service_templates=tuple(service_template_name(s) for s in site_services(site)),
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _num(value: float) -> str:
+    """3.0 → '3', 2.5 → '2.5': how Zabbix shows macro values."""
+    return f"{value:g}"
+
+
+def _tags(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    return [{"tag": t, "value": v} for t, v in sorted(set(pairs))]
+
+
+def site_tags(site: Site) -> list[tuple[str, str]]:
+    return [
+        ("vigil:site", site.id),
+        ("vigil:client", site.client),
+        ("vigil:tier", site.tier.name),
+        MANAGED_BY,
+    ]
+
+
+def _macros(values: Mapping[str, str], descriptions: Mapping[str, str] | None = None) -> list:
+    out = []
+    # Zabbix exports "{$A}" before "{$A:"ctx"}": sort on the name inside the braces.
+    for macro in sorted(values, key=lambda m: m.strip("{$}")):
+        entry: dict[str, str] = {"macro": macro, "value": values[macro]}
+        if descriptions and descriptions.get(macro):
+            entry["description"] = descriptions[macro]
+        out.append(entry)
+    return out
+
+
+def response_time(url: UrlCheck) -> Threshold:
+    return url.thresholds.get(RESPONSE_TIME_SIGNAL, DEFAULT_RESPONSE_TIME)
+
+
+def _groups_key(version: str) -> tuple[str, str]:
+    """Top-level keys for host groups and template groups (template groups arrived in 6.2)."""
+    return ("groups", "groups") if _before_62(version) else ("host_groups", "template_groups")
+
+
+def _before_62(version: str) -> bool:
+    major, minor = (int(x) for x in version.split(".")[:2])
+    return (major, minor) < (6, 2)
+
+
+def export_version(server_version: str) -> str:
+    """The export ``version`` to write for a server: 6.0 rejects newer formats."""
+    return "6.0" if _before_62(server_version) else "6.2"
+
+
+# --------------------------------------------------------------------------- web checks
+
+
+def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
+    triggers: list[dict[str, Any]] = []
+    tags = site_tags(site)
+    for url in site.urls:
+        n = url.name
+        fail = {
+            "uuid": stable_uuid("trigger", template, n, "fail"),
+            "expression": f"last(/{template}/web.test.fail[{n}])<>0",
+            "name": f"{site.id}: {n} is down ({url.url})",
+            "priority": "DISASTER",
+            "description": f"Web scenario {n} failed: {{ITEM.LASTVALUE}}. Runbook: "
+            f"{site.runbook_url}",
+            "url": site.runbook_url,
+            "tags": _tags([*tags, ("scope", "availability")]),
+        }
+        triggers.append(fail)
+        codes = " and ".join(
+            f"last(/{template}/web.test.rspcode[{n},{n}])<>{c}" for c in url.expected_status
+        )
+        triggers.append(
+            {
+                "uuid": stable_uuid("trigger", template, n, "rspcode"),
+                "expression": codes,
+                "name": f"{site.id}: {n} answers HTTP {{ITEM.LASTVALUE}}, expected "
+                + "/".join(str(c) for c in url.expected_status),
+                "priority": "HIGH",
+                "url": site.runbook_url,
+                "tags": _tags([*tags, ("scope", "availability")]),
+            }
+        )
+        time_key = f"web.test.time[{n},{n},resp]"
+        levels = response_time(url)
+        crit_trigger = None
+        for level, value, priority in (
+            ("CRIT", levels.critical, "HIGH"),
+            ("WARN", levels.warning, "WARNING"),
+        ):
+            if value is None:
+                continue
+            macro = f'{{$WEB.TIME.{level}:"{n}"}}'
+            trig: dict[str, Any] = {
+                "uuid": stable_uuid("trigger", template, n, "time", level),
+                "expression": f"avg(/{template}/{time_key},5m)>{macro}",
+                "name": f"{site.id}: {n} response time over {macro}s (5m avg)",
+                "priority": priority,
+                "url": site.runbook_url,
+                "tags": _tags([*tags, ("scope", "performance")]),
+            }
+            if crit_trigger is not None:
+                # A slow page is not news while it is already critically slow.
+                trig["dependencies"] = [
+                    {"name": crit_trigger["name"], "expression": crit_trigger["expression"]}
+                ]
+            else:
+                crit_trigger = trig
+            triggers.append(trig)
+    return sorted(triggers, key=lambda t: (t["name"], t["expression"]))
+
+
+def _httptest(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
+    step: dict[str, Any] = {"name": url.name, "url": url.url}
+    if not url.follow_redirects:
+        step["follow_redirects"] = "NO"
+    if url.timeout_seconds != 15:
+        step["timeout"] = f"{url.timeout_seconds}s"
+    if url.required_text:
+        step["required"] = url.required_text
+    step["status_codes"] = ",".join(str(c) for c in url.expected_status)
+    return {
+        "uuid": stable_uuid("httptest", template, url.name),
+        "name": url.name,
+        "attempts": "2",
+        "steps": [step],
+        "tags": _tags([*site_tags(site), ("url", url.url)]),
+    }
+
+
+def _site_template(site: Site, version: str) -> dict[str, Any]:
+    name = site_template_name(site.id)
+    macros = {
+        "{$WEB.TIME.WARN}": _num(DEFAULT_RESPONSE_TIME.warning or 0),
+        "{$WEB.TIME.CRIT}": _num(DEFAULT_RESPONSE_TIME.critical or 0),
+    }
+    for url in site.urls:
+        levels = response_time(url)
+        if levels.warning is not None:
+            macros[f'{{$WEB.TIME.WARN:"{url.name}"}}'] = _num(levels.warning)
+        if levels.critical is not None:
+            macros[f'{{$WEB.TIME.CRIT:"{url.name}"}}'] = _num(levels.critical)
+    template: dict[str, Any] = {
+        "uuid": stable_uuid("template", name),
+        "template": name,
+        "name": name,
+        "description": f"vigil: web checks of site {site.id} ({site.name}). "
+        f"Runbook: {site.runbook_url}",
+        "groups": [{"name": TEMPLATE_GROUP}],
+    }
+    if site.urls:
+        template["httptests"] = sorted(
+            (_httptest(site, name, u) for u in site.urls), key=lambda h: h["name"]
+        )
+    template["tags"] = _tags(site_tags(site))
+    template["macros"] = _macros(macros)
+    return template
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A service template and its multi-item triggers (which export at top level)."""
+    spec = service_table()[service]
+    name = service_template_name(service)
+    items = []
+    for item in spec["items"]:
+        entry: dict[str, Any] = {
+            "uuid": stable_uuid("item", name, item["key"]),
+            "name": item["name"],
+            "key": item["key"],
+        }
+        for field in ("delay", "value_type", "units"):
+            if field in item:
+                entry[field] = item[field]
+        entry["tags"] = _tags([("component", service)])
+        if item.get("triggers"):
+            entry["triggers"] = sorted(
+                (_trigger(name, t) for t in item["triggers"]), key=lambda t: t["name"]
+            )
+        items.append(entry)
+    template: dict[str, Any] = {
+        "uuid": stable_uuid("template", name),
+        "template": name,
+        "name": name,
+        "description": f"vigil: {spec.get('description', service)}",
+        "groups": [{"name": TEMPLATE_GROUP}],
+        "items": sorted(items, key=lambda i: i["key"]),
+        "tags": _tags([MANAGED_BY, ("vigil:service", service)]),
+        "macros": _macros(spec.get("macros", {})),
+    }
+    top = [_trigger(name, t) for t in spec.get("triggers", [])]
+    return template, top
+
+
+def _trigger(template: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    expression = spec["expression"].replace("{T}", template)
+    return {
+        "uuid": stable_uuid("trigger", template, spec["name"]),
+        "expression": expression,
+        "name": spec["name"],
+        "priority": spec["priority"],
+    }
+
+
+# --------------------------------------------------------------------------- hosts
+
+
+def _interface(server: Server) -> dict[str, str]:
+    iface: dict[str, str] = {}
+    if _is_ip(server.address):
+        if server.address != "127.0.0.1":
+            iface["ip"] = server.address
+    else:
+        iface["useip"] = "NO"
+        iface["dns"] = server.address
+    if server.port != 10050:
+        iface["port"] = str(server.port)
+    iface["interface_ref"] = "if1"
+    return iface
+
+
+def _is_ip(address: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _hosts(site: Site) -> list[dict[str, Any]]:
+    group = client_group(site.client)
+    tags = [*site_tags(site), *site.tags.items()]
+    hosts = []
+    if site.urls:
+        hosts.append(
+            {
+                "host": web_host_name(site.id),
+                "name": web_host_name(site.id),
+                "templates": [{"name": site_template_name(site.id)}],
+                "groups": [{"name": group}],
+                "description": f"vigil: runs the web scenarios of {site.id}",
+                "tags": _tags([*tags, ("role", "web-checks")]),
+                "inventory_mode": "DISABLED",
+            }
+        )
+    for server in site.servers:
+        templates = {service_template_name(BASE_SERVICE)}
+        templates |= {service_template_name(s) for s in server.services}
+        name = server_host_name(site.id, server)
+        hosts.append(
+            {
+                "host": name,
+                "name": name,
+                "templates": [{"name": t} for t in sorted(templates)],
+                "groups": [{"name": group}],
+                "interfaces": [_interface(server)],
+                "tags": _tags([*tags, ("role", "server")]),
+                "inventory_mode": "DISABLED",
+            }
+        )
+    return sorted(hosts, key=lambda h: h["host"])
+
+
+# --------------------------------------------------------------------------- document
+
+
+def render_site(site: Site, version: str = "6.0") -> dict[str, Any]:
+    """The export document (a dict) for one site: groups, templates, hosts, triggers."""
+    host_key, template_key = _groups_key(version)
+    site_template = _site_template(site, version)
+    templates = [site_template]
+    triggers = _web_triggers(site, site_template["template"])
+    for service in site_services(site):
+        template, top = _service_template(service)
+        templates.append(template)
+        triggers.extend(top)
+    group_names = {host_key: {client_group(site.client)}}
+    group_names.setdefault(template_key, set()).add(TEMPLATE_GROUP)
+    export: dict[str, Any] = {"version": export_version(version)}
+    for key in ("groups", "template_groups", "host_groups"):
+        if key in group_names:
+            export[key] = [
+                {"uuid": stable_uuid("group", g), "name": g} for g in sorted(group_names[key])
+            ]
+    export["templates"] = sorted(templates, key=lambda t: t["template"])
+    hosts = _hosts(site)
+    if hosts:
+        export["hosts"] = hosts
+    if triggers:
+        export["triggers"] = sorted(triggers, key=lambda t: (t["name"], t["expression"]))
+    return {"zabbix_export": export}
+
+
+def dump(document: Mapping[str, Any]) -> str:
+    """YAML text of an export document, stable byte for byte."""
+    return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=1000)
+
+
+def render_site_yaml(site: Site, version: str = "6.0") -> str:
+    return dump(render_site(site, version))

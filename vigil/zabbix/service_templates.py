@@ -1,0 +1,37 @@
+"""The reusable service templates (nginx, php-fpm, Varnish, …) loaded from a data table.
+
+Why data: ``data/service_templates.yaml`` maps service → macros/items/triggers so adding a
+service needs no code; this module only loads and validates it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+BASE_SERVICE = "linux"
+"""Linked to every server: agent availability, CPU, memory, disk, load."""
+
+ALIASES = {"php": "php-fpm", "phpfpm": "php-fpm", "mariadb": "mysql", "varnishd": "varnish"}
+
+
+@cache
+def service_table() -> dict[str, dict[str, Any]]:
+    text = resources.files("vigil.zabbix").joinpath("data/service_templates.yaml").read_text()
+    table = yaml.safe_load(text)
+    for name, spec in table.items():
+        if not spec.get("items"):
+            raise ValueError(f"service template {name!r} has no items")
+    return table
+
+
+def canonical_service(name: str) -> str:
+    """Inventory service name → table key; unknown services raise with the known ones."""
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in service_table():
+        known = ", ".join(sorted(service_table()))
+        raise ValueError(f"unknown Zabbix service {name!r}; known services: {known}")
+    return key
