@@ -80,10 +80,20 @@ def _attr(module: Any, *names: str, default: Any = None) -> Any:
 def load_policy_set(project_dir: str | Path | None = None) -> PolicySet:
     """Find the registry (``policies/pack.py``): ``PACK_NAME``, ``policies()`` (or
     ``POLICIES``), optional ``DEFAULT_ENFORCEMENT`` and ``default_config()``."""
-    if project_dir is not None and str(project_dir) not in sys.path:
-        sys.path.insert(0, str(project_dir))
+    names = REGISTRY_MODULES
+    if project_dir is not None:
+        if str(project_dir) not in sys.path:
+            sys.path.insert(0, str(project_dir))
+        # Only modules that exist in *this* project: an editable install of another checkout
+        # would otherwise answer `policies.pack` for a project that has none.
+        pkg = Path(project_dir) / "policies"
+        names = tuple(
+            n
+            for n in REGISTRY_MODULES
+            if n == "policies" or (pkg / f"{n.split('.', 1)[1]}.py").is_file()
+        )
     errors = []
-    for name in REGISTRY_MODULES:
+    for name in names:
         try:
             module = importlib.import_module(name)
         except ImportError as exc:
