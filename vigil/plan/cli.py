@@ -2,7 +2,7 @@
 
 Exit codes (DESIGN.md): 0 clean, 1 a mandatory policy violation, 2 invalid input (bad
 inventory, unknown stack, unreadable or malformed plan file, failing program).
-Register with ``vigil.plan.cli.register(subparsers)``; ``main()`` runs them standalone.
+`vigil.cli` calls ``configure(parser, name)``; ``main()`` runs them standalone.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -32,47 +33,48 @@ from vigil.plan.service import find_project, run_plan
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the ``plan`` and ``check`` subcommands to the ``vigil`` parser."""
-    plan = subparsers.add_parser(
-        "plan",
-        help="run the Pulumi program offline, evaluate policies, show coverage",
-        description="Run the stack's Pulumi program offline (no credentials, no network), "
-        "evaluate the policy pack and print the coverage matrix.",
-    )
-    plan.add_argument(
-        "--stack",
-        default=os.environ.get("VIGIL_STACK", "dev"),
-        help="stack name: stacks/Pulumi.<stack>.yaml (default: dev)",
-    )
-    plan.add_argument(
-        "--inventory", metavar="DIR", help="inventory directory (overrides vigil:inventory)"
-    )
-    plan.add_argument(
-        "--project", metavar="DIR", help="project directory (default: nearest Pulumi.yaml)"
-    )
-    plan.add_argument(
-        "--json", metavar="FILE", dest="json_file", help="write the plan JSON ('-' = stdout)"
-    )
-    plan.add_argument(
-        "--html", metavar="FILE", dest="html_file", help="write the HTML coverage report"
-    )
-    plan.set_defaults(func=cmd_plan)
+def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.Namespace], int]:
+    """`vigil.cli` hook: add the arguments of ``plan`` or ``check`` and return the handler."""
+    if name == "plan":
+        parser.add_argument(
+            "--stack",
+            default=os.environ.get("VIGIL_STACK", "dev"),
+            help="stack name: stacks/Pulumi.<stack>.yaml (default: dev)",
+        )
+        parser.add_argument(
+            "--inventory", metavar="DIR", help="inventory directory (overrides vigil:inventory)"
+        )
+        parser.add_argument(
+            "--project", metavar="DIR", help="project directory (default: nearest Pulumi.yaml)"
+        )
+        parser.add_argument(
+            "--json", metavar="FILE", dest="json_file", help="write the plan JSON ('-' = stdout)"
+        )
+        parser.add_argument(
+            "--html", metavar="FILE", dest="html_file", help="write the HTML coverage report"
+        )
+        return _quiet_broken_pipe(cmd_plan)
+    if name == "check":
+        parser.add_argument("plan_file", metavar="PLAN.json")
+        parser.add_argument("--project", metavar="DIR", help="project directory holding policies/")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            dest="as_json",
+            help="print the re-evaluated violations as JSON",
+        )
+        return _quiet_broken_pipe(cmd_check)
+    raise ValueError(f"unknown command {name}")
 
-    check = subparsers.add_parser(
-        "check",
-        help="evaluate the policy pack on a saved plan",
-        description="Re-evaluate the policy pack on a plan written by `vigil plan --json`.",
-    )
-    check.add_argument("plan_file", metavar="PLAN.json")
-    check.add_argument("--project", metavar="DIR", help="project directory holding policies/")
-    check.add_argument(
-        "--json",
-        action="store_true",
-        dest="as_json",
-        help="print the re-evaluated violations as JSON",
-    )
-    check.set_defaults(func=cmd_check)
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``plan`` and ``check`` to any ``vigil``-style parser (standalone `main`)."""
+    for name, text in (
+        ("plan", "run the Pulumi program offline, evaluate policies, show coverage"),
+        ("check", "evaluate the policy pack on a saved plan"),
+    ):
+        sub = subparsers.add_parser(name, help=text, description=text)
+        sub.set_defaults(func=configure(sub, name))
 
 
 def _error(message: str, stream: TextIO = sys.stderr) -> int:
@@ -101,6 +103,19 @@ def _program_failure(exc: ProgramError) -> int:
         f"the Pulumi program failed: {type(cause).__name__}: {cause}\n"
         "(set VIGIL_DEBUG=1 for the traceback)"
     )
+
+
+def _quiet_broken_pipe(handler: Callable[[argparse.Namespace], int]):
+    """`vigil plan | head` must not end in a traceback when the reader goes away."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except BrokenPipeError:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+            return EXIT_OK
+
+    return run
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
