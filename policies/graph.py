@@ -32,31 +32,30 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-# --------------------------------------------------------------------------- type tokens
-
-SITE = "vigil:index:SiteMonitoring"
-CLOUDWATCH_COMPONENT = "vigil:aws:CloudWatchAlarms"
-SITE_SERVICE_COMPONENT = "vigil:pagerduty:SiteService"
-TEAM_ONCALL = "vigil:pagerduty:TeamOnCall"
-GRAFANA_COMPONENT = "vigil:grafana:SiteDashboard"
-ZABBIX_COMPONENT = "vigil:zabbix:SiteMonitoring"
-
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
-SNS_TOPIC = "aws:sns/topic:Topic"
-SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
-SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-PD_SCHEDULE = "pagerduty:index/schedule:Schedule"
-PD_ESCALATION_POLICY = "pagerduty:index/escalationPolicy:EscalationPolicy"
-PD_SERVICE = "pagerduty:index/service:Service"
-PD_INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
-GRAFANA_FOLDER = "grafana:oss/folder:Folder"
-GRAFANA_DASHBOARD = "grafana:oss/dashboard:Dashboard"
-GRAFANA_CONTACT_POINT = "grafana:alerting/contactPoint:ContactPoint"
-DYNAMIC = "pulumi-python:dynamic:Resource"
-DYNAMIC_PREFIX = "pulumi-python:dynamic"
-"""Dynamic resource types: ``pulumi-python:dynamic:Resource`` or ``…dynamic/<module>:<name>``."""
-AWS_PROVIDER = "pulumi:providers:aws"
+# Type tokens live in vigil.resource_types; re-exported here for the policy modules.
+from vigil.resource_types import (  # noqa: F401
+    AWS_PROVIDER,
+    CLOUDWATCH_COMPONENT,
+    DYNAMIC,
+    DYNAMIC_PREFIX,
+    GRAFANA_COMPONENT,
+    GRAFANA_CONTACT_POINT,
+    GRAFANA_DASHBOARD,
+    GRAFANA_FOLDER,
+    HEALTH_CHECK,
+    METRIC_ALARM,
+    PD_ESCALATION_POLICY,
+    PD_INTEGRATION,
+    PD_SCHEDULE,
+    PD_SERVICE,
+    SITE,
+    SITE_SERVICE_COMPONENT,
+    SNS_SUBSCRIPTION,
+    SNS_TOPIC,
+    SNS_TOPIC_POLICY,
+    TEAM_ONCALL,
+    ZABBIX_COMPONENT,
+)
 
 TAG_SITE = "vigil:site"
 TAG_CLIENT = "vigil:client"

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from vigil import resource_types as rt
 from vigil.plan.record import Graph, Resource, reference_index, referenced
 
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-TOPIC = "aws:sns/topic:Topic"
-SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-SERVICE = "pagerduty:index/service:Service"
-INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
-ESCALATION = "pagerduty:index/escalationPolicy:EscalationPolicy"
-SCHEDULE = "pagerduty:index/schedule:Schedule"
-DASHBOARD = "grafana:oss/dashboard:Dashboard"
-CONTACT_POINT = "grafana:alerting/contactPoint:ContactPoint"
-ZABBIX = "pulumi-python:dynamic:Resource"
+ALARM = rt.METRIC_ALARM
+TOPIC = rt.SNS_TOPIC
+SUBSCRIPTION = rt.SNS_SUBSCRIPTION
+SERVICE = rt.PD_SERVICE
+INTEGRATION = rt.PD_INTEGRATION
+ESCALATION = rt.PD_ESCALATION_POLICY
+SCHEDULE = rt.PD_SCHEDULE
+DASHBOARD = rt.GRAFANA_DASHBOARD
+CONTACT_POINT = rt.GRAFANA_CONTACT_POINT
 
 
 @dataclass(frozen=True)
@@ -132,11 +132,12 @@ def site_alert_paths(graph: Graph) -> dict[str, list[AlertPath]]:
             paths.append(
                 AlertPath("CloudWatch", (Step(f"{silent} alarm(s) without actions", ok=False),))
             )
-        if of(ZABBIX):
+        zabbix = sorted((r for r in rs if rt.is_dynamic(r.type)), key=lambda r: r.name)
+        if zabbix:
             paths.append(
                 AlertPath(
                     "Zabbix",
-                    (Step(f"{len(of(ZABBIX))} Zabbix object(s)"), integration("zabbix"), *pager),
+                    (Step(f"{len(zabbix)} Zabbix object(s)"), integration("zabbix"), *pager),
                 )
             )
         if of(DASHBOARD) or of(CONTACT_POINT):

@@ -164,12 +164,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print("\n" + paint("gaps", "bold") + "\n" + gaps, file=out)
         print("\n" + violations_by_site(result.violations, paint), file=out)
         if args.json_file:
-            write_plan(args.json_file, result.document)
+            try:
+                write_plan(args.json_file, result.document)
+            except OSError as exc:
+                return _error(f"vigil plan: cannot write {args.json_file}: {exc.strerror}")
             print(f"plan written to {args.json_file}", file=out)
     if args.html_file:
         from vigil.plan.report_html import write_report
 
-        write_report(args.html_file, result)
+        try:
+            write_report(args.html_file, result)
+        except OSError as exc:
+            return _error(f"vigil plan: cannot write {args.html_file}: {exc.strerror}")
         print(
             f"HTML report written to {args.html_file}",
             file=sys.stderr if args.json_file == "-" else out,

@@ -10,25 +10,33 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from vigil import resource_types as rt
 from vigil.plan.record import SITE_TYPE, Graph, Resource
 
 TOOLS = ("cloudwatch", "zabbix", "grafana", "pagerduty")
 
 COUNTED: dict[str, tuple[str, ...]] = {
-    "cloudwatch": (
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        "aws:cloudwatch/compositeAlarm:CompositeAlarm",
-    ),
-    "zabbix": ("pulumi-python:dynamic:Resource",),
-    "grafana": ("grafana:oss/dashboard:Dashboard", "grafana:index/dashboard:Dashboard"),
-    "pagerduty": ("pagerduty:index/service:Service",),
+    "cloudwatch": (rt.METRIC_ALARM,),
+    "grafana": (rt.GRAFANA_DASHBOARD,),
+    "pagerduty": (rt.PD_SERVICE,),
 }
+"""Tools counted by resource; Zabbix is counted by what its config resource holds."""
 TOOL_OF = {t: tool for tool, types in COUNTED.items() for t in types}
 
-HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
-SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
-INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
-CONTACT_POINT = "grafana:alerting/contactPoint:ContactPoint"
+HEALTH_CHECK = rt.HEALTH_CHECK
+SUBSCRIPTION = rt.SNS_SUBSCRIPTION
+INTEGRATION = rt.PD_INTEGRATION
+CONTACT_POINT = rt.GRAFANA_CONTACT_POINT
+ZABBIX_COUNTED = ("web_scenarios", "host_names")
+"""A Zabbix ``config`` resource's objects that watch the site: web scenarios and hosts."""
+
+
+def _zabbix_configs(members: list[Resource]) -> list[Resource]:
+    return [r for r in members if rt.is_dynamic(r.type) and r.inputs.get("kind") == "config"]
+
+
+def _zabbix_count(config: Resource) -> int:
+    return sum(len(config.inputs.get(key) or ()) for key in ZABBIX_COUNTED)
 
 
 @dataclass
@@ -70,6 +78,7 @@ def site_coverage(graph: Graph) -> list[SiteCoverage]:
             tool = TOOL_OF.get(r.type)
             if tool:
                 cov.coverage[tool] += 1
+        cov.coverage["zabbix"] = sum(map(_zabbix_count, _zabbix_configs(members[site.name])))
         cov.gaps = _gaps(props, cov.coverage, kinds, members[site.name])
         result.append(cov)
     return result
@@ -96,9 +105,7 @@ def _gaps(
             if _flag(props, "zabbixEnabled") is False
             else "no Zabbix objects"
         )
-    elif not any(
-        "web" in str(r.inputs.get("kind", "")) for r in members if TOOL_OF.get(r.type) == "zabbix"
-    ):
+    elif not any(c.inputs.get("web_scenarios") for c in _zabbix_configs(members)):
         gaps.append("no Zabbix web check")
     if counts["grafana"] == 0:
         gaps.append(

@@ -13,10 +13,12 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from vigil import resource_types as rt
+
 SECRET = "[secret]"
-SITE_TYPE = "vigil:index:SiteMonitoring"
-STACK_TYPE = "pulumi:pulumi:Stack"
-PROVIDER_PREFIX = "pulumi:providers:"
+SITE_TYPE = rt.SITE
+STACK_TYPE = rt.STACK
+PROVIDER_PREFIX = rt.PROVIDER_PREFIX
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"

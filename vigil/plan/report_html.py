@@ -233,4 +233,5 @@ def load_inventory_for(result: Any) -> Any | None:
 
 
 def write_report(path: str | Path, result: Any, inventory: Any | None = None) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(render(result, inventory or load_inventory_for(result)), encoding="utf-8")

@@ -56,6 +56,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def write_plan(path: str | Path, doc: dict[str, Any]) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(dumps(doc), encoding="utf-8")
 
 
