@@ -539,7 +539,9 @@ def _rds_replica_problems(src: Source) -> Iterator[Problem]:
             key = replica.lower()
             if key == db["id"].lower():
                 yield src.problem(
-                    r_path, f"'{replica}' is this instance's own identifier; list its replicas"
+                    r_path,
+                    f"'{replica}' is this instance's own identifier; "
+                    "list only its read replicas here",
                 )
             elif key in primaries:
                 yield src.problem(
