@@ -20,6 +20,7 @@ from vigil.models import Site
 
 class CloudWatchAlarms(pulumi.ComponentResource):
     health_check_ids: dict[str, pulumi.Output[str]]
+    """URL check name → Route 53 health check id (see ``AlarmSpec.resolved_dimensions``)."""
     alarm_count: int
 
     def __init__(
@@ -54,9 +55,7 @@ class CloudWatchAlarms(pulumi.ComponentResource):
                 region_opts[spec.region] = pulumi.ResourceOptions(
                     parent=self, provider=providers.get(site.aws_account_id, spec.region)
                 )
-            dimensions: dict[str, pulumi.Input[str]] = dict(spec.dimensions)
-            if spec.needs_health_check:
-                dimensions["HealthCheckId"] = self.health_check_ids[spec.resource_id]
+            dimensions = spec.resolved_dimensions(self.health_check_ids)
             topic = topic_arns[spec.region][spec.severity]
             aws.cloudwatch.MetricAlarm(
                 spec.name,

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumiverse_grafana as grafana
 
-from vigil.grafana.alarm import AlarmLike
+from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.dashboard import DashboardInputs, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION
 from vigil.grafana.settings import (
@@ -26,6 +27,9 @@ from vigil.grafana.settings import (
 )
 from vigil.models import Site
 from vigil.naming import dashboard_url, slug
+
+if TYPE_CHECKING:
+    from components.site import SiteMonitoring
 
 SITE_DASHBOARD_TYPE = "vigil:grafana:SiteDashboard"
 
@@ -41,8 +45,8 @@ def load_settings() -> GrafanaSettings:
         vigil.get_object("grafana"),
         link_url=vigil.get("grafanaUrl"),
         provider_url=provider.get("url") or os.environ.get("GRAFANA_URL"),
-        # presence only: the value stays with the provider (no Output needed, nothing logged)
-        has_auth=provider.get("auth") is not None or bool(os.environ.get("GRAFANA_AUTH")),
+        # presence only: get_secret never logs or unwraps the value; the provider reads it
+        has_auth=provider.get_secret("auth") is not None or bool(os.environ.get("GRAFANA_AUTH")),
     )
 
 
@@ -163,21 +167,24 @@ class SiteDashboard(pulumi.ComponentResource):
         self,
         name: str,
         site: Site,
-        alarms: Sequence[AlarmLike],
+        alarms: Sequence[AlarmSpec],
         folder_uid: pulumi.Input[str],
         pagerduty_key: pulumi.Input[str],
         settings: GrafanaSettings,
         pagerduty_service_url: pulumi.Input[str] | None = None,
         health_check_ids: Mapping[str, pulumi.Input[str]] | None = None,
+        depends_on: Sequence[pulumi.Resource] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """``alarms`` are the site's AlarmSpecs (the ones its CloudWatch alarms use);
-        ``health_check_ids`` maps a placeholder dimension value in those specs to the real
-        id once Route 53 created it."""
+        ``health_check_ids`` maps each URL check's name to its Route 53 health check id
+        (``CloudWatchAlarms.health_check_ids``), the same convention the alarms use
+        (``AlarmSpec.resolved_dimensions``). ``depends_on``: e.g. the data sources the
+        dashboard queries."""
         super().__init__(SITE_DASHBOARD_TYPE, name, {"siteId": site.id}, opts)
         child = pulumi.ResourceOptions(parent=self)
         specs = tuple(alarms)
-        placeholders = sorted((health_check_ids or {}).items())
+        urls = sorted((health_check_ids or {}).items())
 
         def render(args: list) -> str:
             service_url, *ids = args
@@ -185,20 +192,18 @@ class SiteDashboard(pulumi.ComponentResource):
                 cloudwatch_datasources=settings.cloudwatch_datasources,
                 zabbix_datasource_uid=settings.zabbix_datasource_uid,
                 pagerduty_service_url=service_url,
-                dimension_values={k: v for (k, _), v in zip(placeholders, ids, strict=True)},
+                health_check_ids={k: v for (k, _), v in zip(urls, ids, strict=True)},
             )
             return render_dashboard(site, specs, inputs)
 
-        config_json = pulumi.Output.all(pagerduty_service_url, *(v for _, v in placeholders)).apply(
-            render
-        )
+        config_json = pulumi.Output.all(pagerduty_service_url, *(v for _, v in urls)).apply(render)
         self.dashboard = grafana.oss.Dashboard(
             f"{site.id}-dashboard",
             folder=folder_uid,
             config_json=config_json,
             overwrite=True,
             message="vigil",
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on or ())),
         )
         link = dashboard_url(settings.url, site) if settings.url else None
         self.contact_point = grafana.alerting.ContactPoint(
@@ -235,3 +240,78 @@ class SiteDashboard(pulumi.ComponentResource):
                 "contactPoint": self.contact_point.name,
             }
         )
+
+
+# --------------------------------------------------------------------------- program wiring
+
+
+class GrafanaPlugin:
+    """The ``"grafana"`` ``SitePlugin``: one ``SiteDashboard`` per site, under its
+    ``SiteMonitoring``; remembers them so the program can route alerts to them afterwards."""
+
+    def __init__(
+        self,
+        settings: GrafanaSettings,
+        folders: Mapping[str, grafana.oss.Folder],
+        datasources: Mapping[str, grafana.oss.DataSource],
+    ) -> None:
+        self.settings = settings
+        self.folders = folders
+        self.datasources = datasources
+        self.dashboards: dict[str, SiteDashboard] = {}
+
+    def __call__(self, sm: SiteMonitoring) -> SiteDashboard:
+        site = sm.site
+        regions = {site.aws_region, GLOBAL_REGION}
+        component = SiteDashboard(
+            f"{site.id}-grafana",
+            site,
+            sm.alarms,
+            folder_uid=self.folders[site.client].uid,
+            pagerduty_key=sm.grafana_integration_key,
+            settings=self.settings,
+            pagerduty_service_url=_service_url(sm),
+            health_check_ids=sm.cloudwatch.health_check_ids,
+            depends_on=[
+                ds
+                for key, ds in sorted(self.datasources.items())
+                if key in {f"{site.aws_account_id}/{r}" for r in regions}
+            ],
+            opts=sm.child_opts(),
+        )
+        self.dashboards[site.id] = component
+        return component
+
+    def contact_points(self) -> dict[str, pulumi.Output[str]]:
+        """Site id → contact point name (an Output, so routes wait for the contact point)."""
+        return {site_id: c.contact_point_name for site_id, c in self.dashboards.items()}
+
+
+def _service_url(sm: SiteMonitoring) -> pulumi.Input[str] | None:
+    """The PagerDuty service's ``html_url`` when the PagerDuty component exposes it."""
+    return getattr(sm.pagerduty, "html_url", None)
+
+
+def grafana_plugin(
+    settings: GrafanaSettings,
+    sites: Sequence[Site],
+    opts: pulumi.ResourceOptions | None = None,
+) -> GrafanaPlugin | None:
+    """Program-level Grafana (client folders, CloudWatch data sources) and the per-site
+    plugin; ``None`` (after logging why) when the stack has no Grafana.
+
+    Call ``finish_grafana`` once every site's plugin ran: the notification policy needs all
+    contact points.
+    """
+    if report_skipped(settings):
+        return None
+    folders = client_folders((s.client for s in sites), opts)
+    datasources = cloudwatch_datasources(sites, settings, opts)
+    return GrafanaPlugin(settings, folders, datasources)
+
+
+def finish_grafana(
+    plugin: GrafanaPlugin, sites: Sequence[Site], opts: pulumi.ResourceOptions | None = None
+) -> grafana.alerting.NotificationPolicy | None:
+    """The org's notification policy, routing ``site=<id>`` to every site's contact point."""
+    return notification_policy(sites, plugin.contact_points(), plugin.settings, opts)

@@ -274,4 +274,5 @@ class SiteService(pulumi.ComponentResource):
         self.cloudwatch_endpoint = cloudwatch_endpoint(cloudwatch.integration_key)
         self.zabbix_key = pulumi.Output.secret(zabbix.integration_key)
         self.grafana_key = pulumi.Output.secret(grafana.integration_key)
+        self.html_url = service.html_url  # dashboards link to the service
         self.register_outputs({**props, "serviceId": service.id})

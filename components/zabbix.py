@@ -9,6 +9,8 @@ the first site that needs it (or passed in as ``shared``).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
@@ -90,17 +92,6 @@ class ZabbixSharedRouting(pulumi.ComponentResource):
         self.register_outputs({})
 
 
-_SHARED: dict[object, ZabbixSharedRouting] = {}
-
-
-def shared_routing(connection: ZabbixConnection | None) -> ZabbixSharedRouting:
-    """One shared routing component per Zabbix server per program run."""
-    key = connection.url if connection else None
-    if key not in _SHARED:
-        _SHARED[key] = ZabbixSharedRouting("vigil-zabbix-pagerduty", connection)
-    return _SHARED[key]
-
-
 class ZabbixSiteMonitoring(pulumi.ComponentResource):
     """Everything Zabbix does for one site: web checks, servers, PagerDuty routing."""
 
@@ -113,9 +104,9 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         name: str,
         site: Site,
         pagerduty_routing_key: pulumi.Input[str],
-        connection: ZabbixConnection | None = None,
+        connection: ZabbixConnection | None,
+        shared: ZabbixSharedRouting,
         opts: pulumi.ResourceOptions | None = None,
-        shared: ZabbixSharedRouting | None = None,
     ) -> None:
         props = {"siteId": site.id}
         super().__init__(COMPONENT_TYPE, name, props, opts)
@@ -127,7 +118,6 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
             {**config_inputs(site), **conn.inputs()},
             child,
         )
-        shared = shared or shared_routing(connection)
         media = shared.media
         self.routing = ZabbixResource(
             f"{site.id}-zabbix-pagerduty-action",
@@ -153,3 +143,36 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
                 "has_web_checks": self.has_web_checks,
             }
         )
+
+
+ZabbixPlugin = Callable[[pulumi.ComponentResource], ZabbixSiteMonitoring]
+
+
+def zabbix_plugin(connection: ZabbixConnection | None = None) -> ZabbixPlugin | None:
+    """The per-site factory ``SiteMonitoring`` calls, or ``None`` (reason logged) without Zabbix.
+
+    Zabbix is managed when the stack names a server (``vigil:zabbixUrl``) or the environment
+    does (``ZABBIX_URL``). The shared PagerDuty media type is created here, once per program
+    run, so every site's routing action depends on the same object.
+    """
+    connection = connection or ZabbixConnection.from_config()
+    if connection.url is None and not os.environ.get("ZABBIX_URL"):
+        pulumi.log.info(
+            "Zabbix skipped: no vigil:zabbixUrl in the stack config and no ZABBIX_URL in the "
+            "environment. Templates, hosts and web checks not managed."
+        )
+        return None
+    shared = ZabbixSharedRouting("vigil-zabbix-pagerduty", connection)
+
+    def plugin(monitoring: pulumi.ComponentResource) -> ZabbixSiteMonitoring:
+        site: Site = monitoring.site  # type: ignore[attr-defined]
+        return ZabbixSiteMonitoring(
+            f"{site.id}-zabbix",
+            site,
+            monitoring.zabbix_integration_key,  # type: ignore[attr-defined]
+            connection,
+            shared,
+            opts=pulumi.ResourceOptions(parent=monitoring),
+        )
+
+    return plugin

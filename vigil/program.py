@@ -22,6 +22,10 @@ class InvalidInventory(pulumi.RunError):
     """Stops the program before any resource is registered; Pulumi prints it without traceback."""
 
 
+class InvalidStackConfig(InvalidInventory):
+    """Malformed stack config (e.g. ``vigil:grafana``): same handling as a bad inventory."""
+
+
 @dataclass(frozen=True)
 class StackConfig:
     inventory: Path
@@ -92,12 +96,19 @@ def _tiers_by_team(inventory: Inventory) -> Mapping[str, dict[str, object]]:
 
 def main() -> None:
     # Components import the providers' SDKs; keep them out of pure-library imports.
+    from components.grafana import finish_grafana, grafana_plugin, load_settings
     from components.pagerduty import Directory, TeamOnCall
     from components.providers import Providers
     from components.site import SiteMonitoring
+    from components.zabbix import zabbix_plugin
+    from vigil.grafana.settings import GrafanaConfigError
 
     config = read_config()
     inventory, alarms = load(config)
+    try:
+        grafana_settings = load_settings()
+    except GrafanaConfigError as error:
+        raise InvalidStackConfig(f"invalid stack config: {error}") from None
 
     directory = Directory()
     providers = Providers(config.aws_role_name)
@@ -105,6 +116,9 @@ def main() -> None:
         key: TeamOnCall(inventory.team(key), tiers, directory)
         for key, tiers in sorted(_tiers_by_team(inventory).items())
     }
+    grafana = grafana_plugin(grafana_settings, inventory.sites)  # None: skipped, reason logged
+    zabbix = zabbix_plugin()  # None: skipped, reason logged
+    plugins = {name: p for name, p in (("grafana", grafana), ("zabbix", zabbix)) if p}
     for site in inventory.sites:
         monitoring = SiteMonitoring(
             site,
@@ -112,6 +126,7 @@ def main() -> None:
             directory=directory,
             providers=providers,
             grafana_url=config.grafana_url,
+            plugins=plugins,
             alarms=alarms[site.id],
         )
         pulumi.export(
@@ -129,3 +144,5 @@ def main() -> None:
                 "dashboardUrl": monitoring.dashboard_url,
             },
         )
+    if grafana:
+        finish_grafana(grafana, inventory.sites)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the example inventory and the alarm specs of each site."""
+"""Shared fixtures: the example inventory and the catalog's alarm specs of each site."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ from pathlib import Path
 import pulumi
 import pytest
 
-from tests.grafana.alarm_factory import fake_alarms_for_site
+from vigil.catalog.alarms import alarms_for_site
 from vigil.inventory import load_inventory
 from vigil.models import Inventory, Site
 
 ROOT = Path(__file__).resolve().parents[2]
-
-try:  # the catalog's real specs once vigil/catalog/alarms.py is on main
-    from vigil.catalog.alarms import alarms_for_site as _alarms_for_site
-except ImportError:  # pragma: no cover - until the catalog lands
-    _alarms_for_site = fake_alarms_for_site
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +23,8 @@ def inventory() -> Inventory:
 
 @pytest.fixture(scope="session")
 def alarms_for() -> Callable[[Site], tuple]:
-    return _alarms_for_site
+    """The catalog's real ``AlarmSpec``s (the ones CloudWatch alarms are created from)."""
+    return alarms_for_site
 
 
 class RecordingMocks(pulumi.runtime.Mocks):

@@ -28,6 +28,7 @@ from vigil.naming import dashboard_uid
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+SECRET_AUTH = "glsa_do-not-print-me"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
@@ -54,6 +55,7 @@ def deploy(inventory, alarms_for, cfg: GrafanaSettings) -> tuple[list, object]:
             pagerduty_key=key_of(site),
             settings=cfg,
             pagerduty_service_url=f"https://agency.pagerduty.com/services/{site.id}",
+            health_check_ids={u.name: f"hc-{site.id}-{u.name}" for u in site.urls},
         )
         for site in inventory.sites
     ]
@@ -217,11 +219,11 @@ def stack_config(monkeypatch):
     pulumi.runtime.set_all_config({}, [])
 
 
-def test_load_settings_reads_stack_config(stack_config):
+def test_load_settings_reads_stack_config(stack_config, mocks, capsys, caplog):
     stack_config(
         {
             "grafana:url": "https://grafana.internal",
-            "grafana:auth": "glsa_x",
+            "grafana:auth": SECRET_AUTH,
             "vigil:grafanaUrl": "https://grafana.agency.example/",
             "vigil:grafana": json.dumps(
                 {"notificationPolicy": "external", "zabbixDatasourceUid": "zbx"}
@@ -234,9 +236,30 @@ def test_load_settings_reads_stack_config(stack_config):
     assert cfg.url == "https://grafana.agency.example"
     assert cfg.notification_policy == "external"
     assert cfg.zabbix_datasource_uid == "zbx"
+    assert SECRET_AUTH not in repr(cfg)
+    out = capsys.readouterr()
+    logged = out.out + out.err + caplog.text
+    assert SECRET_AUTH not in logged and "is a secret" not in logged
 
 
-def test_load_settings_without_grafana_is_skipped_and_says_why(stack_config):
+def test_load_settings_reads_grafana_auth_with_get_secret(stack_config, mocks, monkeypatch):
+    """Presence is checked with ``get_secret`` (``get`` would unwrap the secret)."""
+    stack_config({"grafana:url": "https://g", "grafana:auth": SECRET_AUTH}, ["grafana:auth"])
+    monkeypatch.setattr(
+        pulumi.Config, "get", _refuse_auth(pulumi.Config.get), raising=True
+    )
+    assert load_settings().enabled
+
+
+def _refuse_auth(get):
+    def guarded(self, key, *args, **kwargs):
+        assert key != "auth", "grafana:auth must be read with get_secret"
+        return get(self, key, *args, **kwargs)
+
+    return guarded
+
+
+def test_load_settings_without_grafana_is_skipped_and_says_why(stack_config, mocks):
     stack_config({"vigil:grafanaUrl": "https://grafana.agency.example"})
     cfg = load_settings()
     assert not cfg.enabled

@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
-from tests.grafana.alarm_factory import FakeAlarm, fake_alarms_for_site, health_check_placeholder
+from vigil import catalog
+from vigil.catalog.alarms import alarms_for_site, health_check_name
+from vigil.catalog.url import HEALTH_CHECK_ID
+from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
 from vigil.grafana.dashboard import DashboardInputs, decode, encode, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION, MAX_VALUES_PER_QUERY, Levels, threshold_steps
 from vigil.grafana.settings import cloudwatch_uid
@@ -20,14 +23,31 @@ from vigil.naming import dashboard_uid
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SITES = ["acme-b2b", "acme-shop", "bistro-booking", "bistro-website", "nova-api", "nova-storefront"]
-INPUTS = DashboardInputs(
-    zabbix_datasource_uid="zabbix",
-    pagerduty_service_url="https://agency.pagerduty.com/service-directory/PXXXXXX",
-)
+PD_URL = "https://agency.pagerduty.com/service-directory/PXXXXXX"
 
 
-def render(site, alarms, inputs: DashboardInputs = INPUTS) -> dict[str, Any]:
-    return json.loads(render_dashboard(site, alarms, inputs))
+def hc_ids(site) -> dict[str, str]:
+    """URL name → health check id, as the mocks name it (``<resource name>-id``)."""
+    return {u.name: f"{health_check_name(site, u.name)}-id" for u in site.urls}
+
+
+def inputs_for(site, **overrides) -> DashboardInputs:
+    values = {
+        "zabbix_datasource_uid": "zabbix",
+        "pagerduty_service_url": PD_URL,
+        "health_check_ids": hc_ids(site),
+        **overrides,
+    }
+    return DashboardInputs(**values)
+
+
+def render(site, alarms, inputs: DashboardInputs | None = None) -> dict[str, Any]:
+    return json.loads(render_dashboard(site, alarms, inputs or inputs_for(site)))
+
+
+def dim_values(target: dict[str, Any], key: str) -> list[str]:
+    value = target["dimensions"][key]
+    return value if isinstance(value, list) else [value]
 
 
 def metric_panels(board: dict[str, Any]) -> list[dict[str, Any]]:
@@ -58,9 +78,10 @@ def matches(alarm, target: dict[str, Any], site) -> bool:
         region,
     ):
         return False
-    if set(target["dimensions"]) != set(alarm.dimensions):
+    dimensions = alarm.resolved_dimensions(hc_ids(site))
+    if set(target["dimensions"]) != set(dimensions):
         return False
-    for key, value in alarm.dimensions.items():
+    for key, value in dimensions.items():
         wanted = target["dimensions"][key]
         if value not in (wanted if isinstance(wanted, list) else [wanted]):
             return False
@@ -91,6 +112,9 @@ def test_every_alarm_has_a_panel_drawing_its_threshold(inventory, alarms_for, si
         assert alarm.threshold in values, f"{alarm.name}: {alarm.threshold} not drawn in {values}"
         drawn[(panel["id"], target["refId"])].add(alarm.threshold)
         assert panel["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"] == {"mode": "line"}
+        # lines are in the metric's unit, which is the unit the panel shows
+        assert panel["fieldConfig"]["defaults"]["unit"] == grafana_unit(alarm), alarm.name
+        assert panel["title"] == alarm.title
     # and nothing else is drawn: each query's lines are exactly its alarms' thresholds
     for panel in metric_panels(board):
         for target in panel["targets"]:
@@ -112,7 +136,7 @@ def test_layout_uid_links_and_variables(inventory, alarms_for, site_id):
     assert all(t["dimensions"]["HealthCheckId"] for t in health["targets"])
     links = {link["title"]: link["url"] for link in board["links"]}
     assert links["Runbook"] == site.runbook_url
-    assert links["PagerDuty service"] == INPUTS.pagerduty_service_url
+    assert links["PagerDuty service"] == PD_URL
     assert {v["name"] for v in board["templating"]["list"]} == {"region", "period"}
     region = next(v for v in board["templating"]["list"] if v["name"] == "region")
     assert region["current"]["value"] == site.aws_region
@@ -129,8 +153,9 @@ def test_layout_uid_links_and_variables(inventory, alarms_for, site_id):
 @pytest.mark.parametrize("site_id", SITES)
 def test_dashboard_snapshot_and_sdk_round_trip(inventory, alarms_for, site_id):
     site = inventory.site(site_id)
-    text = render_dashboard(site, alarms_for(site), INPUTS)
-    assert text == render_dashboard(site, alarms_for(site), INPUTS), "deterministic"
+    text = render_dashboard(site, alarms_for(site), inputs_for(site))
+    assert text == render_dashboard(site, alarms_for(site), inputs_for(site)), "deterministic"
+    assert "${HealthCheckId}" not in text, "placeholder would be a Grafana variable"
     assert encode(decode(text)) == text, "round-trips through the SDK's Dashboard model"
     snapshot = SNAPSHOTS / f"{site_id}.json"
     if os.environ.get("VIGIL_UPDATE_SNAPSHOTS"):
@@ -143,49 +168,122 @@ def test_dashboard_snapshot_and_sdk_round_trip(inventory, alarms_for, site_id):
 
 def test_no_zabbix_panels_without_a_zabbix_datasource(inventory, alarms_for):
     site = inventory.site("acme-shop")
-    board = render(site, alarms_for(site), DashboardInputs())
+    board = render(site, alarms_for(site), DashboardInputs(health_check_ids=hc_ids(site)))
     types = {p.get("datasource", {}).get("type") for p in board["panels"] if p["type"] != "row"}
     assert types <= {"cloudwatch", "datasource"}
     assert "PagerDuty service" not in {link["title"] for link in board["links"]}
 
 
 def test_large_site_stays_within_grafana_limits(inventory):
+    """250 instances (real models, real catalog): one panel per EC2 signal, series per
+    instance, chunked queries, dashboard well within Grafana's limits."""
     base = inventory.site("bistro-website")
     instances = tuple(
         Ec2Instance(id=f"i-{n:017x}", name=f"web-{n}", instance_type="m6i.large")
         for n in range(250)
     )
     site = replace(base, resources=AwsResources(ec2_instances=instances))
-    alarms = fake_alarms_for_site(site)
+    alarms = alarms_for_site(site)
+    ec2_signals = {a.signal for a in alarms if a.resource_type == "ec2"}
+    assert len(ec2_signals) == len(catalog.signal_keys(catalog.ResourceType.EC2))
     board = render(site, alarms)
     ec2 = [p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2"]
-    assert len(ec2) == 2, "one panel per signal, instances are series"
+    assert len(ec2) == len(ec2_signals), "one panel per signal, instances are series"
     for panel in ec2:
         for target in panel["targets"]:
             ids = target["dimensions"]["InstanceId"]
             assert len(ids if isinstance(ids, list) else [ids]) <= MAX_VALUES_PER_QUERY
-    covered = {i for p in ec2 for t in p["targets"] for i in t["dimensions"]["InstanceId"]}
-    assert covered == {i.id for i in instances}
+        covered = {i for t in panel["targets"] for i in t["dimensions"]["InstanceId"]}
+        assert covered == {i.id for i in instances}, panel["title"]
     assert len(board["panels"]) < 50
     assert len(json.dumps(board)) < 1_000_000
 
 
-def test_resolved_dimension_values_replace_placeholders(inventory, alarms_for):
+def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for):
+    """Keyed by URL name (``CloudWatchAlarms.health_check_ids``), resolved per URL."""
     site = inventory.site("nova-storefront")
-    ids = {health_check_placeholder(u.name): f"hc-{u.name}" for u in site.urls}
-    board = render(site, fake_alarms_for_site(site), DashboardInputs(dimension_values=ids))
+    alarms = alarms_for(site)
+    assert any(a.dimensions.get("HealthCheckId") == HEALTH_CHECK_ID for a in alarms)
+    ids = {u.name: f"hc-{u.name}" for u in site.urls}
+    board = render(site, alarms, DashboardInputs(health_check_ids=ids))
     health = next(p for p in board["panels"] if p["type"] == "state-timeline")
-    assert health["targets"][0]["dimensions"]["HealthCheckId"] == sorted(ids.values())
+    ttfb = panel_by_metric(board, "AWS/Route53", "TimeToFirstByte")
+    for panel in (health, ttfb):
+        series = [hc for t in panel["targets"] for hc in dim_values(t, "HealthCheckId")]
+        assert sorted(series) == sorted(ids.values()), "a series per URL, its own health check"
+    with pytest.raises(KeyError, match="no Route 53 health check id for URL"):
+        render_dashboard(site, alarms, DashboardInputs())
 
 
-def test_existing_cloudwatch_datasource_uid_is_used(inventory):
+def test_existing_cloudwatch_datasource_uid_is_used(inventory, alarms_for):
     site = inventory.site("bistro-website")
     key = f"{site.aws_account_id}/{site.aws_region}"
-    board = render(
-        site, fake_alarms_for_site(site), DashboardInputs(cloudwatch_datasources={key: "cw-old"})
-    )
+    board = render(site, alarms_for(site), inputs_for(site, cloudwatch_datasources={key: "cw-old"}))
     ec2 = next(p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2")
     assert ec2["datasource"]["uid"] == "cw-old"
+
+
+def panel_by_metric(board, namespace: str, metric: str) -> dict[str, Any]:
+    (panel,) = [
+        p
+        for p in metric_panels(board)
+        if (p["targets"][0]["namespace"], p["targets"][0]["metricName"]) == (namespace, metric)
+    ]
+    return panel
+
+
+@pytest.mark.parametrize(
+    ("site_id", "namespace", "metric", "unit", "lines", "written"),
+    [
+        # inventory seconds, metric milliseconds: lines in ms, like the CloudWatch alarm
+        ("acme-b2b", "AWS/Route53", "TimeToFirstByte", "ms", [3000, 8000], "warning 3, critical 8"),
+        ("nova-api", "AWS/RDS", "AuroraReplicaLag", "ms", [1000, 10000], "warning 1, critical 10"),
+        # same metric name, different units per namespace
+        ("acme-b2b", "AWS/RDS", "FreeStorageSpace", "bytes", [2 * 2**30, 10 * 2**30], None),
+        ("nova-storefront", "AWS/ES", "FreeStorageSpace", "mbytes", [5120, 20480], None),
+        # ratio x min_in_service (2): the line is the instance count the alarm compares with
+        ("acme-shop", "AWS/AutoScaling", "GroupInServiceInstances", "short", [2], "critical 1"),
+        ("acme-b2b", "AWS/ApplicationELB", "TargetResponseTime", "s", [2, 4], None),
+    ],
+)
+def test_panels_draw_alarm_thresholds_in_the_metrics_unit(
+    inventory, alarms_for, site_id, namespace, metric, unit, lines, written
+):
+    site = inventory.site(site_id)
+    alarms = [a for a in alarms_for(site) if (a.namespace, a.metric) == (namespace, metric)]
+    panel = panel_by_metric(render(site, alarms_for(site)), namespace, metric)
+    assert panel["fieldConfig"]["defaults"]["unit"] == unit
+    steps = panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert [s["value"] for s in steps[1:]] == lines == sorted({a.threshold for a in alarms})
+    assert f"in the inventory ({alarms[0].unit})" in panel["description"]
+    if written:
+        assert written in panel["description"]
+
+
+def test_every_catalog_signal_has_a_grafana_unit():
+    """A new catalog unit or scale fails here, not as a silently mislabelled panel."""
+    for signals in catalog.CATALOG.values():
+        for signal in signals:
+            assert metric_unit_of(signal) in GRAFANA_UNITS, signal.key
+
+
+def test_status_panel_units_follow_each_query(inventory, alarms_for):
+    site = inventory.site("acme-b2b")
+    board = render(site, alarms_for(site))
+    state = next(p for p in board["panels"] if p["type"] == "stat")
+    default = state["fieldConfig"]["defaults"]["unit"]
+    units = {}
+    for target in state["targets"]:
+        units[target["refId"]] = default
+        for override in state["fieldConfig"]["overrides"]:
+            if override["matcher"]["options"] == target["refId"]:
+                for prop in override["properties"]:
+                    if prop["id"] == "unit":
+                        units[target["refId"]] = prop["value"]
+    by_metric = {t["metricName"]: units[t["refId"]] for t in state["targets"]}
+    assert by_metric["TimeToFirstByte"] == "ms"
+    assert by_metric["CPUUtilization"] == "percent"
+    assert by_metric["FreeStorageSpace"] == "bytes"
 
 
 @pytest.mark.parametrize(
@@ -199,22 +297,3 @@ def test_existing_cloudwatch_datasource_uid_is_used(inventory):
 )
 def test_threshold_steps_ascend_with_a_base_step(levels, expected):
     assert threshold_steps(levels) == expected
-
-
-def test_alarm_factory_shape_matches_protocol():
-    from vigil.grafana.alarm import AlarmLike
-
-    alarm: AlarmLike = FakeAlarm(  # type-checks against the Protocol
-        name="s-r-x-critical",
-        site_id="s",
-        resource_type="ec2",
-        resource_id="r",
-        signal="x",
-        severity="critical",
-        namespace="AWS/EC2",
-        metric="CPUUtilization",
-        dimensions={},
-        comparison="GreaterThanThreshold",
-        threshold=1.0,
-    )
-    assert alarm.threshold == 1.0

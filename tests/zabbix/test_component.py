@@ -38,17 +38,20 @@ def mocks():
 def test_site_component_registers_dynamic_resources(mocks) -> None:
     from components import zabbix as zc
 
-    zc._SHARED.clear()
     site = make_site()
     secret_seen: dict[str, bool] = {}
 
     @pulumi.runtime.test
     def check():
+        connection = zc.ZabbixConnection(
+            url="http://z/api_jsonrpc.php", user="Admin", password="zabbix"
+        )
         comp = zc.ZabbixSiteMonitoring(
             "acme-shop-zabbix",
             site,
             pulumi.Output.from_input("PD-KEY-123"),
-            zc.ZabbixConnection(url="http://z/api_jsonrpc.php", user="Admin", password="zabbix"),
+            connection,
+            zc.ZabbixSharedRouting("vigil-zabbix-pagerduty", connection),
         )
 
         def verify(args):

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
 from vigil import catalog, naming
 from vigil.catalog import ec2, url
 from vigil.catalog.spec import Signal, Target
 from vigil.models import SEVERITIES, ResourceType, Severity, Site
+
+_Id = TypeVar("_Id")
 
 GLOBAL_REGION = "us-east-1"
 """Region of CloudFront and Route 53 metrics (an alarm cannot watch another region's metric)."""
@@ -61,6 +64,22 @@ class AlarmSpec:
     @property
     def stat(self) -> str:
         return self.extended_statistic or self.statistic or ""
+
+    def resolved_dimensions(self, health_check_ids: Mapping[str, _Id]) -> dict[str, str | _Id]:
+        """``dimensions`` with the health-check placeholder replaced by the real id.
+
+        The one convention every tool uses: ``health_check_ids`` maps the URL check's name
+        (= ``resource_id`` of its specs) to the id of its Route 53 health check — a plain
+        string (dashboards, tests) or a Pulumi Output (``CloudWatchAlarms.health_check_ids``).
+        """
+        if not self.needs_health_check:
+            return dict(self.dimensions)
+        if self.resource_id not in health_check_ids:
+            raise KeyError(f"{self.name}: no Route 53 health check id for URL {self.resource_id!r}")
+        hc_id = health_check_ids[self.resource_id]
+        return {
+            k: hc_id if v == url.HEALTH_CHECK_ID else v for k, v in self.dimensions.items()
+        }
 
 
 def _description(site: Site, signal: Signal, severity: str, resource_id: str, dash: str) -> str:

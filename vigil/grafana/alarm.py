@@ -1,64 +1,79 @@
-"""The slice of ``vigil.catalog.alarms.AlarmSpec`` the dashboard reads.
+"""What the dashboard reads from the catalog's ``AlarmSpec``s, and in which unit it draws them.
 
-Declared as a Protocol so the dashboard builder depends only on these attributes, not on the
-catalog module: panels are drawn from the very specs the CloudWatch alarms are created from.
+A panel plots the metric exactly as CloudWatch returns it, so the threshold lines it draws are
+the alarm's own ``threshold`` (metric unit) and the panel's unit is the *metric's* unit. The
+inventory's unit (``AlarmSpec.unit``, ``display_threshold``) differs when the catalog scales
+the inventory value (seconds → milliseconds for ``TimeToFirstByte``) or multiplies it by a
+model attribute (ASG in-service ratio × ``min_in_service``); it is shown in the panel's
+description, never drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from functools import cache
+
+from vigil import catalog
+from vigil.catalog.alarms import AlarmSpec
+from vigil.catalog.spec import Signal
+
+GRAFANA_UNITS: Mapping[str, str] = {
+    "percent": "percent",
+    "bytes": "bytes",
+    "megabytes": "mbytes",
+    "seconds": "s",
+    "milliseconds": "ms",
+    "count": "short",
+    "bool": "bool",
+}
+"""Catalog unit → Grafana unit id."""
+
+SCALED_UNITS: Mapping[tuple[str, float], str] = {("seconds", 1000.0): "milliseconds"}
+"""(inventory unit, catalog scale) → the metric's unit."""
+
+RELATIVE_UNIT = "count"
+"""Metric unit of signals whose threshold is a ratio of a model attribute (in-service ≥ min)."""
 
 
-class AlarmLike(Protocol):
-    """Read-only view of one CloudWatch alarm spec."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def site_id(self) -> str: ...
-    @property
-    def resource_type(self) -> str: ...  # ResourceType is a StrEnum
-    @property
-    def resource_id(self) -> str: ...
-    @property
-    def signal(self) -> object: ...  # signal key, or a catalog Signal (``.key``)
-    @property
-    def severity(self) -> str: ...
-    @property
-    def namespace(self) -> str: ...
-    @property
-    def metric(self) -> str: ...
-    @property
-    def dimensions(self) -> Mapping[str, str]: ...
-    @property
-    def statistic(self) -> str | None: ...
-    @property
-    def extended_statistic(self) -> str | None: ...
-    @property
-    def period(self) -> int: ...
-    @property
-    def comparison(self) -> str: ...
-    @property
-    def threshold(self) -> float: ...
-    @property
-    def availability(self) -> bool: ...
-    @property
-    def global_region(self) -> bool: ...
-    @property
-    def description(self) -> str: ...
+@cache
+def _signals() -> dict[tuple[str, str], Signal]:
+    return {(str(rt), s.key): s for rt, signals in catalog.CATALOG.items() for s in signals}
 
 
-def signal_key(alarm: AlarmLike) -> str:
-    """The signal's key whether the spec carries the key or the catalog ``Signal``."""
-    return str(getattr(alarm.signal, "key", alarm.signal))
+def catalog_signal(alarm: AlarmSpec) -> Signal:
+    return _signals()[(str(alarm.resource_type), alarm.signal)]
 
 
-def stat_of(alarm: AlarmLike) -> str:
-    """CloudWatch statistic as Grafana's query wants it (``p99`` for extended statistics)."""
-    return alarm.extended_statistic or alarm.statistic or "Average"
+def metric_unit_of(signal: Signal) -> str:
+    """The catalog unit the metric itself is in (raises for a scale nobody mapped yet)."""
+    if signal.relative_to is not None:
+        return RELATIVE_UNIT
+    if signal.scale == 1:
+        return signal.unit
+    try:
+        return SCALED_UNITS[(signal.unit, float(signal.scale))]
+    except KeyError:
+        raise ValueError(
+            f"{signal.key}: no metric unit for {signal.unit} x {signal.scale}; add it to "
+            "vigil.grafana.alarm.SCALED_UNITS"
+        ) from None
 
 
-def is_lower_bound(alarm: AlarmLike) -> bool:
+def grafana_unit(alarm: AlarmSpec) -> str:
+    """Grafana unit of the panel drawing ``alarm``'s metric (and its ``threshold``)."""
+    unit = metric_unit_of(catalog_signal(alarm))
+    try:
+        return GRAFANA_UNITS[unit]
+    except KeyError:
+        raise ValueError(
+            f"{alarm.name}: no Grafana unit for {unit!r}; add it to GRAFANA_UNITS"
+        ) from None
+
+
+def is_lower_bound(alarm: AlarmSpec) -> bool:
     """True when the alarm fires below its threshold (free storage, healthy hosts…)."""
     return alarm.comparison.startswith("LessThan")
+
+
+def format_number(value: float) -> str:
+    return f"{value:g}"

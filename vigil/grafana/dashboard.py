@@ -19,7 +19,7 @@ from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as dm
 
-from vigil.grafana.alarm import AlarmLike
+from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.panels import alarm_state_panel, metric_panel, url_health_panel, zabbix_panels
 from vigil.grafana.plan import GLOBAL_REGION, Query, plan_rows
 from vigil.grafana.queries import cloudwatch_ref, zabbix_ref
@@ -38,8 +38,9 @@ class DashboardInputs:
     """``"<account>/<region>"`` → uid; missing entries use vigil's own data source uid."""
     zabbix_datasource_uid: str | None = None
     pagerduty_service_url: str | None = None
-    dimension_values: Mapping[str, str] = field(default_factory=dict)
-    """Placeholder dimension value → real value (e.g. Route 53 health-check ids)."""
+    health_check_ids: Mapping[str, str] = field(default_factory=dict)
+    """URL check name → its Route 53 health check id (``CloudWatchAlarms.health_check_ids``
+    resolved); required for every URL alarm of the site."""
 
     def cloudwatch(self, account: str, region: str) -> dm.DataSourceRef:
         key = f"{account}/{region}"
@@ -49,7 +50,7 @@ class DashboardInputs:
 
 
 def build_dashboard(
-    site: Site, alarms: Iterable[AlarmLike], inputs: DashboardInputs | None = None
+    site: Site, alarms: Iterable[AlarmSpec], inputs: DashboardInputs | None = None
 ) -> dm.Dashboard:
     inputs = inputs or DashboardInputs()
     alarms = tuple(alarms)
@@ -62,7 +63,7 @@ def build_dashboard(
         )
         return global_ if is_global else regional
 
-    rows = plan_rows(alarms, inputs.dimension_values)
+    rows = plan_rows(alarms, inputs.health_check_ids)
     all_queries = [q for row in rows for panel in row.panels for q in panel.queries]
 
     board = (
@@ -118,7 +119,7 @@ def to_dict(model: dm.Dashboard) -> dict[str, Any]:
 
 
 def render_dashboard(
-    site: Site, alarms: Iterable[AlarmLike], inputs: DashboardInputs | None = None
+    site: Site, alarms: Iterable[AlarmSpec], inputs: DashboardInputs | None = None
 ) -> str:
     """Deterministic dashboard JSON (sorted keys) — what ``grafana.oss.Dashboard`` receives."""
     return encode(build_dashboard(site, alarms, inputs))
@@ -178,7 +179,7 @@ def _region_variable(site: Site) -> db.CustomVariable:
     )
 
 
-def _period_variable(alarms: Iterable[AlarmLike]) -> db.CustomVariable:
+def _period_variable(alarms: Iterable[AlarmSpec]) -> db.CustomVariable:
     """CloudWatch period in seconds; defaults to the alarms' own period."""
     periods = Counter(str(a.period) for a in alarms)
     default = min(periods, key=lambda p: (-periods[p], int(p))) if periods else PERIODS[0]

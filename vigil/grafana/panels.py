@@ -35,14 +35,20 @@ def _thresholds_model(levels: Levels) -> dm.ThresholdsConfig:
 
 
 def _with_levels(panel: PanelBuilder, queries: Sequence[Query]) -> PanelBuilder:
-    """Panel default = first query's thresholds; other queries get a by-refId override."""
-    panel.thresholds(thresholds(queries[0].levels))
+    """Panel default = first query's thresholds and unit; other queries get a by-refId
+    override where theirs differ (thresholds are in the query's metric unit)."""
+    first = queries[0]
+    panel.thresholds(thresholds(first.levels)).unit(first.unit)
     for query in queries[1:]:
-        if query.levels != queries[0].levels:
-            panel.override_by_query(
-                query.ref_id,
-                [dm.DynamicConfigValue(id_val="thresholds", value=_thresholds_model(query.levels))],
+        properties = []
+        if query.levels != first.levels:
+            properties.append(
+                dm.DynamicConfigValue(id_val="thresholds", value=_thresholds_model(query.levels))
             )
+        if query.unit != first.unit:
+            properties.append(dm.DynamicConfigValue(id_val="unit", value=query.unit))
+        if properties:
+            panel.override_by_query(query.ref_id, properties)
     return panel
 
 
@@ -146,7 +152,7 @@ def alarm_state_panel(
 
 
 def _alarm_label(query: Query) -> str:
-    return f"{query.metric} {query.label}"
+    return f"{query.title or query.metric} {query.label}"
 
 
 def zabbix_panels(

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from vigil.grafana.alarm import AlarmLike, is_lower_bound, signal_key, stat_of
+from vigil.catalog.alarms import AlarmSpec
+from vigil.grafana.alarm import catalog_signal, format_number, grafana_unit, is_lower_bound
 
 GLOBAL_REGION = "us-east-1"
 """CloudFront and Route 53 publish their metrics only here."""
@@ -50,29 +51,6 @@ ROW_TITLES: Mapping[str, str] = {
     "opensearch": "OpenSearch",
 }
 
-UNITS: Mapping[str, str] = {
-    "CPUUtilization": "percent",
-    "DatabaseMemoryUsagePercentage": "percent",
-    "EngineCPUUtilization": "percent",
-    "FreeableMemory": "bytes",
-    "FreeStorageSpace": "bytes",
-    "FreeLocalStorage": "bytes",
-    "FreeStorageSpace.OpenSearch": "mbytes",
-    "TargetResponseTime": "s",
-    "ReadLatency": "s",
-    "WriteLatency": "s",
-    "ReplicaLag": "s",
-    "AuroraReplicaLag": "ms",
-    "TimeToFirstByte": "ms",
-    "OriginLatency": "ms",
-    "5xxErrorRate": "percent",
-    "4xxErrorRate": "percent",
-    "TotalErrorRate": "percent",
-    "HealthCheckPercentageHealthy": "percent",
-    "JVMMemoryPressure": "percent",
-}
-
-
 @dataclass(frozen=True)
 class Levels:
     """The alarm thresholds one query draws; ``lower_bound`` when the alarm fires below them."""
@@ -92,8 +70,10 @@ class Query:
     global_region: bool
     dimensions: tuple[tuple[str, tuple[str, ...]], ...]  # sorted keys, values in order
     levels: Levels
-    alarms: tuple[AlarmLike, ...]
+    alarms: tuple[AlarmSpec, ...]
     label: str
+    title: str = ""  # the signal's title (status panels name series by it)
+    unit: str = "short"  # Grafana unit of the metric, which ``levels`` are in
 
 
 @dataclass(frozen=True)
@@ -125,31 +105,28 @@ def ref_id(index: int) -> str:
     return letters
 
 
-def _levels(alarms: Iterable[AlarmLike]) -> Levels:
+def _levels(alarms: Iterable[AlarmSpec]) -> Levels:
     by_severity = {a.severity: float(a.threshold) for a in alarms}
     lower = any(is_lower_bound(a) for a in alarms)
     return Levels(by_severity.get("warning"), by_severity.get("critical"), lower)
-
-
-def _resolve(dimensions: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
-    """Swap placeholder dimension values (e.g. health-check ids known only after deploy)."""
-    return {k: values.get(v, v) for k, v in dimensions.items()}
 
 
 def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
     return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _queries(alarms: Sequence[AlarmLike], dimension_values: Mapping[str, str]) -> tuple[Query, ...]:
+def _queries(
+    alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]
+) -> tuple[Query, ...]:
     """Alarms of one panel → queries: one per (threshold set, fixed dimensions) chunk."""
     first = alarms[0]
     # one "resource" = one dimension set; its alarms are its severities
-    resources: dict[tuple[tuple[str, str], ...], list[AlarmLike]] = {}
+    resources: dict[tuple[tuple[str, str], ...], list[AlarmSpec]] = {}
     for alarm in alarms:
-        dims = tuple(sorted(_resolve(alarm.dimensions, dimension_values).items()))
+        dims = tuple(sorted(alarm.resolved_dimensions(health_check_ids).items()))
         resources.setdefault(dims, []).append(alarm)
 
-    groups: dict[tuple, list[tuple[tuple[tuple[str, str], ...], list[AlarmLike]]]] = {}
+    groups: dict[tuple, list[tuple[tuple[tuple[str, str], ...], list[AlarmSpec]]]] = {}
     for dims, members in resources.items():
         keys = tuple(k for k, _ in dims)
         groups.setdefault((_levels(members), keys), []).append((dims, members))
@@ -175,13 +152,15 @@ def _queries(alarms: Sequence[AlarmLike], dimension_values: Mapping[str, str]) -
                         ref_id=ref_id(len(queries)),
                         namespace=first.namespace,
                         metric=first.metric,
-                        statistic=stat_of(first),
+                        statistic=first.stat,
                         region=GLOBAL_REGION if first.global_region else REGION_VARIABLE,
                         global_region=bool(first.global_region),
                         dimensions=tuple(sorted(dimensions.items())),
                         levels=levels,
                         alarms=tuple(sorted(chunk_alarms, key=lambda a: a.name)),
                         label=f"${{PROP('Dim.{vary}')}}" if vary else _label(chunk_alarms),
+                        title=_title(first),
+                        unit=grafana_unit(first),
                     )
                 )
     return tuple(queries)
@@ -193,40 +172,57 @@ def _group_order(group: tuple) -> tuple:
     return (-len(members), keys, levels.warning is None, levels.warning or 0, levels.critical or 0)
 
 
-def _label(alarms: Sequence[AlarmLike]) -> str:
+def _label(alarms: Sequence[AlarmSpec]) -> str:
     return alarms[0].resource_id if alarms else ""
 
 
-def _panel_key(alarm: AlarmLike) -> tuple[str, str, str, str, str, bool]:
+def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
     return (
         str(alarm.resource_type),
-        signal_key(alarm),
+        alarm.signal,
         alarm.namespace,
         alarm.metric,
-        stat_of(alarm),
-        bool(alarm.global_region),
+        alarm.stat,
+        alarm.global_region,
     )
 
 
-def _title(alarm: AlarmLike) -> str:
-    return f"{alarm.metric} ({stat_of(alarm)})"
+def _title(alarm: AlarmSpec) -> str:
+    return alarm.title or alarm.signal
 
 
-def _description(alarms: Sequence[AlarmLike]) -> str:
-    text = next((a.description for a in alarms if a.description), "")
-    lines = [text] if text else []
-    lines.append(
-        "Threshold lines are the CloudWatch alarm thresholds (orange warning, red critical)."
+def _description(alarms: Sequence[AlarmSpec]) -> str:
+    """What the metric is, and the alarm thresholds as written in the inventory.
+
+    The lines are drawn in the metric's unit (``threshold``); the inventory's own numbers
+    (``display_threshold`` in ``unit``) are listed here so the two can be compared.
+    """
+    first = alarms[0]
+    signal = catalog_signal(first)
+    levels = sorted(
+        {(a.severity, a.display_threshold) for a in alarms},
+        key=lambda sv: (sv[0] != "warning", sv[1]),
     )
-    return " ".join(lines)
+    written = ", ".join(f"{sev} {format_number(value)}" for sev, value in levels)
+    parts = [
+        signal.description,
+        f"{first.namespace} {first.metric} ({first.stat}).",
+        "Threshold lines are the CloudWatch alarm thresholds (orange warning, red critical)"
+        f"; in the inventory ({first.unit}): {written}.",
+    ]
+    return " ".join(p for p in parts if p)
 
 
 def plan_rows(
-    alarms: Iterable[AlarmLike], dimension_values: Mapping[str, str] | None = None
+    alarms: Iterable[AlarmSpec], health_check_ids: Mapping[str, str] | None = None
 ) -> tuple[RowPlan, ...]:
-    """Every alarm lands in exactly one query of one panel of its resource type's row."""
-    values = dimension_values or {}
-    panels: dict[tuple, list[AlarmLike]] = {}
+    """Every alarm lands in exactly one query of one panel of its resource type's row.
+
+    ``health_check_ids``: URL check name → Route 53 health check id (required for URL alarms;
+    see ``AlarmSpec.resolved_dimensions``).
+    """
+    ids = health_check_ids or {}
+    panels: dict[tuple, list[AlarmSpec]] = {}
     for alarm in alarms:
         panels.setdefault(_panel_key(alarm), []).append(alarm)
 
@@ -240,10 +236,10 @@ def plan_rows(
                 resource_type=rtype,
                 title=_title(members[0]),
                 description=_description(members),
-                unit=UNITS.get(members[0].metric, "short"),
+                unit=grafana_unit(members[0]),
                 global_region=key[5],
                 availability=any(a.availability for a in members),
-                queries=_queries(members, values),
+                queries=_queries(members, ids),
             )
         )
     order = {t: i for i, t in enumerate(ROW_ORDER)}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator, Mapping
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,10 @@ class VigilMocks(pulumi.runtime.Mocks):
             outputs["arn"] = f"arn:aws:cloudwatch:{region}:{account}:alarm:{name}"
         elif typ == "pagerduty:index/serviceIntegration:ServiceIntegration":
             outputs["integrationKey"] = f"{name}-key"
+        elif typ == "pagerduty:index/service:Service":
+            outputs["htmlUrl"] = f"https://offline.pagerduty.invalid/service-directory/{name}-id"
+        elif args.inputs.get("kind") == "pagerduty-media":  # Zabbix shared media type
+            outputs.update(mediatypeid=f"{name}-media", usrgrpid=f"{name}-group", roleid="3")
         return f"{name}-id", outputs
 
     def call(self, args: _mocks.MockCallArgs) -> dict:
@@ -160,6 +165,12 @@ def _single(struct, key):
     return one
 
 
+TOOL_ENVIRONMENT = ("ZABBIX_URL", "ZABBIX_API_TOKEN", "ZABBIX_USER", "ZABBIX_PASSWORD",
+                    "GRAFANA_URL", "GRAFANA_AUTH")
+"""Environment fallbacks of the tools' settings: hidden during a run so only the given stack
+config decides what the program manages (a developer's shell must not change a test or plan)."""
+
+
 def run_program(
     program: Callable[[], None],
     config: Mapping[str, Any] | None = None,
@@ -167,19 +178,23 @@ def run_program(
     project: str = "vigil",
     stack: str = "test",
     mocks: VigilMocks | None = None,
+    secret_keys: Iterable[str] = (),
 ) -> tuple[VigilMocks, dict[str, Any]]:
     """Run ``program`` under mocks on a fresh event loop; return the mocks and stack exports.
 
     Config keys are full (``vigil:inventory``); non-string values are JSON-encoded as Pulumi
-    does for structured config. Exceptions from the program propagate.
+    does for structured config; ``secret_keys`` are marked secret (``pulumi config set
+    --secret``). Exceptions from the program propagate.
     """
     mocks = mocks or VigilMocks()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    hidden = {k: os.environ.pop(k) for k in TOOL_ENVIRONMENT if k in os.environ}
     try:
         settings.reset_options(project=project, stack=stack)
         pulumi.runtime.set_all_config(
-            {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+            {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()},
+            list(secret_keys),
         )
         pulumi.runtime.set_mocks(
             mocks, project=project, stack=stack, preview=False, monitor=RecordingMonitor(mocks)
@@ -189,6 +204,8 @@ def run_program(
         exports = dict(getattr(root, "outputs", {}) or {})
         resolved = {k: _resolve(loop, v) for k, v in exports.items()}
     finally:
+        pulumi.runtime.set_all_config({}, [])  # config is process-wide: don't leak it
+        os.environ.update(hidden)
         settings.reset_options()
         loop.close()
         asyncio.set_event_loop(None)

@@ -1,0 +1,90 @@
+"""The HTML report: self-contained, with matrix, on-call timelines and alert paths.
+
+The browser test loads the page in a real headless Chromium (Debian's ``chromium``), checks
+the rendered DOM and saves a screenshot (kept in ``$VIGIL_SCREENSHOT_DIR`` when set, for CI).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from vigil.inventory import load_inventory
+from vigil.plan.alert_paths import site_alert_paths
+from vigil.plan.report_html import render
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def page(fixture_plan) -> str:
+    return render(fixture_plan, load_inventory(ROOT / "inventory"))
+
+
+def test_page_is_self_contained(page):
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+
+
+def test_page_has_matrix_timelines_and_paths(page):
+    assert 'id="coverage-matrix"' in page and 'data-site="demo-site0"' in page
+    assert 'id="oncall-ops"' in page and 'id="oncall-web"' in page
+    assert page.count('class="level"') >= 4  # L1..L4 of the ops team at least
+    assert 'id="paths-demo-site0"' in page
+
+
+def test_alert_path_follows_alarm_topic_subscription_service_escalation(fixture_plan):
+    paths = site_alert_paths(fixture_plan.graph)["demo-site0"]
+    cw = next(p for p in paths if p.source.startswith("CloudWatch"))
+    labels = [s.label for s in cw.steps]
+    assert labels[0] == "1 CloudWatch alarm(s)"
+    assert "https subscription" in labels
+    assert "PagerDuty service demo-site0" in labels
+    assert "escalation ops gold" in labels
+
+
+def _chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp / 'profile'}",
+    ]
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(page, tmp_path):
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is required in CI (apt-get install chromium)")
+        pytest.skip("chromium not installed")
+    html = tmp_path / "plan.html"
+    html.write_text(page, encoding="utf-8")
+    dom = _chromium("--dump-dom", html.as_uri(), tmp=tmp_path)
+    assert dom.returncode == 0, dom.stderr
+    assert 'id="coverage-matrix"' in dom.stdout
+    assert dom.stdout.count('class="oncall"') == 2
+    assert "demo-site1" in dom.stdout
+    shot = tmp_path / "plan.png"
+    run = _chromium(f"--screenshot={shot}", "--window-size=1400,2000", html.as_uri(), tmp=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if os.environ.get("VIGIL_SCREENSHOT_DIR"):
+        out = Path(os.environ["VIGIL_SCREENSHOT_DIR"])
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, out / "plan-report.png")

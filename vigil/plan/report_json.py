@@ -1,0 +1,104 @@
+"""Plan JSON (DESIGN.md contract): write it deterministically, read it back for `vigil check`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from vigil.plan.coverage import SiteCoverage
+from vigil.plan.policy_eval import Violation
+from vigil.plan.record import Graph, Resource
+
+
+class PlanFileError(ValueError):
+    """A plan file that is not JSON or does not follow the contract (exit code 2)."""
+
+
+def resource_json(r: Resource) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "urn": r.urn,
+        "type": r.type,
+        "name": r.name,
+        "parent": r.parent,
+        "provider": r.provider,
+        "site": r.site,
+        "custom": r.custom,
+        "inputs": r.inputs,
+    }
+    if r.dependencies:
+        doc["dependencies"] = sorted(r.dependencies)
+    if r.options:
+        doc["options"] = r.options
+    return doc
+
+
+def plan_document(
+    graph: Graph,
+    inventory: str,
+    sites: list[SiteCoverage],
+    pack: str,
+    violations: list[Violation],
+) -> dict[str, Any]:
+    return {
+        "project": graph.project,
+        "stack": graph.stack,
+        "inventory": inventory,
+        "sites": [s.as_json() for s in sorted(sites, key=lambda s: s.id)],
+        "resources": [resource_json(r) for r in sorted(graph.resources, key=lambda r: r.urn)],
+        "policies": {"pack": pack, "violations": [v.as_json() for v in sorted(violations)]},
+    }
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """Sorted keys, two-space indent, trailing newline: plans diff cleanly in review."""
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_plan(path: str | Path, doc: dict[str, Any]) -> None:
+    Path(path).write_text(dumps(doc), encoding="utf-8")
+
+
+def _require(cond: bool, where: str, message: str) -> None:
+    if not cond:
+        raise PlanFileError(f"{where}: {message}")
+
+
+def read_plan(path: str | Path) -> tuple[dict[str, Any], Graph]:
+    """Load a plan file and rebuild its graph (inputs keep their ``"[secret]"`` placeholders)."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanFileError(f"{path}: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
+    _require(isinstance(doc, dict), str(path), "a plan is a JSON object")
+    for key in ("project", "stack"):
+        _require(isinstance(doc.get(key), str), f"{path}: {key}", "must be a string")
+    _require(isinstance(doc.get("resources"), list), f"{path}: resources", "must be a list")
+    graph = Graph(doc["project"], doc["stack"])
+    seen: set[str] = set()
+    for i, item in enumerate(doc["resources"]):
+        where = f"{path}: resources[{i}]"
+        _require(isinstance(item, dict), where, "must be an object")
+        for key in ("urn", "type", "name"):
+            _require(isinstance(item.get(key), str), f"{where}.{key}", "must be a string")
+        _require(item["urn"] not in seen, f"{where}.urn", f"duplicate URN {item['urn']}")
+        seen.add(item["urn"])
+        inputs = item.get("inputs", {})
+        _require(isinstance(inputs, dict), f"{where}.inputs", "must be an object")
+        graph.resources.append(
+            Resource(
+                urn=item["urn"],
+                type=item["type"],
+                name=item["name"],
+                parent=item.get("parent"),
+                provider=item.get("provider"),
+                custom=bool(item.get("custom", True)),
+                inputs=inputs,
+                dependencies=list(item.get("dependencies") or []),
+                options=dict(item.get("options") or {}),
+            )
+        )
+    graph.assign_sites()
+    return doc, graph

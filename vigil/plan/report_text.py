@@ -1,0 +1,140 @@
+"""Terminal report: coverage matrix, gaps and violations grouped by site, a progress line.
+
+Colour only when the stream is a TTY (and ``NO_COLOR`` is unset), so CI logs and files stay
+plain text.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import defaultdict
+from typing import TextIO
+
+from vigil.plan.coverage import TOOLS, SiteCoverage
+from vigil.plan.policy_eval import Violation
+
+HEADERS = {
+    "cloudwatch": "CloudWatch",
+    "zabbix": "Zabbix",
+    "grafana": "Grafana",
+    "pagerduty": "PagerDuty",
+}
+_CODES = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+class Painter:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"\033[{_CODES[style]}m{text}\033[0m" if self.enabled else text
+
+
+def _pad(cell: str, plain: str, width: int, right: bool = False) -> str:
+    fill = " " * (width - len(plain))
+    return fill + cell if right else cell + fill
+
+
+def coverage_matrix(sites: list[SiteCoverage], paint: Painter) -> str:
+    cols = ["site", "client", "tier", *(HEADERS[t] for t in TOOLS), "gaps"]
+    rows = [
+        [
+            s.id,
+            s.client or "-",
+            s.tier or "-",
+            *(str(s.coverage[t]) for t in TOOLS),
+            str(len(s.gaps)),
+        ]
+        for s in sites
+    ]
+    widths = [
+        max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(cols)
+    ]
+    numeric = set(range(3, len(cols)))
+    lines = [
+        "  ".join(_pad(paint(c, "bold"), c, widths[i], i in numeric) for i, c in enumerate(cols))
+    ]
+    for s, row in zip(sites, rows, strict=True):
+        cells = []
+        for i, value in enumerate(row):
+            cell = value
+            if 3 <= i < 3 + len(TOOLS):
+                cell = paint(value, "red" if value == "0" else "green")
+            elif i == len(cols) - 1:
+                cell = paint(value, "yellow" if s.gaps else "green")
+            cells.append(_pad(cell, value, widths[i], i in numeric))
+        lines.append("  ".join(cells))
+    totals = {t: sum(s.coverage[t] for s in sites) for t in TOOLS}
+    lines.append(
+        f"{len(sites)} site(s): "
+        + ", ".join(f"{totals[t]} {HEADERS[t]}" for t in TOOLS)
+        + f"; {sum(1 for s in sites if s.gaps)} site(s) with gaps"
+    )
+    return "\n".join(lines)
+
+
+def gaps_by_site(sites: list[SiteCoverage], paint: Painter) -> str:
+    lines = []
+    for s in sites:
+        if s.gaps:
+            lines.append(paint(s.id, "bold"))
+            lines.extend(f"  - {g}" for g in s.gaps)
+    return "\n".join(lines)
+
+
+def violations_by_site(violations: list[Violation], paint: Painter) -> str:
+    if not violations:
+        return paint("policies: no violations", "green")
+    groups: dict[str, list[Violation]] = defaultdict(list)
+    for v in violations:
+        groups[v.site or "(team / stack)"].append(v)
+    lines = []
+    for site in sorted(groups):
+        lines.append(paint(site, "bold"))
+        for v in groups[site]:
+            colour = "red" if v.level == "mandatory" else "yellow"
+            where = v.urn.rsplit("::", 1)[-1] if v.urn else "stack"
+            first, *rest = v.message.splitlines() or [""]
+            lines.append(f"  {paint(v.level, colour)} {v.policy} [{where}]: {first}")
+            lines.extend(f"      {line}" for line in rest)
+    mandatory = sum(1 for v in violations if v.level == "mandatory")
+    lines.append(f"{len(violations)} violation(s), {mandatory} mandatory")
+    return "\n".join(lines)
+
+
+class Progress:
+    """One self-overwriting status line on a TTY; sparse plain lines otherwise."""
+
+    def __init__(self, stream: TextIO = sys.stderr, interval: float = 0.1) -> None:
+        self.stream = stream
+        self.tty = use_colour(stream) or (hasattr(stream, "isatty") and stream.isatty())
+        self.interval = interval
+        self._last = 0.0
+        self._shown = False
+
+    def update(self, text: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.tty or (not force and now - self._last < self.interval):
+            return
+        self._last = now
+        self.stream.write("\r\033[K" + text)
+        self.stream.flush()
+        self._shown = True
+
+    def note(self, text: str) -> None:
+        """A milestone: printed on its own line in both modes."""
+        self.clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self._shown = False
