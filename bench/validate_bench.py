@@ -89,7 +89,7 @@ def site_yaml(rng: random.Random, client: str, n: int, account: str, region: str
             "  rds_instances:",
             f"    - id: {site}-db",
             "      engine: mysql",
-            "      has_replicas: true",
+            f"      replicas: [{site}-db-replica-1]",
         ]
     if rng.random() < 0.5:
         lines += ["  elasticache_clusters:", f"    - id: {site}-redis-001", "      engine: redis"]

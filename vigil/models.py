@@ -215,10 +215,21 @@ class AutoScalingGroup:
 
 @dataclass(frozen=True)
 class RdsInstance:
+    """A primary DB instance and its read replicas.
+
+    ``replicas`` are the replicas' own DB instance identifiers (lower case, as RDS stores
+    them): CloudWatch publishes ``ReplicaLag`` under each replica's id, never the primary's.
+    Replica alarms use the primary's resolved ``thresholds``.
+    """
+
     id: str
     engine: str
-    has_replicas: bool = False
+    replicas: tuple[str, ...] = ()
     thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def has_replicas(self) -> bool:
+        return bool(self.replicas)
 
 
 @dataclass(frozen=True)

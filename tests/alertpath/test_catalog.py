@@ -9,7 +9,7 @@ import pytest
 from vigil import catalog
 from vigil.catalog import ec2
 from vigil.catalog.alarms import alarms_for_site
-from vigil.models import Ec2Instance, ResourceType
+from vigil.models import Ec2Instance, ResourceType, Threshold, frozen_map
 
 GRAFANA = "https://grafana.agency.example"
 
@@ -150,12 +150,67 @@ def test_url_only_site_still_gets_health_alarm(inventory):
     assert status[0].comparison == "LessThanThreshold" and status[0].threshold == 1
 
 
-def test_replica_lag_only_where_replicas_exist(inventory):
+def test_replica_lag_watches_each_replica_not_the_primary(inventory):
+    site = inventory.site("acme-shop")
+    db = site.resources.rds_instances[0]
+    assert db.replicas == ("acme-shop-db-replica-1", "acme-shop-db-replica-2") and db.has_replicas
+    specs = alarms_for_site(site)
+    lag = [a for a in specs if a.metric == "ReplicaLag"]
+    assert {(a.dimensions["DBInstanceIdentifier"], a.severity) for a in lag} == {
+        (replica, severity) for replica in db.replicas for severity in ("warning", "critical")
+    }
+    for a in lag:
+        assert dict(a.dimensions) == {"DBInstanceIdentifier": a.resource_id}
+        assert a.name == f"acme-shop-rds-{a.resource_id}-replica-lag-seconds-{a.severity}"
+        # the primary's resolved thresholds (catalog default 60 s / 300 s)
+        level = db.thresholds["replica_lag_seconds"]
+        assert a.threshold == getattr(level, a.severity)
+        assert a.region == site.aws_region and a.namespace == "AWS/RDS"
+    primary = [a for a in specs if a.dimensions.get("DBInstanceIdentifier") == "acme-shop-db"]
+    assert {a.metric for a in primary} == {
+        "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections",
+    }  # fmt: skip
+    # replicas: lag, CPU and storage (instance-class independent), not memory or connections
+    for replica in db.replicas:
+        on_replica = [a for a in specs if a.dimensions.get("DBInstanceIdentifier") == replica]
+        assert {a.metric for a in on_replica} == {
+            "ReplicaLag", "CPUUtilization", "FreeStorageSpace",
+        }  # fmt: skip
+    names = [a.name for a in specs]
+    assert len(names) == len(set(names))
+
+
+def test_replica_alarms_use_the_primarys_resolved_thresholds(inventory):
     site = inventory.site("acme-b2b")
-    assert any(a.signal == "replica_lag_seconds" for a in alarms_for_site(site))
-    db = replace(site.resources.rds_instances[0], has_replicas=False)
+    db = site.resources.rds_instances[0]
+    th = dict(db.thresholds)
+    th["replica_lag_seconds"] = Threshold(warning=None, critical=30)
+    db = replace(db, thresholds=frozen_map(th))
+    other = replace(site, resources=replace(site.resources, rds_instances=(db,)))
+    specs = alarms_for_site(other)
+    lag = [a for a in specs if a.metric == "ReplicaLag"]
+    assert [(a.resource_id, a.severity, a.threshold) for a in lag] == [
+        ("acme-b2b-db-replica-1", "critical", 30)
+    ]
+    storage = {
+        a.resource_id: a.threshold
+        for a in specs
+        if a.metric == "FreeStorageSpace" and a.severity == "critical"
+    }
+    # defaults.yaml rds.free_storage_bytes critical 2 GiB, on the primary and its replica
+    assert storage == {"acme-b2b-db": 2147483648, "acme-b2b-db-replica-1": 2147483648}
+
+
+def test_no_replica_alarms_without_replicas(inventory):
+    site = inventory.site("acme-b2b")
+    db = replace(site.resources.rds_instances[0], replicas=())
+    assert not db.has_replicas
     no_replicas = replace(site, resources=replace(site.resources, rds_instances=(db,)))
-    assert not any(a.signal == "replica_lag_seconds" for a in alarms_for_site(no_replicas))
+    specs = alarms_for_site(no_replicas)
+    assert not any(a.signal == "replica_lag_seconds" for a in specs)
+    assert {a.dimensions["DBInstanceIdentifier"] for a in specs if a.namespace == "AWS/RDS"} == {
+        "acme-b2b-db"
+    }
 
 
 def test_ec2_recover_action_by_instance_type(inventory):

@@ -217,9 +217,10 @@ def build_resources(doc: Doc, layers: list[Layer_], base: Base | None = None) ->
         ),
         rds_instances=tuple(
             RdsInstance(
-                id=d["id"],
+                # RDS stores identifiers in lower case; CloudWatch dimensions carry that form.
+                id=d["id"].lower(),
                 engine=d["engine"],
-                has_replicas=d.get("has_replicas", False),
+                replicas=tuple(r.lower() for r in d.get("replicas", ())),
                 thresholds=th(ResourceType.RDS, d),
             )
             for d in doc.get("rds_instances", ())

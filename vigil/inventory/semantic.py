@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from vigil import catalog
 from vigil.catalog.spec import Signal
 from vigil.inventory.build import build_team, build_tier
-from vigil.inventory.problems import Path, Problem, did_you_mean
+from vigil.inventory.problems import Path, Problem, did_you_mean, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import Layer as OnCallLayer
 from vigil.models import ResourceType, Restriction, Team, Tier
@@ -455,6 +455,7 @@ def check_site(src: Source, folder: str, ctx: Context) -> list[Problem]:
         )
     problems += _reference_problems(src, ctx)
     problems += _aws_problems(src)
+    problems += _rds_replica_problems(src)
     problems += _url_and_server_problems(src)
     problems += _tag_problems(src)
     problems += _site_threshold_problems(src, ctx)
@@ -496,12 +497,14 @@ def _aws_problems(src: Source) -> Iterator[Problem]:
         ids: dict[str, int] = {}
         for index, item in enumerate(items):
             ident = item.get("id") or item.get("name")
-            if ident in ids:
+            # RDS identifiers are case-insensitive (stored in lower case).
+            key = ident.lower() if list_key == "rds_instances" else ident
+            if key in ids:
                 yield src.problem(
                     (*_item_path(list_key, index), "id" if "id" in item else "name"),
-                    f"'{ident}' is listed twice (also {list_key}[{ids[ident]}])",
+                    f"'{ident}' is listed twice (also {list_key}[{ids[key]}])",
                 )
-            ids.setdefault(ident, index)
+            ids.setdefault(key, index)
     for index, lb in enumerate(resources.get("load_balancers", ())):
         path = _item_path("load_balancers", index)
         yield from _arn_problems(src, (*path, "arn"), lb, region, account)
@@ -509,6 +512,50 @@ def _aws_problems(src: Source) -> Iterator[Problem]:
             yield from _arn_problems(
                 src, (*path, "target_groups", t_index, "arn"), tg, region, account
             )
+
+
+def _rds_replica_problems(src: Source) -> Iterator[Problem]:
+    """Read replicas are listed by identifier, each once per site and never as a primary.
+
+    RDS identifiers are case-insensitive, so ``Shop-DB`` and ``shop-db`` are one instance.
+    """
+    instances = (src.data.get("resources") or {}).get("rds_instances", ())
+    primaries: dict[str, int] = {}
+    for index, db in enumerate(instances):
+        primaries.setdefault(db["id"].lower(), index)
+    seen: dict[str, Path] = {}
+    for index, db in enumerate(instances):
+        path = _item_path("rds_instances", index)
+        if "has_replicas" in db:
+            yield src.problem(
+                (*path, "has_replicas"),
+                "has_replicas is no longer read: list the read replicas' DB instance "
+                "identifiers under replicas (RDS reports ReplicaLag under each replica's own "
+                "identifier, not the primary's), or remove the key if there are none",
+                at_key=True,
+            )
+        for r_index, replica in enumerate(db.get("replicas", ())):
+            r_path = (*path, "replicas", r_index)
+            key = replica.lower()
+            if key == db["id"].lower():
+                yield src.problem(
+                    r_path,
+                    f"'{replica}' is this instance's own identifier; "
+                    "list only its read replicas here",
+                )
+            elif key in primaries:
+                yield src.problem(
+                    r_path,
+                    f"'{replica}' is also listed as a DB instance "
+                    f"(rds_instances[{primaries[key]}]); list each instance once, as a primary "
+                    "or as a replica",
+                )
+            elif key in seen:
+                yield src.problem(
+                    r_path,
+                    f"replica '{replica}' is listed twice (also {format_path(seen[key][1:])})",
+                )
+            seen.setdefault(key, r_path)
 
 
 def _item_path(list_key: str, index: int) -> Path:
