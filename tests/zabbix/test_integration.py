@@ -12,7 +12,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from tests.zabbix.conftest import make_site
+from tests.zabbix.conftest import make_site, schema_services
 from vigil.models import Server, Threshold, UrlCheck
 from vigil.zabbix import api as zapi
 from vigil.zabbix.api import (
@@ -258,16 +258,11 @@ EXAMPLE_SITES = [
     make_site(),
     make_site("bare-site", "bare", servers=()),
     make_site("servers-only", "solo", urls=()),
+    # every service the inventory schema accepts, so every service template imports for real
     make_site(
         "every-service",
         "all",
-        servers=(
-            Server(
-                name="box",
-                address="192.0.2.7",
-                services=("nginx", "php-fpm", "varnish", "sphinx", "redis", "mysql"),
-            ),
-        ),
+        servers=(Server(name="box", address="192.0.2.7", services=schema_services()),),
     ),
     make_site(
         "no-thresholds",
