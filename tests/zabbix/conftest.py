@@ -6,6 +6,7 @@ neither works the tests skip, except under ``CI=true`` where they fail.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import uuid
@@ -18,6 +19,13 @@ from vigil.models import AwsResources, Server, Site, SupportHours, Threshold, Ti
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "zabbix-server"
+SITE_SCHEMA = REPO / "vigil" / "schemas" / "site.schema.json"
+
+
+def schema_services() -> tuple[str, ...]:
+    """Every service name the inventory schema lets a server declare, in schema order."""
+    schema = json.loads(SITE_SCHEMA.read_text())
+    return tuple(schema["$defs"]["server"]["properties"]["services"]["items"]["enum"])
 
 
 def make_site(

@@ -12,7 +12,7 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
-from tests.zabbix.conftest import make_site
+from tests.zabbix.conftest import make_site, schema_services
 from vigil.models import Server, Threshold, UrlCheck
 from vigil.zabbix import api as zapi
 from vigil.zabbix.api import (
@@ -24,7 +24,7 @@ from vigil.zabbix.api import (
     session,
 )
 from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs, real_changes
-from vigil.zabbix.render import render_site_yaml
+from vigil.zabbix.render import render_site_yaml, service_template_name
 
 pytestmark = pytest.mark.zabbix
 
@@ -258,16 +258,11 @@ EXAMPLE_SITES = [
     make_site(),
     make_site("bare-site", "bare", servers=()),
     make_site("servers-only", "solo", urls=()),
+    # every service the inventory schema accepts, so every service template imports for real
     make_site(
         "every-service",
         "all",
-        servers=(
-            Server(
-                name="box",
-                address="192.0.2.7",
-                services=("nginx", "php-fpm", "varnish", "sphinx", "redis", "mysql"),
-            ),
-        ),
+        servers=(Server(name="box", address="192.0.2.7", services=schema_services()),),
     ),
     make_site(
         "no-thresholds",
@@ -312,6 +307,21 @@ def test_every_example_site_imports_cleanly(zx: ZabbixSession, site) -> None:
     )
     assert real_changes(compare) == []
     assert compare == [], f"export form differs from Zabbix's: {compare}"
+
+
+def test_every_schema_service_links_a_real_template(zx: ZabbixSession) -> None:
+    """A server declaring every service the schema allows gets every service template."""
+    site = next(s for s in EXAMPLE_SITES if s.id == "every-service")
+    source = render_site_yaml(site)
+    rules = zx.features.import_rules()
+    zx.call("configuration.import", {"format": "yaml", "source": source, "rules": rules}, what="x")
+    (host,) = zx.call(
+        "host.get",
+        {"filter": {"host": ["every-service-box"]}, "selectParentTemplates": ["host"]},
+        what="every-service host",
+    )
+    linked = {t["host"] for t in host["parentTemplates"]}
+    assert linked == {service_template_name(s) for s in ("linux", *schema_services())}
 
 
 def test_wrong_credentials_give_a_clear_error(zabbix_env: dict[str, str]) -> None:

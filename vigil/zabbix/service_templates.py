@@ -15,7 +15,12 @@ import yaml
 BASE_SERVICE = "linux"
 """Linked to every server: agent availability, CPU, memory, disk, load."""
 
-ALIASES = {"php": "php-fpm", "phpfpm": "php-fpm", "mariadb": "mysql", "varnishd": "varnish"}
+ALIASES = {"mariadb": "mysql", "opensearch": "elasticsearch"}
+"""Inventory names served by another service's template (same process and port checks).
+
+Every table key except ``linux`` plus every alias is exactly the schema's service enum
+(``vigil/schemas/site.schema.json``); tests/zabbix/test_service_templates.py holds them equal.
+"""
 
 
 @cache
