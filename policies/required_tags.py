@@ -31,8 +31,8 @@ REMEDIATION = (
     "site file's tags: (they can't override the standard ones)."
 )
 DEFAULTS: dict[str, Any] = {
-    "tags": [g.TAG_SITE, g.TAG_CLIENT, g.TAG_TIER, g.TAG_MANAGED_BY],
-    "managedBy": "vigil",
+    "tags": list(g.REQUIRED_TAGS),
+    "managedBy": g.MANAGED_BY,
     "taggableTypes": [g.METRIC_ALARM, g.HEALTH_CHECK, g.SNS_TOPIC],
 }
 CONFIG_SCHEMA = PolicyConfigSchema(
