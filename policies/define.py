@@ -80,14 +80,8 @@ def resource_policy(
             return
         check(args, g.config(args, defaults), report)
 
-    return ResourceValidationPolicy(
-        name=name,
-        description=description,
-        validate=validate,
-        enforcement_level=enforcement,
-        config_schema=schema,
-        remediation_steps=remediation,
-    )
+    meta = _meta(enforcement, remediation, schema)
+    return ResourceValidationPolicy(name, description, validate, **meta)
 
 
 def stack_policy(
@@ -110,11 +104,15 @@ def stack_policy(
         check(g.Graph(args.resources), g.config(args, defaults), report, unverified)
         unverified.raise_if_any()
 
-    return StackValidationPolicy(
-        name=name,
-        description=description,
-        validate=validate,
-        enforcement_level=enforcement,
-        config_schema=schema,
-        remediation_steps=remediation,
-    )
+    meta = _meta(enforcement, remediation, schema)
+    return StackValidationPolicy(name, description, validate, **meta)
+
+
+def _meta(
+    enforcement: EnforcementLevel, remediation: str, schema: PolicyConfigSchema
+) -> dict[str, Any]:
+    return {
+        "enforcement_level": enforcement,
+        "config_schema": schema,
+        "remediation_steps": remediation,
+    }
