@@ -2,5 +2,6 @@
 
 Import :mod:`policies.pack` for the policy list (it never constructs ``PolicyPack``, which
 starts a gRPC server and blocks); :mod:`policies.evaluate` runs the pack without the Pulumi
-engine (tests, ``vigil plan``).
+engine on plan-style records (tests), through ``vigil plan``'s evaluator
+(:mod:`vigil.plan.policy_eval`).
 """

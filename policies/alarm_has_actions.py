@@ -11,15 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "alarm-has-actions"
@@ -36,20 +30,10 @@ DEFAULTS: dict[str, Any] = {
     "severities": ["critical"],
     "pagerdutyEndpointPrefix": "https://events.pagerduty.com/integration/",
 }
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "severities": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["severities"],
-            "description": "Alarm severities (tag vigil:severity) that must page.",
-        },
-        "pagerdutyEndpointPrefix": {
-            "type": "string",
-            "default": DEFAULTS["pagerdutyEndpointPrefix"],
-            "description": "HTTPS endpoint prefix of PagerDuty's CloudWatch integration.",
-        },
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    severities="Alarm severities (tag vigil:severity) that must page.",
+    pagerdutyEndpointPrefix="HTTPS endpoint prefix of PagerDuty's CloudWatch integration.",
 )
 
 
@@ -103,10 +87,9 @@ def endpoint_is_pagerduty(sub: PolicyResource, prefix: str) -> bool | None:
     return None
 
 
-def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    cfg = g.config(args, DEFAULTS)
-    graph = g.Graph(args.resources)
-    unverified = g.Unverified()
+def check(
+    graph: g.Graph, cfg: dict[str, Any], report: ReportViolation, unverified: g.Unverified
+) -> None:
     paging, subscriptions_undecided = paging_topics(graph, cfg["pagerdutyEndpointPrefix"])
     for alarm in graph.of_type(g.METRIC_ALARM):
         severity = alarm_severity(alarm)
@@ -143,7 +126,6 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                     f"topic with an HTTPS subscription to PagerDuty; {fix}",
                     alarm.urn,
                 )
-    unverified.raise_if_any()
 
 
 def _fix(site: g.SiteInfo | None) -> str:
@@ -152,11 +134,6 @@ def _fix(site: g.SiteInfo | None) -> str:
     return REMEDIATION.replace("inventory/sites/<client>/<site>.yaml", site.file)
 
 
-POLICY = StackValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.stack_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check
 )

@@ -10,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "availability-treats-missing-as-breaching"
@@ -39,22 +34,11 @@ DEFAULTS: dict[str, Any] = {
         "ClusterStatus.red",
     ],
 }
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "allowed": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["allowed"],
-            "description": "treatMissingData values accepted on availability alarms.",
-        },
-        "availabilityMetrics": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["availabilityMetrics"],
-            "description": "Metric names that make an alarm an availability alarm even "
-            "without the vigil:availability tag.",
-        },
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    allowed="treatMissingData values accepted on availability alarms.",
+    availabilityMetrics="Metric names that make an alarm an availability alarm even without the "
+    "vigil:availability tag.",
 )
 
 
@@ -71,10 +55,7 @@ def is_availability(props: Any, metrics: list[str]) -> bool | None:
     return False
 
 
-def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type != g.METRIC_ALARM:
-        return
-    cfg = g.config(args, DEFAULTS)
+def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViolation) -> None:
     availability = is_availability(args.props, cfg["availabilityMetrics"])
     if availability is None:
         raise g.CannotVerifyUntilApply([f"whether alarm {args.name} is an availability alarm"])
@@ -90,11 +71,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         )
 
 
-POLICY = ResourceValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.resource_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check,
+    types=(g.METRIC_ALARM,),
 )

@@ -21,15 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "escalation-within-sla"
@@ -45,22 +39,19 @@ DEFAULTS: dict[str, Any] = {
     "maxFirstEscalationMinutes": 30,
     "maxFirstEscalationMinutesBusinessHours": 60,
 }
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "maxFirstEscalationMinutes": {
-            "type": "number",
-            "minimum": 1,
-            "default": DEFAULTS["maxFirstEscalationMinutes"],
-            "description": "Upper bound for the first escalation delay of any escalation "
-            "policy not known to serve a business-hours tier.",
-        },
-        "maxFirstEscalationMinutesBusinessHours": {
-            "type": "number",
-            "minimum": 1,
-            "default": DEFAULTS["maxFirstEscalationMinutesBusinessHours"],
-            "description": "Upper bound for policies of tiers that are not 24×7.",
-        },
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    maxFirstEscalationMinutes={
+        "type": "number",
+        "minimum": 1,
+        "description": "Upper bound for the first escalation delay of any escalation policy not "
+        "known to serve a business-hours tier.",
+    },
+    maxFirstEscalationMinutesBusinessHours={
+        "type": "number",
+        "minimum": 1,
+        "description": "Upper bound for policies of tiers that are not 24×7.",
+    },
 )
 
 
@@ -93,10 +84,9 @@ def team_tier(graph: g.Graph, ep: PolicyResource) -> tuple[str, float | None, bo
     return tier, g.number(spec.get("responseSlaMinutes")), g.as_bool(spec.get("support24x7"), True)
 
 
-def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    cfg = g.config(args, DEFAULTS)
-    graph = g.Graph(args.resources)
-    unverified = g.Unverified()
+def check(
+    graph: g.Graph, cfg: dict[str, Any], report: ReportViolation, unverified: g.Unverified
+) -> None:
     reported: set[tuple[str, float]] = set()
 
     for ep in graph.of_type(g.PD_ESCALATION_POLICY):
@@ -178,14 +168,8 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
                         f"whose SLA matches in {site.file}.",
                         service.urn,
                     )
-    unverified.raise_if_any()
 
 
-POLICY = StackValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.stack_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check
 )

@@ -1,62 +1,29 @@
-"""Run the pack without the Pulumi engine: tests and ``vigil plan`` (offline recording engine).
+"""Run the pack without the Pulumi engine, on plan-style records (the pack's tests).
 
-Mirrors what the pulumi-policy host does (resource policies per resource with its provider,
-stack policies once over all resources with parents linked, props behind the unknown-checking
-proxy, ``UnknownValueError`` → advisory "cannot verify until apply"), and returns violations as
-data instead of gRPC diagnostics.
+A thin adapter over :mod:`vigil.plan.policy_eval`, the one offline evaluator (``vigil plan``
+uses it too): records become linked ``PolicyResource``s, and the pack's registry
+(:mod:`policies.pack`) becomes the policy set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    Policy,
-    PolicyCustomTimeouts,
-    PolicyProviderResource,
-    PolicyResource,
-    PolicyResourceOptions,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-from pulumi_policy.policy import _NotApplicableError
-from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
+from pulumi_policy import Policy, PolicyResource
+from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies import pack
+from vigil.plan.policy_eval import (
+    Node,
+    PolicySet,
+    Violation,
+    evaluate_resources,
+    link,
+    resource_options,
+)
 
-
-@dataclass(frozen=True)
-class Violation:
-    policy: str
-    level: str  # "mandatory" | "advisory"
-    message: str
-    urn: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def enforcement(policy: Policy, config: Mapping[str, Any] | None) -> EnforcementLevel:
-    """Level after pack config: ``{name: level}`` or ``{name: {"enforcementLevel": level}}``."""
-    entry = (config or {}).get(policy.name)
-    level = entry.get("enforcementLevel") if isinstance(entry, Mapping) else entry
-    if isinstance(level, EnforcementLevel):
-        return level
-    if isinstance(level, str):
-        return EnforcementLevel(level)
-    return policy.enforcement_level or pack.DEFAULT_ENFORCEMENT
-
-
-def policy_config(policy: Policy, config: Mapping[str, Any] | None) -> dict[str, Any]:
-    entry = (config or {}).get(policy.name)
-    if not isinstance(entry, Mapping):
-        return {}
-    return {k: v for k, v in entry.items() if k != "enforcementLevel"}
+__all__ = ["Violation", "evaluate", "resources_from_records"]
 
 
 def evaluate(
@@ -64,57 +31,18 @@ def evaluate(
     config: Mapping[str, Any] | None = None,
     policies: Iterable[Policy] | None = None,
 ) -> list[Violation]:
-    """Every violation the pack reports on ``resources`` (advisories included), in pack order.
+    """Every violation the pack reports on ``resources`` (advisories included).
 
     ``config`` has the shape of ``pulumi preview --policy-pack-config``:
     ``{"escalation-within-sla": {"maxFirstEscalationMinutes": 15}, "required-tags": "mandatory"}``.
     """
-    found: list[Violation] = []
-    for policy in policies if policies is not None else pack.policies():
-        level = enforcement(policy, config)
-        if level == EnforcementLevel.DISABLED:
-            continue
-        if level == EnforcementLevel.REMEDIATE:
-            level = EnforcementLevel.MANDATORY
-        cfg = policy_config(policy, config)
-        if isinstance(policy, ResourceValidationPolicy):
-            for res in resources:
-                args = ResourceValidationArgs(
-                    res.resource_type, res.props, res.urn, res.name, res.opts, res.provider, cfg
-                )
-                found.extend(_run(policy, args, level, res.urn))
-        elif isinstance(policy, StackValidationPolicy):
-            found.extend(_run(policy, StackValidationArgs(list(resources), cfg), level, None))
-    return found
-
-
-def _run(policy: Policy, args: Any, level: EnforcementLevel, urn: str | None) -> list[Violation]:
-    out: list[Violation] = []
-
-    def report(message: str, violation_urn: str | None = None) -> None:
-        out.append(Violation(policy.name, level.value, message, violation_urn or urn))
-
-    try:
-        policy.validate(args, report)  # type: ignore[attr-defined]
-    except UnknownValueError as exc:
-        message = exc.message
-        if not message.startswith("cannot verify until apply"):
-            message = f"cannot verify until apply: {message}"
-        out.append(Violation(policy.name, EnforcementLevel.ADVISORY.value, message, urn))
-    except _NotApplicableError:
-        pass
-    return out
-
-
-def mandatory(violations: Iterable[Violation]) -> list[Violation]:
-    return [v for v in violations if v.level == EnforcementLevel.MANDATORY.value]
-
-
-# --------------------------------------------------------------------------- recorded resources
-
-
-def _opts(parent: str | None) -> PolicyResourceOptions:
-    return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], parent)
+    policy_set = PolicySet(
+        pack=pack.PACK_NAME,
+        policies=list(policies) if policies is not None else pack.policies(),
+        enforcement_level=pack.DEFAULT_ENFORCEMENT,
+        config=dict(config or {}),
+    )
+    return evaluate_resources(list(resources), policy_set)
 
 
 def resources_from_records(records: Iterable[Mapping[str, Any]]) -> list[PolicyResource]:
@@ -127,39 +55,17 @@ def resources_from_records(records: Iterable[Mapping[str, Any]]) -> list[PolicyR
     (``{prop: [URN]}``). Provider resources (``pulumi:providers:*``) should be included: their
     inputs (``region``) are what resource policies see as ``args.provider``.
     """
-    records = list(records)
-    by_urn: dict[str, PolicyResource] = {}
-    for rec in records:
-        urn = rec["urn"]
-        by_urn[urn] = PolicyResource(
+    return link(
+        Node(
             rec["type"],
+            rec["urn"],
+            rec.get("name") or rec["urn"].rsplit("::", 1)[-1],
             unknown_checking_proxy(dict(rec.get("inputs") or {})),
-            urn,
-            rec.get("name") or urn.rsplit("::", 1)[-1],
-            _opts(rec.get("parent")),
-            None,
-            None,
-            [],
-            {},
+            resource_options(rec.get("options") or {}, rec.get("parent")),
+            rec.get("parent"),
+            rec.get("provider"),
+            list(rec.get("dependencies") or ()),
+            dict(rec.get("propertyDependencies") or {}),
         )
-    for rec in records:
-        res = by_urn[rec["urn"]]
-        res.parent = by_urn.get(rec.get("parent") or "")
-        res.provider = _provider(by_urn, rec.get("provider"))
-        res.dependencies = [by_urn[u] for u in rec.get("dependencies") or () if u in by_urn]
-        res.property_dependencies = {
-            key: [by_urn[u] for u in urns if u in by_urn]
-            for key, urns in (rec.get("propertyDependencies") or {}).items()
-        }
-    return list(by_urn.values())
-
-
-def _provider(
-    by_urn: Mapping[str, PolicyResource], ref: str | None
-) -> PolicyProviderResource | None:
-    if not ref:
-        return None
-    target = by_urn.get(ref) or by_urn.get(ref.rsplit("::", 1)[0])
-    if target is None:
-        return None
-    return PolicyProviderResource(target.resource_type, target.props, target.urn, target.name)
+        for rec in records
+    )

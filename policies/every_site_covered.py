@@ -17,15 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "every-site-covered"
@@ -39,19 +33,10 @@ REMEDIATION = (
     "vigil:grafanaUrl); one missing despite that was removed or overridden in the program."
 )
 DEFAULTS: dict[str, Any] = {"requireZabbix": True, "requireGrafana": True}
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "requireZabbix": {
-            "type": "boolean",
-            "default": True,
-            "description": "Require Zabbix coverage on sites whose zabbixEnabled is true.",
-        },
-        "requireGrafana": {
-            "type": "boolean",
-            "default": True,
-            "description": "Require a Grafana dashboard on sites whose grafanaEnabled is true.",
-        },
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    requireZabbix="Require Zabbix coverage on sites whose zabbixEnabled is true.",
+    requireGrafana="Require a Grafana dashboard on sites whose grafanaEnabled is true.",
 )
 
 
@@ -104,10 +89,9 @@ def _source_of(integration: PolicyResource) -> str:
     return next((s for s in ("cloudwatch", "zabbix", "grafana") if s in text), "")
 
 
-def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    cfg = g.config(args, DEFAULTS)
-    graph = g.Graph(args.resources)
-    unverified = g.Unverified()
+def check(
+    graph: g.Graph, cfg: dict[str, Any], report: ReportViolation, unverified: g.Unverified
+) -> None:
     for site in graph.sites:
         where = f"site {site.site_id}"
         file = site.file
@@ -175,14 +159,8 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
 
         if missing:
             report(f"{where} ({file}) lacks {'; '.join(missing)}. {REMEDIATION}", site.urn)
-    unverified.raise_if_any()
 
 
-POLICY = StackValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.stack_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check
 )

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "global-metrics-in-us-east-1"
@@ -33,20 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "globalNamespaces": ["AWS/CloudFront", "AWS/Route53"],
     "region": "us-east-1",
 }
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "globalNamespaces": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["globalNamespaces"],
-            "description": "Metric namespaces that exist only in the global region.",
-        },
-        "region": {
-            "type": "string",
-            "default": DEFAULTS["region"],
-            "description": "The region global metrics live in.",
-        },
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    globalNamespaces="Metric namespaces that exist only in the global region.",
+    region="The region global metrics live in.",
 )
 
 
@@ -63,10 +48,7 @@ def namespaces(props: Any) -> list[Any]:
     return [n for n in found if n is not None]
 
 
-def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type != g.METRIC_ALARM:
-        return
-    cfg = g.config(args, DEFAULTS)
+def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViolation) -> None:
     found = namespaces(args.props)
     if any(g.is_unknown(n) for n in found):
         raise g.CannotVerifyUntilApply([f"metric namespace of alarm {args.name}"])
@@ -92,11 +74,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         )
 
 
-POLICY = ResourceValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.resource_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check,
+    types=(g.METRIC_ALARM,),
 )

@@ -32,6 +32,16 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
+# Standard tags live in vigil.naming (the components set them); re-exported likewise.
+from vigil.naming import (  # noqa: F401
+    MANAGED_BY,
+    REQUIRED_TAGS,
+    TAG_CLIENT,
+    TAG_MANAGED_BY,
+    TAG_SITE,
+    TAG_TIER,
+)
+
 # Type tokens live in vigil.resource_types; re-exported here for the policy modules.
 from vigil.resource_types import (  # noqa: F401
     AWS_PROVIDER,
@@ -57,10 +67,6 @@ from vigil.resource_types import (  # noqa: F401
     ZABBIX_COMPONENT,
 )
 
-TAG_SITE = "vigil:site"
-TAG_CLIENT = "vigil:client"
-TAG_TIER = "vigil:tier"
-TAG_MANAGED_BY = "managed-by"
 TAG_SEVERITY = "vigil:severity"
 TAG_AVAILABILITY = "vigil:availability"
 

@@ -14,14 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "required-tags"
@@ -31,36 +26,20 @@ REMEDIATION = (
     "site file's tags: (they can't override the standard ones)."
 )
 DEFAULTS: dict[str, Any] = {
-    "tags": [g.TAG_SITE, g.TAG_CLIENT, g.TAG_TIER, g.TAG_MANAGED_BY],
-    "managedBy": "vigil",
+    "tags": list(g.REQUIRED_TAGS),
+    "managedBy": g.MANAGED_BY,
     "taggableTypes": [g.METRIC_ALARM, g.HEALTH_CHECK, g.SNS_TOPIC],
 }
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "tags": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["tags"],
-            "description": "Tag keys every taggable resource must carry (non-empty).",
-        },
-        "managedBy": {
-            "type": "string",
-            "default": DEFAULTS["managedBy"],
-            "description": "Required value of the managed-by tag.",
-        },
-        "taggableTypes": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["taggableTypes"],
-            "description": "Types checked even when they send no tags; any other aws: "
-            "resource that sends tags is checked too.",
-        },
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    tags="Tag keys every taggable resource must carry (non-empty).",
+    managedBy="Required value of the managed-by tag.",
+    taggableTypes="Types checked even when they send no tags; any other aws: resource that "
+    "sends tags is checked too.",
 )
 
 
-def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    cfg = g.config(args, DEFAULTS)
+def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViolation) -> None:
     raw = g.plain(args.props) or {}
     sends_tags = "tags" in raw and args.resource_type.startswith("aws:")
     if args.resource_type not in cfg["taggableTypes"] and not sends_tags:
@@ -91,11 +70,6 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         raise g.CannotVerifyUntilApply([f"tags {', '.join(unknown)} of {args.name}"])
 
 
-POLICY = ResourceValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.ADVISORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.resource_policy(
+    NAME, DESCRIPTION, EnforcementLevel.ADVISORY, REMEDIATION, CONFIG_SCHEMA, check
 )

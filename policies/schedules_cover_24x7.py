@@ -18,15 +18,9 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    PolicyResource,
-    ReportViolation,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
 
+from policies import define as d
 from policies import graph as g
 from vigil.models import WEEKDAYS, Layer, Restriction, Schedule
 from vigil.oncall import format_window, uncovered
@@ -41,15 +35,13 @@ REMEDIATION = (
     "the site to a business-hours tier."
 )
 DEFAULTS: dict[str, Any] = {"maxReportedWindows": 10}
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "maxReportedWindows": {
-            "type": "integer",
-            "minimum": 1,
-            "default": DEFAULTS["maxReportedWindows"],
-            "description": "How many uncovered windows a violation lists before summarising.",
-        }
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    maxReportedWindows={
+        "type": "integer",
+        "minimum": 1,
+        "description": "How many uncovered windows a violation lists before summarising.",
+    },
 )
 
 
@@ -147,10 +139,9 @@ def _team_policy(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource] | Non
     return None
 
 
-def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-    cfg = g.config(args, DEFAULTS)
-    graph = g.Graph(args.resources)
-    unverified = g.Unverified()
+def check(
+    graph: g.Graph, cfg: dict[str, Any], report: ReportViolation, unverified: g.Unverified
+) -> None:
     # frozenset of schedule URNs → (escalation policy names, site ids)
     groups: dict[frozenset[str], tuple[set[str], set[str]]] = {}
     for site in graph.sites:
@@ -198,14 +189,8 @@ def validate(args: StackValidationArgs, report: ReportViolation) -> None:
             f"nobody on call {listed}. {REMEDIATION}",
             resources[0].urn,
         )
-    unverified.raise_if_any()
 
 
-POLICY = StackValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.stack_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check
 )

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-)
+from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs
 
+from policies import define as d
 from policies import graph as g
 
 NAME = "sns-not-aws-managed-key"
@@ -25,23 +20,14 @@ REMEDIATION = (
     "cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey*."
 )
 DEFAULTS: dict[str, Any] = {"forbiddenKeys": ["alias/aws/sns"]}
-CONFIG_SCHEMA = PolicyConfigSchema(
-    properties={
-        "forbiddenKeys": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": DEFAULTS["forbiddenKeys"],
-            "description": "KMS key ids/aliases CloudWatch cannot publish through (matched as "
-            "the whole value or the end of a key ARN).",
-        }
-    }
+CONFIG_SCHEMA = d.config_schema(
+    DEFAULTS,
+    forbiddenKeys="KMS key ids/aliases CloudWatch cannot publish through (matched as the whole "
+    "value or the end of a key ARN).",
 )
 
 
-def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if args.resource_type != g.SNS_TOPIC:
-        return
-    cfg = g.config(args, DEFAULTS)
+def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViolation) -> None:
     key = g.prop(args.props, "kmsMasterKeyId")
     if g.is_unknown(key):
         raise g.CannotVerifyUntilApply([f"kmsMasterKeyId of SNS topic {args.name}"])
@@ -56,11 +42,7 @@ def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
             return
 
 
-POLICY = ResourceValidationPolicy(
-    name=NAME,
-    description=DESCRIPTION,
-    validate=validate,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    config_schema=CONFIG_SCHEMA,
-    remediation_steps=REMEDIATION,
+POLICY = d.resource_policy(
+    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check,
+    types=(g.SNS_TOPIC,),
 )

@@ -1,11 +1,15 @@
-"""Evaluate the CrossGuard policies on a recorded graph the way the policy analyzer would.
+"""Evaluate the CrossGuard policies offline the way the policy analyzer would.
 
-Mirrors ``pulumi_policy``'s analyzer: resource policies get one ``ResourceValidationArgs`` per
-resource, stack policies one ``StackValidationArgs`` with parents and dependencies linked;
-enforcement level = pack config → policy → pack default; ``disabled`` skips, ``remediate``
-reports as mandatory; values unknown at preview make the policy advisory-only.
+The one offline evaluator: ``vigil plan``/``vigil check`` run it on a recorded graph
+(:func:`evaluate`), the pack's tests through ``policies.evaluate`` on hand-built records
+(:func:`evaluate_resources`). Mirrors ``pulumi_policy``'s analyzer: resource policies get one
+``ResourceValidationArgs`` per resource with its provider, stack policies one
+``StackValidationArgs`` with parents and dependencies linked; enforcement level = pack config →
+policy → pack default; ``disabled`` skips, ``remediate`` reports as mandatory; values unknown at
+preview make the policy advisory-only ("cannot verify until apply"); a policy that crashes is
+reported as a mandatory violation, not raised.
 
-The pack is read from a registry module (``policies/registry.py``) that lists the policies
+The pack is read from a registry module (``policies/pack.py``) that lists the policies
 without constructing ``PolicyPack`` (which would start a gRPC server and block).
 """
 
@@ -15,7 +19,7 @@ import asyncio
 import importlib
 import inspect
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from vigil.plan.record import Graph, Resource, secrets_as_unknown
+from vigil.resource_types import SITE
 
 DEFAULT_PACK = "vigil-coverage"
 REGISTRY_MODULES = ("policies.pack", "policies.registry", "policies")
@@ -128,7 +133,10 @@ def _policies_of(module: Any) -> list[Policy] | None:
     return None
 
 
-# --------------------------------------------------------------------------- evaluation
+
+
+UNVERIFIED = "cannot verify until apply"
+"""How an ``UnknownValueError`` (values known only after apply) is reported: advisory."""
 
 
 def _level_and_config(
@@ -157,17 +165,62 @@ def _level_and_config(
     return level, config
 
 
-def _options(res: Resource) -> PolicyResourceOptions:
-    opts = res.options
+def resource_options(options: Mapping[str, Any], parent: str | None) -> PolicyResourceOptions:
+    """``PolicyResourceOptions`` from recorded options (wire names; absent ones default)."""
     return PolicyResourceOptions(
-        protect=bool(opts.get("protect", False)),
-        ignore_changes=list(opts.get("ignoreChanges", [])),
-        delete_before_replace=opts.get("deleteBeforeReplace"),
-        aliases=list(opts.get("aliases", [])),
+        protect=bool(options.get("protect", False)),
+        ignore_changes=list(options.get("ignoreChanges", [])),
+        delete_before_replace=options.get("deleteBeforeReplace"),
+        aliases=list(options.get("aliases", [])),
         custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-        additional_secret_outputs=list(opts.get("additionalSecretOutputs", [])),
-        parent=res.parent,
+        additional_secret_outputs=list(options.get("additionalSecretOutputs", [])),
+        parent=parent,
     )
+
+
+@dataclass(frozen=True)
+class Node:
+    """One resource as the engine hands it to the analyzer, before linking."""
+
+    type: str
+    urn: str
+    name: str
+    props: Mapping[str, Any]
+    opts: PolicyResourceOptions
+    parent: str | None = None
+    provider: str | None = None  # provider URN or reference ``<urn>::<id>``
+    dependencies: Sequence[str] = ()
+    property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+def link(nodes: Iterable[Node]) -> list[PolicyResource]:
+    """``PolicyResource``s with parent, provider and dependencies linked as the analyzer does."""
+    nodes = list(nodes)
+    by_urn = {
+        n.urn: PolicyResource(n.type, n.props, n.urn, n.name, n.opts, None, None, [], {})
+        for n in nodes
+    }
+    for n in nodes:
+        res = by_urn[n.urn]
+        res.parent = by_urn.get(n.parent or "")
+        res.provider = _provider(by_urn, n.provider)
+        res.dependencies = [by_urn[u] for u in n.dependencies if u in by_urn]
+        res.property_dependencies = {
+            key: [by_urn[u] for u in urns if u in by_urn]
+            for key, urns in n.property_dependencies.items()
+        }
+    return list(by_urn.values())
+
+
+def _provider(
+    by_urn: Mapping[str, PolicyResource], ref: str | None
+) -> PolicyProviderResource | None:
+    if not ref:
+        return None
+    target = by_urn.get(ref) or by_urn.get(ref.rsplit("::", 1)[0])
+    if target is None:
+        return None
+    return PolicyProviderResource(target.resource_type, target.props, target.urn, target.name)
 
 
 def _run(result: Any) -> None:
@@ -182,24 +235,25 @@ def _run(result: Any) -> None:
 Progress = Callable[[int, int], None]
 
 
-def evaluate(
-    graph: Graph, policy_set: PolicySet, progress: Progress | None = None
+def evaluate_resources(
+    resources: Sequence[PolicyResource],
+    policy_set: PolicySet,
+    site_of: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Violation]:
-    """Every violation of the pack on ``graph``, sorted by site, policy, URN."""
-    found: set[Violation] = set()
-    site_of = {r.urn: r.site or "" for r in graph.resources}
-    props = {r.urn: policy_props(r) for r in graph.resources}
-    providers = {
-        r.urn: PolicyProviderResource(r.type, props[r.urn], r.urn, r.name)
-        for r in graph.resources
-        if r.type.startswith("pulumi:providers:")
-    }
+    """Every violation of the pack on linked ``resources``, in the order the analyzer reports
+    them: per resource its resource policies (pack order), then the stack policies.
+
+    ``site_of`` maps URNs to site ids (for grouping and ``progress``).
+    """
+    site_of = site_of or {}
+    found: list[Violation] = []
 
     def reporter(policy: Policy, level: EnforcementLevel, default_urn: str | None):
         def report(message: str = "", urn: str | None = None) -> None:
             target = default_urn or urn or ""
             text = message or policy.description
-            found.add(Violation(site_of.get(target, ""), policy.name, target, level.value, text))
+            found.append(Violation(site_of.get(target, ""), policy.name, target, level.value, text))
 
         return report
 
@@ -209,11 +263,13 @@ def evaluate(
         except _NotApplicableError:
             pass
         except UnknownValueError as exc:
-            msg = f"can't run policy '{policy.name}' offline: {exc.message}"
-            found.add(Violation(site_of.get(urn, ""), policy.name, urn, "advisory", msg))
+            msg = exc.message
+            if not msg.startswith(UNVERIFIED):
+                msg = f"{UNVERIFIED}: {msg}"
+            found.append(Violation(site_of.get(urn, ""), policy.name, urn, "advisory", msg))
         except Exception as exc:
             msg = f"policy raised {type(exc).__name__}: {exc}"
-            found.add(Violation(site_of.get(urn, ""), policy.name, urn, "mandatory", msg))
+            found.append(Violation(site_of.get(urn, ""), policy.name, urn, "mandatory", msg))
 
     resource_policies = []
     stack_policies = []
@@ -226,32 +282,51 @@ def evaluate(
         elif isinstance(policy, StackValidationPolicy):
             stack_policies.append((policy, level, config))
 
-    sites_total = sum(1 for r in graph.resources if r.type == "vigil:index:SiteMonitoring")
+    sites_total = sum(1 for r in resources if r.resource_type == SITE)
     seen_sites: set[str] = set()
-    for res in graph.resources:
-        provider = providers.get(res.provider or "")
-        opts = _options(res)
+    for res in resources:
         for policy, level, config in resource_policies:
             args = ResourceValidationArgs(
-                res.type, props[res.urn], res.urn, res.name, opts, provider, config
+                res.resource_type, res.props, res.urn, res.name, res.opts, res.provider, config
             )
             guarded(
                 policy,
                 res.urn,
                 lambda p=policy, a=args, lv=level, u=res.urn: p.validate(a, reporter(p, lv, u)),
             )
-        if progress and res.site and res.site not in seen_sites:
-            seen_sites.add(res.site)
+        site = site_of.get(res.urn)
+        if progress and site and site not in seen_sites:
+            seen_sites.add(site)
             progress(len(seen_sites), sites_total)
 
-    if stack_policies:
-        resources = _policy_resources(graph, props, providers)
-        for policy, level, config in stack_policies:
-            args = StackValidationArgs(resources, config)
-            guarded(
-                policy, "", lambda p=policy, a=args, lv=level: p.validate(a, reporter(p, lv, None))
-            )
-    return sorted(found)
+    for policy, level, config in stack_policies:
+        args = StackValidationArgs(list(resources), config)
+        guarded(
+            policy, "", lambda p=policy, a=args, lv=level: p.validate(a, reporter(p, lv, None))
+        )
+    return found
+
+
+def evaluate(
+    graph: Graph, policy_set: PolicySet, progress: Progress | None = None
+) -> list[Violation]:
+    """Every violation of the pack on a recorded ``graph``, once each, sorted by site, policy,
+    URN."""
+    resources = link(
+        Node(
+            r.type,
+            r.urn,
+            r.name,
+            policy_props(r),
+            resource_options(r.options, r.parent),
+            r.parent,
+            r.provider,
+            r.dependencies,
+        )
+        for r in graph.resources
+    )
+    site_of = {r.urn: r.site or "" for r in graph.resources}
+    return sorted(set(evaluate_resources(resources, policy_set, site_of, progress)))
 
 
 def policy_props(res: Resource) -> Mapping[str, Any]:
@@ -259,32 +334,6 @@ def policy_props(res: Resource) -> Mapping[str, Any]:
     when masked in a saved plan) behind pulumi-policy's unknown-checking proxy."""
     data = res.revealed if res.revealed is not None else res.inputs
     return unknown_checking_proxy(secrets_as_unknown(data))
-
-
-def _policy_resources(
-    graph: Graph,
-    props: Mapping[str, Mapping[str, Any]],
-    providers: Mapping[str, PolicyProviderResource],
-) -> list[PolicyResource]:
-    out: dict[str, PolicyResource] = {}
-    for res in graph.resources:
-        out[res.urn] = PolicyResource(
-            res.type,
-            props[res.urn],
-            res.urn,
-            res.name,
-            _options(res),
-            providers.get(res.provider or ""),
-            None,
-            [],
-            {},
-        )
-    for res in graph.resources:
-        pr = out[res.urn]
-        if res.parent in out:
-            pr.parent = out[res.parent]
-        pr.dependencies = [out[d] for d in res.dependencies if d in out]
-    return list(out.values())
 
 
 def has_mandatory(violations: Iterable[Violation]) -> bool:
