@@ -74,7 +74,7 @@ class SiteTopics(pulumi.ComponentResource):
                     logical,
                     name=physical,
                     display_name=f"vigil {site.id} {severity}",
-                    tags={**tags, "vigil:severity": severity},
+                    tags={**tags, naming.TAG_SEVERITY: severity},
                     opts=child,
                 )
                 aws.sns.TopicPolicy(

@@ -36,8 +36,10 @@ from pulumi_policy.proxy import (
 from vigil.naming import (  # noqa: F401
     MANAGED_BY,
     REQUIRED_TAGS,
+    TAG_AVAILABILITY,
     TAG_CLIENT,
     TAG_MANAGED_BY,
+    TAG_SEVERITY,
     TAG_SITE,
     TAG_TIER,
 )
@@ -66,9 +68,6 @@ from vigil.resource_types import (  # noqa: F401
     TEAM_ONCALL,
     ZABBIX_COMPONENT,
 )
-
-TAG_SEVERITY = "vigil:severity"
-TAG_AVAILABILITY = "vigil:availability"
 
 # --------------------------------------------------------------------------- unknown values
 

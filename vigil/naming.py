@@ -12,6 +12,10 @@ TAG_CLIENT = "vigil:client"
 TAG_TIER = "vigil:tier"
 TAG_MANAGED_BY = "managed-by"
 REQUIRED_TAGS = (TAG_SITE, TAG_CLIENT, TAG_TIER, TAG_MANAGED_BY)
+TAG_SEVERITY = "vigil:severity"
+TAG_SIGNAL = "vigil:signal"
+TAG_AVAILABILITY = "vigil:availability"
+"""Set on alarms (and paging topics) so policies can tell availability signals and severities."""
 
 
 def slug(value: str) -> str:

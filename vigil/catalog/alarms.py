@@ -159,9 +159,13 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
 
 def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
     """Standard tags plus severity, signal and (for availability signals) the availability flag."""
-    tags = {**naming.standard_tags(site), "vigil:severity": severity, "vigil:signal": signal.key}
+    tags = {
+        **naming.standard_tags(site),
+        naming.TAG_SEVERITY: severity,
+        naming.TAG_SIGNAL: signal.key,
+    }
     if signal.availability:
-        tags["vigil:availability"] = "true"
+        tags[naming.TAG_AVAILABILITY] = "true"
     return tags
 
 
