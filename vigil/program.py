@@ -60,7 +60,7 @@ def load(config: StackConfig) -> tuple[Inventory, dict[str, tuple[AlarmSpec, ...
         inventory = load_inventory(config.inventory)
     except InventoryError as error:
         raise InvalidInventory(_format(config.inventory, _messages(error))) from None
-    except (OSError, KeyError, TypeError, ValueError) as error:  # loader without validation
+    except OSError as error:  # e.g. a file that cannot be read
         raise InvalidInventory(
             _format(config.inventory, [f"{type(error).__name__}: {error}"])
         ) from None
@@ -70,10 +70,7 @@ def load(config: StackConfig) -> tuple[Inventory, dict[str, tuple[AlarmSpec, ...
         problems += [f"vigil:clients: unknown client {c!r}" for c in unknown]
         inventory = inventory.only_clients(config.clients)
     alarms: dict[str, tuple[AlarmSpec, ...]] = {}
-    for site in inventory.sites:
-        if site.owner_team not in inventory.teams:
-            problems.append(f"{site.source}: owner_team: unknown team {site.owner_team!r}")
-            continue
+    for site in inventory.sites:  # owner teams are resolved by the validator
         try:
             alarms[site.id] = alarms_for_site(site, config.grafana_url)
         except ValueError as error:

@@ -240,3 +240,11 @@ def test_null_severity_turns_alarm_off(inventory):
     other = replace(site, resources=replace(site.resources, ec2_instances=(inst,)))
     cpu = [a for a in alarms_for_site(other) if a.signal == "cpu_utilization"]
     assert [(a.severity, a.threshold) for a in cpu] == [("critical", 97)]
+
+
+def test_every_resource_type_has_catalog_signals():
+    """The validator skips unknown-signal checks for a type without signals: none may lack them."""
+    from vigil import catalog
+    from vigil.models import ResourceType
+
+    assert [t for t in ResourceType if not catalog.signal_keys(t)] == []
