@@ -13,10 +13,10 @@ import pulumi
 import pytest
 import yaml
 
+from tests.runtime import run_program
 from vigil import settings as s
 from vigil.plan.engine import load_stack_config
 from vigil.program import InvalidStackConfig, main, read_settings
-from vigil.testing.mocks import VigilMocks, run_program
 
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORY = ROOT / "inventory"
@@ -63,11 +63,11 @@ def test_other_namespaces_are_not_vigils_to_judge():
 
 def test_a_typo_stops_the_program_before_any_resource():
     """Before: ``vigil:client`` was ignored and every client's sites were planned."""
-    mocks = VigilMocks()
+    registered: list = []
     config = {"vigil:inventory": str(INVENTORY), "vigil:client": ["acme"]}
     with pytest.raises(InvalidStackConfig, match=r"vigil:client: .*did you mean 'vigil:clients'"):
-        run_program(main, config, mocks=mocks)
-    assert mocks.resources == []
+        run_program(main, config, on_resource=registered.append)
+    assert [r.type for r in registered] == ["pulumi:pulumi:Stack"]
 
 
 def test_vigil_plan_exits_2_naming_the_stack_file_line(tmp_path):
@@ -218,14 +218,14 @@ def test_grafana_url_alone_gives_every_alarm_its_dashboard_link():
         "grafana:url": "https://grafana.agency.example/",
         "grafana:auth": "glsa_x",
     }
-    mocks, exports = run_program(main, config, secret_keys=["grafana:auth"])
-    alarms = mocks.of_type(ALARM)
+    recording = run_program(main, config, secret_keys=["grafana:auth"])
+    alarms = recording.of_type(ALARM)
     assert alarms
     for alarm in alarms:
         site = alarm.inputs["tags"]["vigil:site"]
         link = f"Dashboard: https://grafana.agency.example/d/vigil-{site}/{site}"
         assert link in alarm.inputs["alarmDescription"], alarm.name
-    urls = [e["dashboardUrl"] for e in exports.values()]
+    urls = [e["dashboardUrl"] for e in recording.exports.values()]
     assert urls and all(u.startswith("https://grafana.agency.example/d/") for u in urls)
 
 
