@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi.dynamic import Resource
 
+from vigil import sdk_patches
 from vigil.models import Site
 from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
 from vigil.zabbix.render import site_objects
@@ -57,6 +58,8 @@ class ZabbixConnection:
         }
 
 
+# Two dynamic resources per site: without this the SDK's serializer recurses past ~985 of them.
+sdk_patches.install()
 _PROVIDER = ZabbixProvider()
 
 
