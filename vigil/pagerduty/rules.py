@@ -27,6 +27,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from vigil.models import DEFAULT_TIME_ZONE
 from vigil.resource_types import (
     PD_ALERT_GROUPING,
     PD_ESCALATION_POLICY,
@@ -74,8 +75,6 @@ names PagerDuty's API accepts ("Types: Time Zone"). ``UTC`` is not on it, ``Etc/
 UTC_ALIASES = frozenset({"UTC", "UCT", "GMT", "Z", "Zulu", "Universal", "Greenwich",
                          "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "Etc/UCT",
                          "Etc/Universal", "Etc/Zulu", "Etc/Greenwich", "GMT0", "GMT+0", "GMT-0"})
-DEFAULT_TIME_ZONE = "Etc/UTC"
-"""What vigil uses where the inventory names no zone: the provider's spelling of UTC."""
 
 DAY_SECONDS = 86_400
 WEEK_SECONDS = 7 * DAY_SECONDS
@@ -94,6 +93,18 @@ class Rule:
     key: str
     source: str  # file + function of the provider, or the API reference section
     check: Check
+
+
+def _int(value: Any) -> int | None:
+    """An integer value; whole floats count (the engine's wire format carries numbers as
+    doubles), booleans and fractions do not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 # --------------------------------------------------------------------------- time zones
@@ -146,21 +157,23 @@ def restriction(value: Any) -> str | None:
     kind = value.get("type")
     seconds = value.get("durationSeconds")
     day = value.get("startDayOfWeek")
+    day = _int(day) if day is not None else None
     if kind not in ("daily_restriction", "weekly_restriction"):
         return f"restriction type '{kind}' is neither daily_restriction nor weekly_restriction"
     if kind == "daily_restriction" and day:
         return "start_day_of_week must only be set for a weekly_restriction"
     if kind == "weekly_restriction" and not day:
         return "start_day_of_week must be set for a weekly_restriction"
-    if day is not None and not 0 <= int(day) <= 7:
+    if day is not None and not 0 <= day <= 7:
         return f"start_day_of_week {day} is not 1 (Monday) … 7 (Sunday)"
     return restriction_seconds(kind, seconds)
 
 
 def restriction_seconds(kind: str, seconds: Any) -> str | None:
     """Daily restrictions are shorter than a day; any restriction is at most a week minus 1 s."""
-    if not isinstance(seconds, int) or seconds < 1:
-        return f"restriction duration {seconds!r} is not a positive number of seconds"
+    given, seconds = seconds, _int(seconds)
+    if seconds is None or seconds < 1:
+        return f"restriction duration {given!r} is not a positive number of seconds"
     if kind == "daily_restriction" and seconds >= DAY_SECONDS:
         return (f"a daily restriction of {seconds} s is not shorter than a day "
                 f"({DAY_SECONDS} s); drop the restriction to be on call all day")
@@ -177,7 +190,7 @@ def time_of_day(value: Any) -> str | None:
 
 
 def turn_length(value: Any) -> str | None:
-    if isinstance(value, int) and 3600 <= value <= 365 * DAY_SECONDS:
+    if (n := _int(value)) is not None and 3600 <= n <= 365 * DAY_SECONDS:
         return None
     return f"rotation turn length {value!r} s is not between 3600 and {365 * DAY_SECONDS}"
 
@@ -233,13 +246,13 @@ def name_characters(value: Any) -> str | None:
 
 
 def num_loops(value: Any) -> str | None:
-    if isinstance(value, int) and 0 <= value <= 9:
+    if (n := _int(value)) is not None and 0 <= n <= 9:
         return None
     return f"num_loops {value!r} is not between 0 and 9"
 
 
 def escalation_delay(value: Any) -> str | None:
-    if isinstance(value, int) and value >= 1:
+    if (n := _int(value)) is not None and n >= 1:
         return None
     return f"escalation delay {value!r} min is less than 1 minute"
 
@@ -292,7 +305,7 @@ def incident_timeout(value: Any) -> str | None:
 
 def grouping_timeout(value: Any) -> str | None:
     low, high = GROUPING_TIMEOUT_SECONDS
-    if isinstance(value, int) and low <= value <= high:
+    if (n := _int(value)) is not None and low <= n <= high:
         return None
     return (f"alert grouping timeout {value!r} is not between {low} and {high} seconds "
             "(the API counts seconds, not minutes)")
