@@ -53,7 +53,7 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
     for v in rules.check_inputs(args.resource_type, inputs, skip):
         if v.rule in cfg["ignoredRules"]:
             continue
-        report(f"{args.name}: {v.path}: {v.message} [rule {v.rule}: {v.source}]")
+        report(f"{args.name}: {v.path}: {v.message} [rule {v.rule}: {v.source}]", None)
     if unknown:
         raise g.CannotVerifyUntilApply(sorted(set(unknown)))
 
