@@ -155,7 +155,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         print(
             f"stack {result.config.stack}: "
-            f"{len(result.graph.resources)} resources recorded offline",
+            f"{len(result.recording.resources)} resources recorded offline",
             file=out,
         )
         print(coverage_matrix(result.sites, paint), file=out)
