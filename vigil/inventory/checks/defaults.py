@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vigil import catalog
 from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import Where
 from vigil.inventory.checks.thresholds import cascade_problems, layer_problems
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
-from vigil.models import ResourceType
 from vigil.oncall import minutes_of_day
 
 
@@ -36,7 +36,7 @@ def check_defaults(src: Source) -> list[Problem]:
         problems += _alarm_problems(src, (*base, "alarm"), alarm)
         tier_layer = tier.get("thresholds") or {}
         problems += layer_problems(src, (*base, "thresholds"), tier_layer)
-        for rtype in ResourceType:
+        for rtype in catalog.resource_types():
             layers = [
                 (Where(src, ("thresholds", rtype.value)), global_layer.get(rtype.value) or {}),
                 (Where(src, (*base, "thresholds", rtype.value)), tier_layer.get(rtype.value) or {}),
