@@ -17,6 +17,9 @@ Severity = Literal["critical", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_TIME_ZONE = "Etc/UTC"
+"""The zone of schedules and support hours that name none: UTC as PagerDuty spells it (its
+provider rejects ``UTC``; ``vigil.pagerduty.rules``)."""
 
 
 def frozen_map(data: Mapping | None = None) -> Mapping:
@@ -89,7 +92,7 @@ class SupportHours:
     """When the tier is supported; ``always`` is 24×7."""
 
     always: bool
-    timezone: str = "UTC"
+    timezone: str = DEFAULT_TIME_ZONE
     days: tuple[Weekday, ...] = WEEKDAYS
     start: str = "00:00"  # HH:MM local time
     end: str = "24:00"  # HH:MM local time, exclusive
@@ -102,7 +105,10 @@ class Tier:
     support_hours: SupportHours
     urgency_outside_hours: Literal["high", "low"] = "low"
     acknowledgement_timeout_minutes: int = 30
-    auto_resolve_timeout_minutes: int = 240
+    auto_resolve_timeout_minutes: int | None = None
+    """``None``/0: never. Every vigil service's tools resolve their own incidents (CloudWatch OK
+    actions, Zabbix recoveries, Grafana resolves); a timeout would resolve an incident whose
+    alarm is still in ALARM, and CloudWatch notifies only on state changes, so it goes quiet."""
     escalation_loops: int = 2
     alarm: AlarmDefaults = field(default_factory=AlarmDefaults)
     thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)

@@ -12,6 +12,7 @@ from typing import Any
 
 from vigil import catalog
 from vigil.models import (
+    DEFAULT_TIME_ZONE,
     WEEKDAYS,
     AlarmDefaults,
     AwsResources,
@@ -113,7 +114,7 @@ def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
         support_hours=support,
         urgency_outside_hours=doc.get("urgency_outside_hours", "low"),
         acknowledgement_timeout_minutes=doc.get("acknowledgement_timeout_minutes", 30),
-        auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes", 240),
+        auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes") or None,
         escalation_loops=doc.get("escalation_loops", 2),
         alarm=AlarmDefaults(**{**alarm, **doc.get("alarm", {})}),
         thresholds=frozen_map(parse_overrides(doc.get("thresholds"))),
@@ -125,11 +126,11 @@ def build_team(key: str, doc: Doc) -> Team:
         Schedule(
             key=skey,
             name=sdoc.get("name", skey),
-            timezone=sdoc.get("timezone", "UTC"),
+            timezone=sdoc.get("timezone", DEFAULT_TIME_ZONE),
             layers=tuple(
                 Layer(
                     name=ldoc["name"],
-                    timezone=ldoc.get("timezone", sdoc.get("timezone", "UTC")),
+                    timezone=ldoc.get("timezone", sdoc.get("timezone", DEFAULT_TIME_ZONE)),
                     rotation=ldoc.get("rotation", "weekly"),
                     members=tuple(ldoc["members"]),
                     start=str(ldoc["start"]),

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from vigil import catalog
+from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import Context, Where
 from vigil.inventory.checks.identifiers import address_problem, url_problem
 from vigil.inventory.checks.thresholds import (
@@ -20,6 +21,7 @@ from vigil.inventory.problems import Path, Problem, did_you_mean, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import ResourceType
 from vigil.oncall import format_window
+from vigil.pagerduty import l1_delay_problem
 
 RESERVED_TAGS = ("vigil:", "managed-by", "aws:")
 ELB_ARN = re.compile(
@@ -45,6 +47,7 @@ def check_site(src: Source, folder: str, ctx: Context) -> list[Problem]:
     problems += _rds_replica_problems(src)
     problems += _url_and_server_problems(src)
     problems += _tag_problems(src)
+    problems += pagerduty.site_problems(src)
     problems += _site_threshold_problems(src, ctx)
     resources = doc.get("resources") or {}
     if not doc.get("urls") and not resources.get("load_balancers"):
@@ -258,6 +261,8 @@ def _coverage_problems(src: Source, ctx: Context) -> Iterator[Problem]:
     tier = ctx.tiers.get(doc["tier"])
     if team is None or tier is None:
         return
+    if delay := l1_delay_problem(team, tier):
+        yield src.problem(("tier",), f"{delay} (teams.yaml teams.{team.key}.escalation[0])")
     gaps = ctx.team_gaps(team, tier)
     if gaps:
         hours = "24x7" if tier.is_24x7 else "support hours"
