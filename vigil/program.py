@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pulumi
 
+from vigil import loaded
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
 from vigil.inventory import InventoryError, load_inventory
 from vigil.models import Inventory
@@ -102,6 +103,7 @@ def main() -> None:
 
     config = read_config()
     inventory, alarms = load(config)
+    loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
     try:
         grafana_settings = load_settings()
     except GrafanaConfigError as error:
