@@ -129,7 +129,8 @@ def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
         policy = policies[f"{site.owner_team}-{tier.name}"]
         assert i["escalationPolicy"] == f"{policy.name}-id"
         assert i["acknowledgementTimeout"] == str(tier.acknowledgement_timeout_minutes * 60)
-        assert i["autoResolveTimeout"] == str(tier.auto_resolve_timeout_minutes * 60)
+        # every integration resolves its own incidents: no example tier auto-resolves
+        assert tier.auto_resolve_timeout_minutes is None and i["autoResolveTimeout"] == "null"
         rule = i["incidentUrgencyRule"]
         if tier.is_24x7:
             assert rule == {"type": "constant", "urgency": "severity_based"}
@@ -142,10 +143,8 @@ def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
                 "type": "fixed_time_per_day", "timeZone": "Europe/Berlin",
                 "startTime": "08:00:00", "endTime": "18:00:00", "daysOfWeeks": [1, 2, 3, 4, 5],
             }
-            assert i["scheduledActions"] == [{
-                "type": "urgency_change", "toUrgency": "high",
-                "ats": [{"type": "named_time", "name": "support_hours_start"}],
-            }]
+            # scheduled actions need high during / low outside (vigil.pagerduty.rules)
+            assert "scheduledActions" not in i
         integrations = {r.name: r for r in mocks.descendants(site_urn(mocks, site.id), INTEGRATION)}
         assert integrations[f"{site.id}-cloudwatch"].inputs["vendor"] == "vendor-cloudwatch"
         for tool in ("zabbix", "grafana"):
@@ -279,11 +278,10 @@ def test_bronze_keeps_support_hours(inventory, mocks):
             "type": "constant", "urgency": "low",
         }
         assert i["supportHours"]["timeZone"] == site.tier.support_hours.timezone
-        # criticals opened overnight (low) are raised when support starts
-        assert i["scheduledActions"] == [{
-            "type": "urgency_change", "toUrgency": "high",
-            "ats": [{"type": "named_time", "name": "support_hours_start"}],
-        }]
+        assert i["incidentUrgencyRule"]["duringSupportHours"] == {
+            "type": "constant", "urgency": "severity_based",
+        }
+        assert "scheduledActions" not in i
 
 
 def test_integration_keys_and_endpoints_stay_secret(inventory, mocks):
@@ -390,3 +388,18 @@ def test_unknown_client_is_an_error():
         run_program(main, {"vigil:inventory": str(INVENTORY), "vigil:clients": ["ghost"]},
                     on_resource=registered.append)
     assert [r.type for r in registered] == [STACK]
+
+
+def test_every_pagerduty_input_passes_the_provider_rules(inventory, mocks):
+    from vigil.pagerduty import rules
+    from vigil.resource_types import PD_ALERT_GROUPING
+
+    checked = 0
+    for rec in mocks.resources:
+        if rec.type in rules.RULE_TYPES:
+            assert rules.check_inputs(rec.type, rec.inputs) == [], rec.name
+            checked += 1
+    assert checked >= 2 * len(inventory.sites)  # services and grouping settings at least
+    for rec in mocks.of_type(PD_ALERT_GROUPING):
+        # seconds (the API's unit): five minutes, not "5"
+        assert rec.inputs["type"] == "time" and rec.inputs["config"] == {"timeout": 300}

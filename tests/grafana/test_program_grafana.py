@@ -135,7 +135,7 @@ def test_each_dashboard_has_a_panel_per_alarm_with_the_deployed_ids(inventory, m
                 check = health_check_name(site, specs[name].resource_id)
                 assert alarm["dimensions"]["HealthCheckId"] == hc_ids[check]
         # one metric panel per (resource type, signal) — never one per alarm or resource
-        assert len(panels) == len({(s.resource_type, s.signal) for s in specs.values()})
+        assert len(panels) == len({(s.resource_type, s.signal_key) for s in specs.values()})
 
 
 def test_contact_point_key_is_secret_and_routed_by_the_one_policy(inventory, mocks_on):
