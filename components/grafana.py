@@ -26,7 +26,7 @@ from vigil.grafana.settings import (
     parse_settings,
 )
 from vigil.models import Site
-from vigil.naming import dashboard_url, slug
+from vigil.naming import dashboard_url, folder_uid
 
 if TYPE_CHECKING:
     from components.site import SiteMonitoring
@@ -65,14 +65,10 @@ def report_skipped(settings: GrafanaSettings) -> bool:
 # --------------------------------------------------------------------------- program level
 
 
-def folder_uid(client: str) -> str:
-    return f"vigil-{slug(client)}"[:40]
-
-
 def client_folders(
     clients: Iterable[str], opts: pulumi.ResourceOptions | None = None
 ) -> dict[str, grafana.oss.Folder]:
-    """One folder per client (uid ``vigil-<client>``); dashboards of its sites go in it."""
+    """One folder per client (uid ``naming.folder_uid``); its sites' dashboards go in it."""
     return {
         client: grafana.oss.Folder(
             f"{client}-grafana-folder",

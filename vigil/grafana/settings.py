@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from vigil.models import Site, frozen_map
-from vigil.naming import slug
+from vigil.naming import grafana_uid
 
 PolicyMode = Literal["manage", "external"]
 POLICY_MODES: tuple[PolicyMode, ...] = ("manage", "external")
@@ -54,8 +54,9 @@ class GrafanaSettings:
 
 
 def cloudwatch_uid(account: str, region: str) -> str:
-    """Stable uid of the data source vigil creates for one account/region (≤ 40 chars)."""
-    return f"vigil-cw-{account}-{slug(region)}"[:40]
+    """Stable uid of the data source vigil creates for one account/region (Grafana's uid
+    rules: ``naming.grafana_uid``)."""
+    return grafana_uid("vigil-cw", account, region)
 
 
 def contact_point_name(site: Site | str) -> str:
