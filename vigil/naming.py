@@ -17,6 +17,11 @@ TAG_SEVERITY = "vigil:severity"
 TAG_SIGNAL = "vigil:signal"
 TAG_AVAILABILITY = "vigil:availability"
 """Set on alarms (and paging topics) so policies can tell availability signals and severities."""
+GRAFANA_SITE_LABEL = "site"
+"""Alert label the Grafana notification policy routes on: ``site=<id>`` → the site's contact
+point. vigil's own rules carry it; hand-written rules must too (README, "Grafana alerting")."""
+GRAFANA_SEVERITY_LABEL = "severity"
+"""Alert label the contact point sends as the PagerDuty event severity (default critical)."""
 
 
 def slug(value: str) -> str:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from vigil.models import Site, frozen_map
-from vigil.naming import grafana_uid
+from vigil.naming import GRAFANA_SITE_LABEL, grafana_uid
 
 PolicyMode = Literal["manage", "external"]
 POLICY_MODES: tuple[PolicyMode, ...] = ("manage", "external")
-SITE_LABEL = "site"
+SITE_LABEL = GRAFANA_SITE_LABEL
 """Alert label that routes a Grafana alert to its site's contact point."""
 DEFAULT_ROOT_CONTACT_POINT = "grafana-default-email"
 
