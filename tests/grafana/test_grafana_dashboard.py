@@ -16,7 +16,8 @@ from vigil.catalog.alarms import alarms_for_site, health_check_name
 from vigil.catalog.url import HEALTH_CHECK_ID
 from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
 from vigil.grafana.dashboard import DashboardInputs, decode, encode, render_dashboard
-from vigil.grafana.plan import GLOBAL_REGION, MAX_VALUES_PER_QUERY, Levels, threshold_steps
+from vigil.grafana.plan import GLOBAL_REGION, Levels, threshold_steps
+from vigil.grafana.search import MAX_SEARCH_EXPRESSION, search_expression
 from vigil.grafana.settings import cloudwatch_uid
 from vigil.models import AwsResources, Ec2Instance
 from vigil.naming import dashboard_uid
@@ -191,12 +192,63 @@ def test_large_site_stays_within_grafana_limits(inventory):
     assert len(ec2) == len(ec2_signals), "one panel per signal, instances are series"
     for panel in ec2:
         for target in panel["targets"]:
-            ids = target["dimensions"]["InstanceId"]
-            assert len(ids if isinstance(ids, list) else [ids]) <= MAX_VALUES_PER_QUERY
+            assert len(target_expression(target)) <= MAX_SEARCH_EXPRESSION
         covered = {i for t in panel["targets"] for i in t["dimensions"]["InstanceId"]}
         assert covered == {i.id for i in instances}, panel["title"]
     assert len(board["panels"]) < 50
     assert len(json.dumps(board)) < 1_000_000
+
+
+def target_expression(target: dict[str, Any]) -> str:
+    dims = {k: v if isinstance(v, list) else [v] for k, v in target["dimensions"].items()}
+    return search_expression(target["namespace"], target["metricName"], dims, target["statistic"])
+
+
+def test_search_expressions_are_split_by_length_not_count(inventory):
+    """20 target groups with 32-character names: 20 values in one query would be a SEARCH
+    expression over CloudWatch's 1,024 characters; split by length, every query fits and
+    every target group is still drawn exactly once."""
+    base = inventory.site("acme-shop")
+    lb = base.resources.load_balancers[0]
+    groups = tuple(
+        replace(
+            lb.target_groups[0],
+            name=f"tg-{n:02d}-" + "x" * 26,
+            arn=f"arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/"
+            f"tg-{n:02d}-{'x' * 26}/{n:016x}",
+        )
+        for n in range(20)
+    )
+    site = replace(
+        base,
+        resources=replace(base.resources, load_balancers=(replace(lb, target_groups=groups),)),
+    )
+    alarms = alarms_for_site(site)
+    by_count = {
+        "TargetGroup": [g.dimension for g in groups],
+        "LoadBalancer": [lb.dimension],
+    }
+    assert (
+        len(search_expression("AWS/ApplicationELB", "HealthyHostCount", by_count, "Minimum"))
+        > MAX_SEARCH_EXPRESSION
+    ), "the old 20-per-query chunking would be refused"
+    board = render(site, alarms)
+    panel = panel_by_metric(board, "AWS/ApplicationELB", "HealthyHostCount")
+    assert len(panel["targets"]) >= 2
+    drawn = [v for t in panel["targets"] for v in dim_values(t, "TargetGroup")]
+    assert sorted(drawn) == sorted(g.dimension for g in groups)
+    for target in panel["targets"]:
+        assert len(target_expression(target)) <= MAX_SEARCH_EXPRESSION
+
+
+def test_search_expression_is_the_one_grafana_builds():
+    """Pinned against ``buildSearchExpression`` (matchExact): sorted schema and terms."""
+    assert search_expression(
+        "AWS/EC2", "CPUUtilization", {"InstanceId": ["i-1", "i-2"]}, "Average", "300"
+    ) == (
+        'REMOVE_EMPTY(SEARCH(\'{"AWS/EC2","InstanceId"} MetricName="CPUUtilization" '
+        '"InstanceId"=("i-1" OR "i-2")\', \'Average\', 300))'
+    )
 
 
 def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for):
