@@ -97,3 +97,22 @@ def folder_uid(client: str) -> str:
 
 def dashboard_url(grafana_url: str, site: Site) -> str:
     return f"{grafana_url.rstrip('/')}/d/{dashboard_uid(site)}/{site.id}"
+
+
+def zabbix_web_host(site_id: str) -> str:
+    """The Zabbix host that runs a site's web scenarios (once per site, not per server)."""
+    return f"{site_id}-web"
+
+
+def zabbix_server_host(site_id: str, server_name: str) -> str:
+    """Zabbix host of one inventory server: ``{site}-{server}`` (unique across sites)."""
+    prefix = f"{site_id}-"
+    return server_name if server_name.startswith(prefix) else prefix + server_name
+
+
+def zabbix_host_names(site: Site) -> tuple[str, ...]:
+    """Every Zabbix host vigil creates for ``site``, sorted: the renderer creates exactly
+    these and the dashboard's Zabbix panels filter on exactly these."""
+    hosts = [zabbix_web_host(site.id)] if site.urls else []
+    hosts += [zabbix_server_host(site.id, s.name) for s in site.servers]
+    return tuple(sorted(hosts))

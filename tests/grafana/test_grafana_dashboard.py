@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,8 @@ from vigil.grafana.search import MAX_SEARCH_EXPRESSION, search_expression
 from vigil.grafana.settings import cloudwatch_uid
 from vigil.models import AwsResources, Ec2Instance
 from vigil.naming import dashboard_uid
+from vigil.zabbix.render import server_host_name, site_objects, web_host_name
+from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SITES = ["acme-b2b", "acme-shop", "bistro-booking", "bistro-website", "nova-api", "nova-storefront"]
@@ -148,7 +151,43 @@ def test_layout_uid_links_and_variables(inventory, alarms_for, site_id):
         for p in board["panels"]
         if p.get("datasource", {}).get("type", "").endswith("zabbix-datasource")
     ]
-    assert bool(zabbix) == bool(site.servers)
+    assert bool(zabbix) == bool(site.servers or site.urls)  # URL-only sites too
+
+
+def _zabbix_hosts(panel: dict[str, Any]) -> set[str]:
+    (target,) = panel["targets"]
+    pattern = target["host"]["filter"]
+    assert pattern.startswith("/^(") and pattern.endswith(")$/")
+    return {h.replace("\\", "") for h in pattern[3:-3].split("|")}
+
+
+@pytest.mark.parametrize("site_id", SITES)
+def test_zabbix_panels_filter_on_the_hosts_the_zabbix_renderer_creates(
+    inventory, alarms_for, site_id
+):
+    """Same naming function (``vigil.naming``) on both sides: the filter is exactly the
+    renderer's host names, the web-scenario host included; item filters match the items of
+    vigil's own service template."""
+    site = inventory.site(site_id)
+    board = render(site, alarms_for(site))
+    zabbix = [
+        p
+        for p in board["panels"]
+        if p.get("datasource", {}).get("type", "").endswith("zabbix-datasource")
+    ]
+    objects = site_objects(site)
+    problems = next(p for p in zabbix if p["title"] == "Zabbix problems")
+    assert _zabbix_hosts(problems) == set(objects.host_names)
+    web = [p for p in zabbix if p["title"].startswith("Web ")]
+    servers = [p for p in zabbix if p not in web and p is not problems]
+    assert bool(web) == bool(site.urls) and bool(servers) == bool(site.servers)
+    for panel in web:
+        assert _zabbix_hosts(panel) == {web_host_name(site.id)}
+    base_items = {i["name"] for i in service_table()[BASE_SERVICE]["items"]}
+    for panel in servers:
+        assert _zabbix_hosts(panel) == {server_host_name(site.id, s) for s in site.servers}
+        item = panel["targets"][0]["item"]["filter"]
+        assert any(re.fullmatch(item[1:-1], name) for name in base_items), item
 
 
 @pytest.mark.parametrize("site_id", SITES)
@@ -263,6 +302,12 @@ def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for
     for panel in (health, ttfb):
         series = [hc for t in panel["targets"] for hc in dim_values(t, "HealthCheckId")]
         assert sorted(series) == sorted(ids.values()), "a series per URL, its own health check"
+        # labelled with the URL's name, never the (UUID) health check id
+        for target in panel["targets"]:
+            (hc_id,) = dim_values(target, "HealthCheckId")
+            name = next(n for n, i in ids.items() if i == hc_id)
+            assert name in target["label"] and hc_id not in target["label"]
+            assert "PROP(" not in target["label"]
     with pytest.raises(KeyError, match="no Route 53 health check id for URL"):
         render_dashboard(site, alarms, DashboardInputs())
 

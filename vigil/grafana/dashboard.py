@@ -20,6 +20,7 @@ from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as dm
 
+from vigil import naming
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.panels import alarm_state_panel, metric_panel, url_health_panel, zabbix_panels
 from vigil.grafana.plan import GLOBAL_REGION, Query, plan_rows
@@ -103,10 +104,11 @@ def build_dashboard(
         for plan in row.panels:
             board.with_panel(metric_panel(plan, datasource(plan.global_region)))
 
-    if inputs.zabbix_datasource_uid and site.servers:
-        board.with_row(db.Row("Zabbix (servers)"))
-        hosts = sorted(s.name for s in site.servers)
-        for zabbix in zabbix_panels(hosts, zabbix_ref(inputs.zabbix_datasource_uid)):
+    if inputs.zabbix_datasource_uid and naming.zabbix_host_names(site):
+        board.with_row(db.Row("Zabbix"))
+        web = [naming.zabbix_web_host(site.id)] if site.urls else []
+        servers = [naming.zabbix_server_host(site.id, s.name) for s in site.servers]
+        for zabbix in zabbix_panels(web, servers, zabbix_ref(inputs.zabbix_datasource_uid)):
             board.with_panel(zabbix)
 
     model = board.build()

@@ -133,8 +133,10 @@ def _queries(alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]) -
     queries: list[Query] = []
     for (levels, keys), group in sorted(groups.items(), key=_group_order):
         varying = [k for i, k in enumerate(keys) if len({dims[i][1] for dims, _ in group}) > 1]
-        # several dimensions differ (rare): one query per resource
-        batches = [[r] for r in group] if len(varying) > 1 else [group]
+        # several dimensions differ (rare), or the dimension is an opaque id the person paged
+        # cannot read (Route 53 health check ids): one query per resource, labelled by name
+        one_each = len(varying) > 1 or first.needs_health_check
+        batches = [[r] for r in group] if one_each else [group]
         for batch in batches:
             vary = varying[0] if varying and len(batch) > 1 else None
             fixed = {k: v for k, v in batch[0][0] if k != vary}
