@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 
-import pulumi
 import pytest
 from pulumi.dynamic import CreateResult, Resource, ResourceProvider
 from pulumi.dynamic import dynamic as sdk_dynamic
 
+from tests.runtime import run_program
 from vigil import sdk_patches
 
 DYNAMIC_RESOURCES = 3_000
@@ -32,18 +31,6 @@ class _Provider(ResourceProvider):
 class _Thing(Resource, module="vigiltest", name="Thing"):
     def __init__(self, name: str) -> None:
         super().__init__(_Provider(), name, {"value": name})
-
-
-class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.count = 0
-
-    def new_resource(self, args):
-        self.count += 1
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args):
-        return {}
 
 
 @pytest.fixture
@@ -99,20 +86,6 @@ def test_install_does_nothing_when_the_sdk_no_longer_leaks(monkeypatch):
 
 def test_thousands_of_dynamic_resources_register_under_the_mock_runtime(unpatched):
     assert sdk_patches.install()
-    mocks = _Mocks()
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        pulumi.runtime.set_mocks(mocks, project="vigil", stack="sdk-patch", preview=False)
-
-        @pulumi.runtime.test
-        def program():
-            things = [_Thing(f"thing-{i}") for i in range(DYNAMIC_RESOURCES)]
-            return pulumi.Output.all(*(t.id for t in things[-3:]))
-
-        program()
-    finally:
-        pulumi.runtime.settings.reset_options()
-        loop.close()
-        asyncio.set_event_loop(None)
-    assert mocks.count == DYNAMIC_RESOURCES
+    recording = run_program(lambda: [_Thing(f"thing-{i}") for i in range(DYNAMIC_RESOURCES)])
+    dynamic = [r for r in recording.resources if r.type.startswith("pulumi-python:dynamic/")]
+    assert len(dynamic) == DYNAMIC_RESOURCES

@@ -14,13 +14,14 @@ import pytest
 
 from vigil import catalog
 from vigil.catalog.alarms import alarms_for_site, health_check_name
+from vigil.catalog.ec2 import Ec2Instance
 from vigil.catalog.url import HEALTH_CHECK_ID
 from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
 from vigil.grafana.dashboard import DashboardInputs, decode, encode, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION, Levels, threshold_steps
 from vigil.grafana.search import MAX_SEARCH_EXPRESSION, search_expression
 from vigil.grafana.settings import cloudwatch_uid
-from vigil.models import AwsResources, Ec2Instance
+from vigil.models import AwsResources
 from vigil.naming import dashboard_uid
 from vigil.zabbix.render import server_host_name, site_objects, web_host_name
 from vigil.zabbix.service_templates import BASE_SERVICE, service_table
@@ -224,7 +225,7 @@ def test_large_site_stays_within_grafana_limits(inventory):
     )
     site = replace(base, resources=AwsResources(ec2_instances=instances))
     alarms = alarms_for_site(site)
-    ec2_signals = {a.signal for a in alarms if a.resource_type == "ec2"}
+    ec2_signals = {a.signal_key for a in alarms if a.resource_type == "ec2"}
     assert len(ec2_signals) == len(catalog.signal_keys(catalog.ResourceType.EC2))
     board = render(site, alarms)
     ec2 = [p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2"]
@@ -260,7 +261,7 @@ def test_search_expressions_are_split_by_length_not_count(inventory):
     )
     site = replace(
         base,
-        resources=replace(base.resources, load_balancers=(replace(lb, target_groups=groups),)),
+        resources=base.resources.replace(load_balancers=(replace(lb, target_groups=groups),)),
     )
     alarms = alarms_for_site(site)
     by_count = {

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import json
 
-import pulumi
 import pytest
 from grafana_foundation_sdk.models import expr as em
 
-from components.grafana import SiteDashboard, client_folders, notification_policy
+from components.grafana import (
+    SITE_DASHBOARD_TYPE,
+    SiteDashboard,
+    client_folders,
+    notification_policy,
+)
+from tests.runtime import run_program
+from vigil import resource_types as rt
 from vigil.catalog.alarms import health_check_name
 from vigil.grafana.rules import (
     EXPRESSION_UID,
@@ -21,8 +27,9 @@ from vigil.grafana.rules import (
     monitoring_health_group,
     watched_alarms,
 )
-from vigil.grafana.settings import cloudwatch_uid, contact_point_name, parse_settings
+from vigil.grafana.settings import cloudwatch_uid, contact_point_name
 from vigil.naming import GRAFANA_SITE_LABEL, folder_uid
+from vigil.settings import parse_stack_settings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -52,7 +59,7 @@ def test_one_rule_per_resource_on_a_continuously_published_critical_metric(inven
     }
     assert resources == expected
     ec2 = [a for a in watched if str(a.resource_type) == "ec2"]
-    assert ec2 and all(a.availability for a in ec2), [a.signal for a in ec2]
+    assert ec2 and all(a.availability for a in ec2), [a.signal_key for a in ec2]
     urls = [a for a in watched if str(a.resource_type) == "url"]
     assert {a.resource_id for a in urls} == {u.name for u in site.urls}
 
@@ -98,66 +105,69 @@ def test_rule_fires_on_no_data_and_query_errors_and_is_a_routed_warning(inventor
 
 
 def settings(**grafana):
-    return parse_settings(
-        grafana, link_url="https://grafana.example", provider_url=None, has_auth=True
-    )
+    config = {
+        "grafana:url": "https://grafana.example",
+        "grafana:auth": "[set]",
+        "vigil:grafana": json.dumps(grafana),
+    }
+    return parse_stack_settings(config, seal=lambda v: ("sealed", v)).grafana
 
 
-@pulumi.runtime.test
 def test_each_site_gets_a_rule_group_in_its_folder_routed_to_its_contact_point(
-    inventory, alarms_for, mocks
+    inventory, alarms_for
 ):
     cfg = settings()
-    folders = client_folders(inventory.clients)
-    components = [
-        SiteDashboard(
-            site.id,
-            site,
-            alarms_for(site),
-            folder_uid=folders[site.client].uid,
-            pagerduty_key="k",
-            settings=cfg,
-            health_check_ids={u.name: f"hc-{site.id}-{u.name}" for u in site.urls},
+    built: list = []
+
+    def program() -> None:
+        folders = client_folders(inventory.clients)
+        components = [
+            SiteDashboard(
+                site.id,
+                site,
+                alarms_for(site),
+                folder_uid=folders[site.client].uid,
+                pagerduty_key="k",
+                settings=cfg,
+                health_check_ids={u.name: f"hc-{site.id}-{u.name}" for u in site.urls},
+            )
+            for site in inventory.sites
+        ]
+        notification_policy(
+            inventory.sites,
+            {s.id: c.contact_point_name for s, c in zip(inventory.sites, components, strict=True)},
+            cfg,
         )
-        for site in inventory.sites
-    ]
-    policy = notification_policy(
-        inventory.sites,
-        {s.id: c.contact_point_name for s, c in zip(inventory.sites, components, strict=True)},
-        cfg,
-    )
-    assert policy is not None
+        built.extend(components)
 
-    def check(_):
-        groups = {r.name: r for r in mocks.of_type("grafana:alerting/ruleGroup:RuleGroup")}
-        assert set(groups) == {f"{s.id}-monitoring-health" for s in inventory.sites}
-        (tree,) = mocks.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
-        routed = {
-            p["matchers"][0]["value"]: p["contactPoint"]
-            for p in tree.inputs["policies"]
-            if p["matchers"][0]["label"] == GRAFANA_SITE_LABEL
-        }
-        for site, component in zip(inventory.sites, components, strict=True):
-            group = groups[f"{site.id}-monitoring-health"]
-            inputs = group.inputs
-            assert inputs["folderUid"] == folder_uid(site.client)
-            assert inputs["name"] == group_name(site)
-            assert inputs["intervalSeconds"] == 300
-            rules = inputs["rules"]
-            assert len(rules) == len(component.health_rules) > 0
-            for rule in rules:
-                # the label the policy routes on leads to this site's contact point
-                assert routed[rule["labels"][GRAFANA_SITE_LABEL]] == contact_point_name(site)
-                assert rule["labels"]["severity"] == "warning"
-                assert rule["noDataState"] == "Alerting" and rule["for"] == "5m"
-                a, b, c = rule["datas"]
-                assert a["relativeTimeRange"]["from"] >= 600
-                model = json.loads(a["model"])
-                if model["namespace"] == "AWS/Route53":
-                    # resolved Route 53 ids, never the placeholder
-                    assert model["dimensions"]["HealthCheckId"].startswith(f"hc-{site.id}-")
-                assert (b["datasourceUid"], c["datasourceUid"]) == ("__expr__", "__expr__")
-            assert component.rule_group is not None
-
-    rule_groups = [c.rule_group.urn for c in components if c.rule_group is not None]
-    return pulumi.Output.all(*rule_groups, policy.urn).apply(check)
+    recording = run_program(program)
+    groups = {r.name: r for r in recording.of_type(rt.GRAFANA_RULE_GROUP)}
+    assert set(groups) == {f"{s.id}-monitoring-health" for s in inventory.sites}
+    (tree,) = recording.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
+    routed = {
+        p["matchers"][0]["value"]: p["contactPoint"]
+        for p in tree.inputs["policies"]
+        if p["matchers"][0]["label"] == GRAFANA_SITE_LABEL
+    }
+    parents = {r.urn: r for r in recording.of_type(SITE_DASHBOARD_TYPE)}
+    for site, component in zip(inventory.sites, built, strict=True):
+        group = groups[f"{site.id}-monitoring-health"]
+        assert parents[group.parent].name == site.id, "a child of the site's SiteDashboard"
+        inputs = group.inputs
+        assert inputs["folderUid"] == folder_uid(site.client)
+        assert inputs["name"] == group_name(site)
+        assert inputs["intervalSeconds"] == 300
+        rules = inputs["rules"]
+        assert len(rules) == len(component.health_rules) > 0
+        for rule in rules:
+            # the label the policy routes on leads to this site's contact point
+            assert routed[rule["labels"][GRAFANA_SITE_LABEL]] == contact_point_name(site)
+            assert rule["labels"]["severity"] == "warning"
+            assert rule["noDataState"] == "Alerting" and rule["for"] == "5m"
+            a, b, c = rule["datas"]
+            assert a["relativeTimeRange"]["from"] >= 600
+            model = json.loads(a["model"])
+            if model["namespace"] == "AWS/Route53":
+                # resolved Route 53 ids, never the placeholder
+                assert model["dimensions"]["HealthCheckId"].startswith(f"hc-{site.id}-")
+            assert (b["datasourceUid"], c["datasourceUid"]) == ("__expr__", "__expr__")

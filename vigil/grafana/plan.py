@@ -13,42 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from vigil import catalog
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.alarm import catalog_signal, format_number, grafana_unit, is_lower_bound
 from vigil.grafana.search import split_by_length
+from vigil.models import ResourceType
 
 GLOBAL_REGION = "us-east-1"
 """CloudFront and Route 53 publish their metrics only here."""
 
 REGION_VARIABLE = "$region"
 PERIOD_VARIABLE = "$period"
-
-ROW_ORDER: tuple[str, ...] = (
-    "url",
-    "cloudfront",
-    "alb",
-    "target_group",
-    "asg",
-    "ec2",
-    "elasticache",
-    "rds",
-    "aurora",
-    "opensearch",
-)
-"""Rows follow a request's path: edge → load balancer → compute → data stores."""
-
-ROW_TITLES: Mapping[str, str] = {
-    "url": "URLs (Route 53 health checks)",
-    "cloudfront": "CloudFront",
-    "alb": "Application Load Balancers",
-    "target_group": "Target groups",
-    "asg": "Auto Scaling groups",
-    "ec2": "EC2 instances",
-    "elasticache": "ElastiCache",
-    "rds": "RDS",
-    "aurora": "Aurora",
-    "opensearch": "OpenSearch",
-}
 
 
 @dataclass(frozen=True)
@@ -191,7 +166,7 @@ def _label(alarms: Sequence[AlarmSpec]) -> str:
 def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
     return (
         str(alarm.resource_type),
-        alarm.signal,
+        alarm.signal_key,
         alarm.namespace,
         alarm.metric,
         alarm.stat,
@@ -200,7 +175,7 @@ def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
 
 
 def _title(alarm: AlarmSpec) -> str:
-    return alarm.title or alarm.signal
+    return alarm.title or alarm.signal_key
 
 
 def _description(alarms: Sequence[AlarmSpec]) -> str:
@@ -254,10 +229,12 @@ def plan_rows(
                 queries=_queries(members, ids),
             )
         )
-    order = {t: i for i, t in enumerate(ROW_ORDER)}
+    known = catalog.rows()  # each type's row title and order, from its catalog module
     return tuple(
-        RowPlan(rtype, ROW_TITLES.get(rtype, rtype), tuple(panels_))
-        for rtype, panels_ in sorted(rows.items(), key=lambda r: (order.get(r[0], 99), r[0]))
+        RowPlan(rtype, known[ResourceType(rtype)].title, tuple(panels_))
+        for rtype, panels_ in sorted(
+            rows.items(), key=lambda r: (known[ResourceType(r[0])].order, r[0])
+        )
     )
 
 

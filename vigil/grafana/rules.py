@@ -102,7 +102,7 @@ def watched_alarms(alarms: Iterable[AlarmSpec]) -> tuple[AlarmSpec, ...]:
     chosen: dict[tuple[str, str, str], AlarmSpec] = {}
     ranked = sorted(
         (a for a in alarms if a.severity == "critical" and continuously_published(a)),
-        key=lambda a: (not a.availability, a.signal, a.name),
+        key=lambda a: (not a.availability, a.signal_key, a.name),
     )
     for alarm in ranked:
         chosen.setdefault((str(alarm.resource_type), alarm.resource_id, alarm.region), alarm)

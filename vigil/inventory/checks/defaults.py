@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vigil import catalog
+from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import Where
-from vigil.inventory.checks.identifiers import timezone_problem
 from vigil.inventory.checks.thresholds import cascade_problems, layer_problems
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
-from vigil.models import ResourceType
 from vigil.oncall import minutes_of_day
 
 
 def check_defaults(src: Source) -> list[Problem]:
     """Tier time zones and hours, alarm timing and threshold layers of defaults.yaml."""
     doc = src.data
-    problems: list[Problem] = []
+    problems: list[Problem] = pagerduty.defaults_problems(src)
     global_layer = doc.get("thresholds") or {}
     problems += layer_problems(src, ("thresholds",), global_layer)
     problems += _alarm_problems(src, ("alarm",), doc.get("alarm") or {})
@@ -25,9 +25,6 @@ def check_defaults(src: Source) -> list[Problem]:
         base = ("tiers", name)
         hours = tier.get("support_hours")
         if isinstance(hours, dict):
-            tz_problem = timezone_problem(hours["timezone"])
-            if tz_problem:
-                problems.append(src.problem((*base, "support_hours", "timezone"), tz_problem))
             start, end = hours.get("start", "09:00"), hours.get("end", "17:00")
             if minutes_of_day(end) <= minutes_of_day(start):
                 problems.append(
@@ -39,7 +36,7 @@ def check_defaults(src: Source) -> list[Problem]:
         problems += _alarm_problems(src, (*base, "alarm"), alarm)
         tier_layer = tier.get("thresholds") or {}
         problems += layer_problems(src, (*base, "thresholds"), tier_layer)
-        for rtype in ResourceType:
+        for rtype in catalog.resource_types():
             layers = [
                 (Where(src, ("thresholds", rtype.value)), global_layer.get(rtype.value) or {}),
                 (Where(src, (*base, "thresholds", rtype.value)), tier_layer.get(rtype.value) or {}),

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from vigil import catalog
+from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import Context, Where
 from vigil.inventory.checks.identifiers import address_problem, url_problem
 from vigil.inventory.checks.thresholds import (
@@ -19,18 +21,7 @@ from vigil.inventory.problems import Path, Problem, did_you_mean, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import ResourceType
 from vigil.oncall import format_window
-
-RESOURCE_LISTS: dict[str, ResourceType] = {
-    "load_balancers": ResourceType.ALB,
-    "ec2_instances": ResourceType.EC2,
-    "auto_scaling_groups": ResourceType.ASG,
-    "rds_instances": ResourceType.RDS,
-    "aurora_clusters": ResourceType.AURORA,
-    "elasticache_clusters": ResourceType.ELASTICACHE,
-    "cloudfront_distributions": ResourceType.CLOUDFRONT,
-    "opensearch_domains": ResourceType.OPENSEARCH,
-}
-"""Site ``resources`` key → resource type (target groups live under their load balancer)."""
+from vigil.pagerduty import l1_delay_problem
 
 RESERVED_TAGS = ("vigil:", "managed-by", "aws:")
 ELB_ARN = re.compile(
@@ -56,6 +47,7 @@ def check_site(src: Source, folder: str, ctx: Context) -> list[Problem]:
     problems += _rds_replica_problems(src)
     problems += _url_and_server_problems(src)
     problems += _tag_problems(src)
+    problems += pagerduty.site_problems(src)
     problems += _site_threshold_problems(src, ctx)
     resources = doc.get("resources") or {}
     if not doc.get("urls") and not resources.get("load_balancers"):
@@ -91,15 +83,16 @@ def _aws_problems(src: Source) -> Iterator[Problem]:
     doc = src.data
     region, account = doc["aws"]["region"], doc["aws"]["account_id"]
     resources = doc.get("resources") or {}
-    for list_key, items in resources.items():
+    for kind in catalog.LISTED:
+        list_key = kind.inventory_key
+        assert list_key is not None
         ids: dict[str, int] = {}
-        for index, item in enumerate(items):
-            ident = item.get("id") or item.get("name")
-            # RDS identifiers are case-insensitive (stored in lower case).
-            key = ident.lower() if list_key == "rds_instances" else ident
+        for index, item in enumerate(resources.get(list_key, ())):
+            ident = item[kind.id_field]
+            key = ident.lower() if kind.ids_case_insensitive else ident
             if key in ids:
                 yield src.problem(
-                    (*_item_path(list_key, index), "id" if "id" in item else "name"),
+                    (*_item_path(list_key, index), kind.id_field),
                     f"'{ident}' is listed twice (also {list_key}[{ids[key]}])",
                 )
             ids.setdefault(key, index)
@@ -224,16 +217,16 @@ def _site_threshold_problems(src: Source, ctx: Context) -> list[Problem]:
     problems += layer_problems(src, ("thresholds",), site_layer)
     resources = doc.get("resources") or {}
     own: list[tuple[ResourceType, Path, Mapping[str, Any]]] = []
-    for list_key, rtype in RESOURCE_LISTS.items():
+    for kind in catalog.LISTED:
+        list_key = kind.inventory_key
+        assert list_key is not None
         for index, item in enumerate(resources.get(list_key, ())):
-            own.append(
-                (rtype, (*_item_path(list_key, index), "thresholds"), item.get("thresholds") or {})
-            )
-            for t_index, tg in enumerate(
-                item.get("target_groups", ()) if list_key == "load_balancers" else ()
-            ):
-                path = (*_item_path(list_key, index), "target_groups", t_index, "thresholds")
-                own.append((ResourceType.TARGET_GROUP, path, tg.get("thresholds") or {}))
+            path = _item_path(list_key, index)
+            own.append((kind.type, (*path, "thresholds"), item.get("thresholds") or {}))
+            for nested_key, nested_type in kind.nested.items():
+                for n_index, nested in enumerate(item.get(nested_key, ())):
+                    n_path = (*path, nested_key, n_index, "thresholds")
+                    own.append((nested_type, n_path, nested.get("thresholds") or {}))
     for index, check in enumerate(doc.get("urls") or ()):
         own.append((ResourceType.URL, ("urls", index, "thresholds"), check.get("thresholds") or {}))
     for rtype, path, layer in own:
@@ -268,6 +261,8 @@ def _coverage_problems(src: Source, ctx: Context) -> Iterator[Problem]:
     tier = ctx.tiers.get(doc["tier"])
     if team is None or tier is None:
         return
+    if delay := l1_delay_problem(team, tier):
+        yield src.problem(("tier",), f"{delay} (teams.yaml teams.{team.key}.escalation[0])")
     gaps = ctx.team_gaps(team, tier)
     if gaps:
         hours = "24x7" if tier.is_24x7 else "support hours"

@@ -1,4 +1,7 @@
-"""teams.yaml checks: members, schedules, layers and the escalation ladder."""
+"""teams.yaml checks: members, schedules, layers and the escalation ladder.
+
+Schedule and layer time zones are checked against the PagerDuty provider's list (stricter than
+IANA) by ``checks.pagerduty``; members' zones are never sent to PagerDuty, so IANA suffices."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.identifiers import timezone_problem
 from vigil.inventory.problems import Path, Problem, did_you_mean
 from vigil.inventory.yaml_source import Source
@@ -19,6 +23,7 @@ def check_teams(src: Source) -> tuple[list[Problem], set[str]]:
     clean: set[str] = set()
     for key, team in src.data["teams"].items():
         found = list(_team_problems(src, ("teams", key), team))
+        found += pagerduty.teams_problems(src, key)
         problems += found
         if not found:
             clean.add(key)
@@ -45,12 +50,8 @@ def _team_problems(src: Source, base: Path, team: Mapping[str, Any]) -> Iterator
     schedules = team.get("schedules") or {}
     for skey, schedule in schedules.items():
         spath = (*base, "schedules", skey)
-        if "timezone" in schedule and (tz := timezone_problem(schedule["timezone"])):
-            yield src.problem((*spath, "timezone"), tz)
         for index, layer in enumerate(schedule["layers"]):
             lpath = (*spath, "layers", index)
-            if "timezone" in layer and (tz := timezone_problem(layer["timezone"])):
-                yield src.problem((*lpath, "timezone"), tz)
             try:
                 datetime.fromisoformat(layer["start"])
             except ValueError:
