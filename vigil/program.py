@@ -14,6 +14,7 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
+from vigil import loaded
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
 from vigil.inventory import InventoryError, load_inventory
 from vigil.inventory.problems import did_you_mean
@@ -143,6 +144,7 @@ def main() -> None:
 
     settings = read_settings()
     inventory, alarms = load(settings)
+    loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
 
     directory = Directory()
     providers = Providers(settings.aws_role_name)
