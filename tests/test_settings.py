@@ -227,6 +227,9 @@ def test_grafana_url_alone_gives_every_alarm_its_dashboard_link():
         assert link in alarm.inputs["alarmDescription"], alarm.name
     urls = [e["dashboardUrl"] for e in recording.exports.values()]
     assert urls and all(u.startswith("https://grafana.agency.example/d/") for u in urls)
+    # the plan gets the run's one settings object (vigil.loaded), not a second read
+    assert isinstance(recording.settings, s.StackSettings)
+    assert recording.settings.dashboard_url == "https://grafana.agency.example"
 
 
 def test_an_override_wins_and_no_link_points_at_an_undeployed_dashboard():

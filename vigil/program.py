@@ -143,6 +143,7 @@ def main() -> None:
     from components.zabbix import zabbix_plugin
 
     settings = read_settings()
+    loaded.SETTINGS.set(settings)  # the one settings object of the run, for the plan
     inventory, alarms = load(settings)
     loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
 

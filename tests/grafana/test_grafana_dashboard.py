@@ -1,13 +1,12 @@
-"""Site dashboards: built from the alarm specs, deterministic, round-trip through the SDK."""
+"""Site dashboards of the example sites: built from the alarm specs (semantic checks, no
+snapshots), deterministic, round-trip through the SDK."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import defaultdict
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from vigil.naming import dashboard_uid
 from vigil.zabbix.render import server_host_name, site_objects, web_host_name
 from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 SITES = ["acme-b2b", "acme-shop", "bistro-booking", "bistro-website", "nova-api", "nova-storefront"]
 PD_URL = "https://agency.pagerduty.com/service-directory/PXXXXXX"
 
@@ -192,19 +190,13 @@ def test_zabbix_panels_filter_on_the_hosts_the_zabbix_renderer_creates(
 
 
 @pytest.mark.parametrize("site_id", SITES)
-def test_dashboard_snapshot_and_sdk_round_trip(inventory, alarms_for, site_id):
+def test_dashboard_is_deterministic_and_round_trips(inventory, alarms_for, site_id):
+    """The SDK output itself is pinned once, on a small fixture (test_dashboard_snapshot.py)."""
     site = inventory.site(site_id)
     text = render_dashboard(site, alarms_for(site), inputs_for(site))
     assert text == render_dashboard(site, alarms_for(site), inputs_for(site)), "deterministic"
     assert "${HealthCheckId}" not in text, "placeholder would be a Grafana variable"
     assert encode(decode(text)) == text, "round-trips through the SDK's Dashboard model"
-    snapshot = SNAPSHOTS / f"{site_id}.json"
-    if os.environ.get("VIGIL_UPDATE_SNAPSHOTS"):
-        snapshot.write_text(text + "\n")
-    assert snapshot.exists(), f"missing snapshot; create with VIGIL_UPDATE_SNAPSHOTS=1: {snapshot}"
-    assert text + "\n" == snapshot.read_text(), (
-        f"regenerate with VIGIL_UPDATE_SNAPSHOTS=1: {snapshot}"
-    )
 
 
 def test_no_zabbix_panels_without_a_zabbix_datasource(inventory, alarms_for):
