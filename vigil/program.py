@@ -28,8 +28,8 @@ from vigil.settings import (
     StackSettings,
     Where,
     parse_stack_settings,
-    stack_file_locations,
 )
+from vigil.stack_file import stack_file_locations
 
 
 class InvalidInventory(pulumi.RunError):
