@@ -111,7 +111,7 @@ def child_replay(sites: int, recording: bool) -> dict:
     from pulumi.runtime import mocks as pm
 
     from vigil.plan.engine import StackConfig, record_program
-    from vigil.plan.offline_mocks import OfflineMocks
+    from vigil.plan.mocks import OfflineMocks
 
     doc = json.loads((WORK / f"graph-{sites}.json").read_text())
     resources = [r for r in doc["resources"] if r["type"] != "pulumi:pulumi:Stack"]

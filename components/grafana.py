@@ -9,7 +9,6 @@ are shared by many sites; ``SiteDashboard`` is the per-site component under Site
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,7 @@ import pulumiverse_grafana as grafana
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.dashboard import DashboardInputs, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION
-from vigil.grafana.settings import (
-    SITE_LABEL,
-    GrafanaSettings,
-    contact_point_name,
-    parse_settings,
-)
+from vigil.grafana.settings import SITE_LABEL, GrafanaSettings, contact_point_name
 from vigil.models import Site
 from vigil.naming import dashboard_url, slug
 
@@ -35,19 +29,6 @@ SITE_DASHBOARD_TYPE = "vigil:grafana:SiteDashboard"
 
 
 # --------------------------------------------------------------------------- settings
-
-
-def load_settings() -> GrafanaSettings:
-    """Read stack config (and the provider's env fallbacks) into ``GrafanaSettings``."""
-    vigil = pulumi.Config("vigil")
-    provider = pulumi.Config("grafana")
-    return parse_settings(
-        vigil.get_object("grafana"),
-        link_url=vigil.get("grafanaUrl"),
-        provider_url=provider.get("url") or os.environ.get("GRAFANA_URL"),
-        # presence only: get_secret never logs or unwraps the value; the provider reads it
-        has_auth=provider.get_secret("auth") is not None or bool(os.environ.get("GRAFANA_AUTH")),
-    )
 
 
 def skip_message(settings: GrafanaSettings) -> str:

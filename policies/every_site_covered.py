@@ -30,7 +30,7 @@ DESCRIPTION = (
 REMEDIATION = (
     "vigil creates all of these for a site whose inventory file has at least one urls: entry, "
     "an owner_team and a tier, for every tool the stack enables (vigil:zabbixUrl, "
-    "vigil:grafanaUrl); one missing despite that was removed or overridden in the program."
+    "grafana:auth); one missing despite that was removed or overridden in the program."
 )
 DEFAULTS: dict[str, Any] = {"requireZabbix": True, "requireGrafana": True}
 CONFIG_SCHEMA = d.config_schema(

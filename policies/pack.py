@@ -17,6 +17,7 @@ from policies import (
     escalation_within_sla,
     every_site_covered,
     global_metrics_in_us_east_1,
+    pagerduty_provider_rules,
     required_tags,
     schedules_cover_24x7,
     sns_not_aws_managed_key,
@@ -34,6 +35,7 @@ MODULES = (
     availability_treats_missing_as_breaching,
     escalation_within_sla,
     schedules_cover_24x7,
+    pagerduty_provider_rules,
     every_site_covered,
     required_tags,
 )

@@ -110,7 +110,7 @@ def test_urgency_per_tier(inventory):
         "Europe/Berlin", "08:00:00", "18:00:00",
     )
     assert bronze.days_of_week == (1, 2, 3, 4, 5)
-    assert bronze.scheduled_change_to == "high"
+    assert not hasattr(bronze, "scheduled_change_to")  # only allowed with high / low
 
 
 def test_incident_urgency_by_severity_and_hours(inventory):

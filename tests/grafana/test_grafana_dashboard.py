@@ -13,12 +13,13 @@ import pytest
 
 from vigil import catalog
 from vigil.catalog.alarms import alarms_for_site, health_check_name
+from vigil.catalog.ec2 import Ec2Instance
 from vigil.catalog.url import HEALTH_CHECK_ID
 from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
 from vigil.grafana.dashboard import DashboardInputs, decode, encode, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION, MAX_VALUES_PER_QUERY, Levels, threshold_steps
 from vigil.grafana.settings import cloudwatch_uid
-from vigil.models import AwsResources, Ec2Instance
+from vigil.models import AwsResources
 from vigil.naming import dashboard_uid
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -184,7 +185,7 @@ def test_large_site_stays_within_grafana_limits(inventory):
     )
     site = replace(base, resources=AwsResources(ec2_instances=instances))
     alarms = alarms_for_site(site)
-    ec2_signals = {a.signal for a in alarms if a.resource_type == "ec2"}
+    ec2_signals = {a.signal_key for a in alarms if a.resource_type == "ec2"}
     assert len(ec2_signals) == len(catalog.signal_keys(catalog.ResourceType.EC2))
     board = render(site, alarms)
     ec2 = [p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2"]

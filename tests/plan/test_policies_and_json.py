@@ -68,15 +68,15 @@ def test_enforcement_levels_and_config(fixture_plan, fixture_policies):
     base = PolicySet(
         "p", [noisy, *fixture_policies.policies], config={"alarm-tagged": {"tag": "nope"}}
     )
-    found = evaluate(fixture_plan.graph, base)
+    found = evaluate(fixture_plan.recording, base)
     assert {v.level for v in found if v.policy == "always"} == {"advisory"}
     assert {v.message for v in found if v.policy == "always"} == {"always complains"}
     assert any(v.policy == "alarm-tagged" and "missing tag nope" in v.message for v in found)
     assert not has_mandatory(found)
     disabled = PolicySet("p", [noisy], config={"always": EnforcementLevel.DISABLED})
-    assert evaluate(fixture_plan.graph, disabled) == []
+    assert evaluate(fixture_plan.recording, disabled) == []
     remediate = PolicySet("p", [noisy], config={"always": {"enforcementLevel": "remediate"}})
-    assert {v.level for v in evaluate(fixture_plan.graph, remediate)} == {"mandatory"}
+    assert {v.level for v in evaluate(fixture_plan.recording, remediate)} == {"mandatory"}
 
 
 def test_crashing_policy_is_a_mandatory_violation_not_a_crash(fixture_plan):
@@ -84,7 +84,7 @@ def test_crashing_policy_is_a_mandatory_violation_not_a_crash(fixture_plan):
         raise KeyError("x")
 
     found = evaluate(
-        fixture_plan.graph, PolicySet("p", [ResourceValidationPolicy("boom", "d", boom)])
+        fixture_plan.recording, PolicySet("p", [ResourceValidationPolicy("boom", "d", boom)])
     )
     assert found and all(v.level == "mandatory" and "KeyError" in v.message for v in found)
 

@@ -41,7 +41,7 @@ def test_page_has_matrix_timelines_and_paths(page):
 
 
 def test_alert_path_follows_alarm_topic_subscription_service_escalation(fixture_plan):
-    paths = site_alert_paths(fixture_plan.graph)["demo-site0"]
+    paths = site_alert_paths(fixture_plan.recording)["demo-site0"]
     cw = next(p for p in paths if p.source.startswith("CloudWatch"))
     labels = [s.label for s in cw.steps]
     assert labels[0] == "1 CloudWatch alarm(s)"

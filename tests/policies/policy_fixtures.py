@@ -122,7 +122,7 @@ def build_stack(
     }
     team = s.add(g.TEAM_ONCALL, "ops", {"team": "ops", "tiers": tiers})
     s.add(g.PD_SCHEDULE, "ops-l1-follow-the-sun",
-          {"name": "L1 follow-the-sun", "timeZone": "UTC", "layers": follow_the_sun_layers()},
+          {"name": "L1 follow-the-sun", "timeZone": "Etc/UTC", "layers": follow_the_sun_layers()},
           parent=team)
     s.add(g.PD_SCHEDULE, "ops-devops-oncall",
           {"name": "L2 DevOps on-call", "timeZone": "Europe/Berlin",

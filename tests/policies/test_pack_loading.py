@@ -35,6 +35,7 @@ EXPECTED = {
     "availability-treats-missing-as-breaching": "mandatory",
     "escalation-within-sla": "mandatory",
     "schedules-cover-24x7": "mandatory",
+    "pagerduty-provider-rules": "mandatory",
     "every-site-covered": "mandatory",
     "required-tags": "advisory",
 }

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from vigil import catalog
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.alarm import catalog_signal, format_number, grafana_unit, is_lower_bound
+from vigil.models import ResourceType
 
 GLOBAL_REGION = "us-east-1"
 """CloudFront and Route 53 publish their metrics only here."""
@@ -24,32 +26,6 @@ PERIOD_VARIABLE = "$period"
 MAX_VALUES_PER_QUERY = 20
 """Dimension values per query: keeps Grafana's generated SEARCH expression under 1,024 chars."""
 
-ROW_ORDER: tuple[str, ...] = (
-    "url",
-    "cloudfront",
-    "alb",
-    "target_group",
-    "asg",
-    "ec2",
-    "elasticache",
-    "rds",
-    "aurora",
-    "opensearch",
-)
-"""Rows follow a request's path: edge → load balancer → compute → data stores."""
-
-ROW_TITLES: Mapping[str, str] = {
-    "url": "URLs (Route 53 health checks)",
-    "cloudfront": "CloudFront",
-    "alb": "Application Load Balancers",
-    "target_group": "Target groups",
-    "asg": "Auto Scaling groups",
-    "ec2": "EC2 instances",
-    "elasticache": "ElastiCache",
-    "rds": "RDS",
-    "aurora": "Aurora",
-    "opensearch": "OpenSearch",
-}
 
 @dataclass(frozen=True)
 class Levels:
@@ -115,9 +91,7 @@ def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
     return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _queries(
-    alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]
-) -> tuple[Query, ...]:
+def _queries(alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]) -> tuple[Query, ...]:
     """Alarms of one panel → queries: one per (threshold set, fixed dimensions) chunk."""
     first = alarms[0]
     # one "resource" = one dimension set; its alarms are its severities
@@ -132,10 +106,10 @@ def _queries(
         groups.setdefault((_levels(members), keys), []).append((dims, members))
 
     queries: list[Query] = []
-    for (levels, keys), members in sorted(groups.items(), key=_group_order):
-        varying = [k for i, k in enumerate(keys) if len({m[0][i][1] for m in members}) > 1]
+    for (levels, keys), entries in sorted(groups.items(), key=_group_order):
+        varying = [k for i, k in enumerate(keys) if len({m[0][i][1] for m in entries}) > 1]
         # several dimensions differ (rare): one query per resource
-        batches = [[m] for m in members] if len(varying) > 1 else [members]
+        batches = [[m] for m in entries] if len(varying) > 1 else [entries]
         for batch in batches:
             vary = varying[0] if varying and len(batch) > 1 else None
             fixed = {k: v for k, v in batch[0][0] if k != vary}
@@ -144,7 +118,7 @@ def _queries(
                 chunk_alarms = tuple(
                     a for m in batch if not vary or dict(m[0])[vary] in chunk for a in m[1]
                 )
-                dimensions = {k: (v,) for k, v in fixed.items()}
+                dimensions: dict[str, tuple[str, ...]] = {k: (v,) for k, v in fixed.items()}
                 if vary:
                     dimensions[vary] = chunk
                 queries.append(
@@ -179,7 +153,7 @@ def _label(alarms: Sequence[AlarmSpec]) -> str:
 def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
     return (
         str(alarm.resource_type),
-        alarm.signal,
+        alarm.signal_key,
         alarm.namespace,
         alarm.metric,
         alarm.stat,
@@ -188,7 +162,7 @@ def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
 
 
 def _title(alarm: AlarmSpec) -> str:
-    return alarm.title or alarm.signal
+    return alarm.title or alarm.signal_key
 
 
 def _description(alarms: Sequence[AlarmSpec]) -> str:
@@ -242,10 +216,12 @@ def plan_rows(
                 queries=_queries(members, ids),
             )
         )
-    order = {t: i for i, t in enumerate(ROW_ORDER)}
+    known = catalog.rows()  # each type's row title and order, from its catalog module
     return tuple(
-        RowPlan(rtype, ROW_TITLES.get(rtype, rtype), tuple(panels_))
-        for rtype, panels_ in sorted(rows.items(), key=lambda r: (order.get(r[0], 99), r[0]))
+        RowPlan(rtype, known[ResourceType(rtype)].title, tuple(panels_))
+        for rtype, panels_ in sorted(
+            rows.items(), key=lambda r: (known[ResourceType(r[0])].order, r[0])
+        )
     )
 
 

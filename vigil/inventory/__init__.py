@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigil.inventory import schema, semantic
+from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
@@ -102,14 +102,14 @@ def load_inventory(root: str | Path) -> Inventory:
     )
     defaults_clean = False
     if defaults.valid and defaults.src is not None:
-        found = semantic.check_defaults(defaults.src)
+        found = checks.check_defaults(defaults.src)
         problems += found
         defaults_clean = not found
     clean_teams: set[str] = set()
     if teams.valid and teams.src is not None:
-        found, clean_teams = semantic.check_teams(teams.src)
+        found, clean_teams = checks.check_teams(teams.src)
         problems += found
-    ctx = semantic.build_context(defaults.src, defaults_clean, teams.src, clean_teams)
+    ctx = checks.build_context(defaults.src, defaults_clean, teams.src, clean_teams)
 
     sites: list[Source] = []
     ids: dict[str, Source] = {}
@@ -119,7 +119,7 @@ def load_inventory(root: str | Path) -> Inventory:
         if src is None or src.data is None:
             continue
         if site.valid:
-            problems += semantic.check_site(src, folder, ctx)
+            problems += checks.check_site(src, folder, ctx)
             sites.append(src)
         site_id = src.data.get("id") if isinstance(src.data, dict) else None
         if isinstance(site_id, str):

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from vigil import resource_types as rt
-from vigil.plan.record import Graph, Resource, reference_index, referenced
+from vigil.plan.record import Recording, Resource, reference_index, referenced
 
 ALARM = rt.METRIC_ALARM
 TOPIC = rt.SNS_TOPIC
@@ -40,13 +40,15 @@ class AlertPath:
         return all(s.ok for s in self.steps)
 
 
-def _region(res: Resource, graph: Graph) -> str:
+def _region(res: Resource, graph: Recording) -> str:
     provider = graph.by_urn.get(res.provider or "")
     region = provider.inputs.get("region") if provider else None
     return f" ({region})" if region else ""
 
 
-def _escalation_steps(policy: Resource | None, index: dict[str, str], graph: Graph) -> list[Step]:
+def _escalation_steps(
+    policy: Resource | None, index: dict[str, str], graph: Recording
+) -> list[Step]:
     if policy is None:
         return [Step("no escalation policy", ok=False)]
     steps = [Step(f"escalation {policy.inputs.get('name') or policy.name}")]
@@ -68,7 +70,7 @@ def _escalation_steps(policy: Resource | None, index: dict[str, str], graph: Gra
     return steps
 
 
-def site_alert_paths(graph: Graph) -> dict[str, list[AlertPath]]:
+def site_alert_paths(graph: Recording) -> dict[str, list[AlertPath]]:
     """Alert paths of every site (sorted by site id)."""
     index = reference_index(graph.resources)
     members: dict[str, list[Resource]] = defaultdict(list)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+import pulumi
+
 from vigil.plan.coverage import site_coverage
 from vigil.plan.engine import ProgramError
 from vigil.plan.policy_eval import evaluate, has_mandatory, load_policy_set
@@ -95,7 +97,11 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def _program_failure(exc: ProgramError) -> int:
     cause = _root_cause(exc)
-    if type(cause).__name__ == "InventoryError" or isinstance(cause, ValueError | OSError):
+    # pulumi.RunError: "shown to the user without a stack trace" (the program's InvalidInventory
+    # and InvalidStackConfig)
+    if type(cause).__name__ == "InventoryError" or isinstance(
+        cause, ValueError | OSError | pulumi.RunError
+    ):
         return _error(str(cause))
     if os.environ.get("VIGIL_DEBUG"):
         traceback.print_exception(cause)
@@ -155,7 +161,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         print(
             f"stack {result.config.stack}: "
-            f"{len(result.graph.resources)} resources recorded offline",
+            f"{len(result.recording.resources)} resources recorded offline",
             file=out,
         )
         print(coverage_matrix(result.sites, paint), file=out)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vigil import resource_types as rt
-from vigil.plan.record import SITE_TYPE, Graph, Resource
+from vigil.plan.record import SITE_TYPE, Recording, Resource
 
 TOOLS = ("cloudwatch", "zabbix", "grafana", "pagerduty")
 
@@ -62,7 +62,7 @@ def _flag(props: dict[str, Any], key: str) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def site_coverage(graph: Graph) -> list[SiteCoverage]:
+def site_coverage(graph: Recording) -> list[SiteCoverage]:
     """One entry per ``SiteMonitoring`` (sorted by id), counted over its descendants."""
     members: dict[str, list[Resource]] = defaultdict(list)
     for r in graph.resources:

@@ -9,8 +9,8 @@ policy → pack default; ``disabled`` skips, ``remediate`` reports as mandatory;
 preview make the policy advisory-only ("cannot verify until apply"); a policy that crashes is
 reported as a mandatory violation, not raised.
 
-The pack is read from a registry module (``policies/pack.py``) that lists the policies
-without constructing ``PolicyPack`` (which would start a gRPC server and block).
+The pack is read from its registry module (``policies/pack.py``), which lists the policies
+without constructing ``PolicyPack`` (that would start a gRPC server and block).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import inspect
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,10 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from vigil.plan.record import Graph, Resource, secrets_as_unknown
+from vigil.plan.record import Recording, Resource, secrets_as_unknown
 from vigil.resource_types import SITE
 
 DEFAULT_PACK = "vigil-coverage"
-REGISTRY_MODULES = ("policies.pack", "policies.registry", "policies")
 
 
 @dataclass
@@ -64,7 +64,7 @@ class Violation:
     level: str
     message: str
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | None]:
         return {
             "policy": self.policy,
             "level": self.level,
@@ -74,65 +74,39 @@ class Violation:
         }
 
 
-def _attr(module: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = getattr(module, name, None)
-        if value is not None:
-            return value() if callable(value) and not isinstance(value, EnforcementLevel) else value
-    return default
+PACK_MODULE = "policies.pack"
+"""The pack's registry: ``PACK_NAME``, ``DEFAULT_ENFORCEMENT``, ``policies()`` and
+``default_config()`` (``--policy-pack-config`` shape), without constructing ``PolicyPack``."""
 
 
-def load_policy_set(project_dir: str | Path | None = None) -> PolicySet:
-    """Find the registry (``policies/pack.py``): ``PACK_NAME``, ``policies()`` (or
-    ``POLICIES``), optional ``DEFAULT_ENFORCEMENT`` and ``default_config()``."""
-    names = REGISTRY_MODULES
-    if project_dir is not None:
-        if str(project_dir) not in sys.path:
-            sys.path.insert(0, str(project_dir))
-        # Only modules that exist in *this* project: an editable install of another checkout
-        # would otherwise answer `policies.pack` for a project that has none.
-        pkg = Path(project_dir) / "policies"
-        names = tuple(
-            n
-            for n in REGISTRY_MODULES
-            if n == "policies" or (pkg / f"{n.split('.', 1)[1]}.py").is_file()
-        )
-    errors = []
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:
-            errors.append(f"{name}: {exc}")
-            continue
-        found = _policies_of(module)
-        if found is None:
-            continue
-        return PolicySet(
-            pack=str(getattr(module, "PACK_NAME", DEFAULT_PACK)),
-            policies=found,
-            enforcement_level=_attr(
-                module,
-                "DEFAULT_ENFORCEMENT",
-                "ENFORCEMENT_LEVEL",
-                default=EnforcementLevel.ADVISORY,
-            ),
-            config=dict(_attr(module, "INITIAL_CONFIG", "default_config", default={})),
-        )
-    raise LookupError("no policy registry found (" + "; ".join(errors or ["no POLICIES"]) + ")")
+def load_policy_set(project_dir: str | Path) -> PolicySet:
+    """The policy set of the project's ``policies/pack.py``.
+
+    ``LookupError`` when the project has none, or when another ``policies`` package was
+    imported first (e.g. an editable install of another checkout): its pack would be checked
+    against this project's plan.
+    """
+    project_dir = Path(project_dir).resolve()
+    pack_file = project_dir / "policies" / "pack.py"
+    if not pack_file.is_file():
+        raise LookupError(f"{pack_file}: no policy pack registry")
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    module = importlib.import_module(PACK_MODULE)
+    loaded_from = Path(module.__file__ or "").resolve()
+    if loaded_from != pack_file:
+        raise LookupError(f"{PACK_MODULE} is {loaded_from}, not this project's {pack_file}")
+    return policy_set_of(module)
 
 
-def _policies_of(module: Any) -> list[Policy] | None:
-    for attr in ("POLICIES", "policies", "all_policies", "ALL"):
-        value = getattr(module, attr, None)
-        if callable(value) and not isinstance(value, Policy) and not inspect.isclass(value):
-            value = value()
-        if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-            items = list(value)
-            if items and all(isinstance(p, Policy) for p in items):
-                return items
-    return None
-
-
+def policy_set_of(module: Any) -> PolicySet:
+    """A registry module (``policies/pack.py`` contract) as a `PolicySet`."""
+    return PolicySet(
+        pack=str(module.PACK_NAME),
+        policies=list(module.policies()),
+        enforcement_level=module.DEFAULT_ENFORCEMENT,
+        config=dict(module.default_config()),
+    )
 
 
 UNVERIFIED = "cannot verify until apply"
@@ -285,30 +259,25 @@ def evaluate_resources(
     sites_total = sum(1 for r in resources if r.resource_type == SITE)
     seen_sites: set[str] = set()
     for res in resources:
-        for policy, level, config in resource_policies:
+        for rpolicy, level, config in resource_policies:
             args = ResourceValidationArgs(
                 res.resource_type, res.props, res.urn, res.name, res.opts, res.provider, config
             )
-            guarded(
-                policy,
-                res.urn,
-                lambda p=policy, a=args, lv=level, u=res.urn: p.validate(a, reporter(p, lv, u)),
-            )
+            report = reporter(rpolicy, level, res.urn)
+            guarded(rpolicy, res.urn, partial(rpolicy.validate, args, report))
         site = site_of.get(res.urn)
         if progress and site and site not in seen_sites:
             seen_sites.add(site)
             progress(len(seen_sites), sites_total)
 
-    for policy, level, config in stack_policies:
-        args = StackValidationArgs(list(resources), config)
-        guarded(
-            policy, "", lambda p=policy, a=args, lv=level: p.validate(a, reporter(p, lv, None))
-        )
+    for spolicy, level, config in stack_policies:
+        stack_args = StackValidationArgs(list(resources), config)
+        guarded(spolicy, "", partial(spolicy.validate, stack_args, reporter(spolicy, level, None)))
     return found
 
 
 def evaluate(
-    graph: Graph, policy_set: PolicySet, progress: Progress | None = None
+    graph: Recording, policy_set: PolicySet, progress: Progress | None = None
 ) -> list[Violation]:
     """Every violation of the pack on a recorded ``graph``, once each, sorted by site, policy,
     URN."""

@@ -201,7 +201,7 @@ def render(result: Any, inventory: Any | None = None) -> str:
     """The whole page for a `PlanResult` (``inventory`` adds the on-call timelines)."""
     doc = result.document
     title = f"vigil plan — {doc['project']} / {doc['stack']}"
-    summary = defaultdict(int)
+    summary: dict[str, int] = defaultdict(int)
     for s in doc["sites"]:
         for tool in TOOLS:
             summary[tool] += s["coverage"].get(tool, 0)
@@ -218,7 +218,7 @@ def render(result: Any, inventory: Any | None = None) -> str:
         f'<p class="muted">{len(doc["sites"])} site(s), {len(doc["resources"])} resources, '
         f"inventory {_e(doc['inventory'])}, policy pack {_e(doc['policies']['pack'])}.</p>"
         f"{coverage_section(doc['sites'])}{violations_section(doc['policies']['violations'])}"
-        f"{oncall}{alert_paths_section(site_alert_paths(result.graph))}</body></html>\n"
+        f"{oncall}{alert_paths_section(site_alert_paths(result.recording))}</body></html>\n"
     )
 
 

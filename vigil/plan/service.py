@@ -15,7 +15,7 @@ import pulumi
 from vigil.plan.coverage import SiteCoverage, site_coverage
 from vigil.plan.engine import StackConfig, load_stack_config, record_program
 from vigil.plan.policy_eval import PolicySet, Violation, evaluate, load_policy_set
-from vigil.plan.record import SITE_TYPE, Graph, Resource
+from vigil.plan.record import Recording, Resource
 from vigil.plan.report_json import plan_document
 
 INVENTORY_KEY = "vigil:inventory"
@@ -24,7 +24,7 @@ INVENTORY_KEY = "vigil:inventory"
 @dataclass
 class PlanResult:
     config: StackConfig
-    graph: Graph
+    recording: Recording
     sites: list[SiteCoverage]
     policy_set: PolicySet | None
     violations: list[Violation]
@@ -56,21 +56,17 @@ def run_plan(
 ) -> PlanResult:
     overrides = {INVENTORY_KEY: inventory} if inventory else None
     config = load_stack_config(project_dir, stack, overrides)
-    graph = record_program(config, mocks=mocks, on_resource=on_resource)
-    sites = site_coverage(graph)
+    recording = record_program(config, mocks=mocks, on_resource=on_resource)
+    sites = site_coverage(recording)
     violations: list[Violation] = []
     if with_policies:
         policy_set = policy_set or load_policy_set(config.project_dir)
-        violations = evaluate(graph, policy_set, on_policy_progress)
+        violations = evaluate(recording, policy_set, on_policy_progress)
     doc = plan_document(
-        graph,
+        recording,
         config.values.get(INVENTORY_KEY, "inventory"),
         sites,
         policy_set.pack if policy_set else "",
         violations,
     )
-    return PlanResult(config, graph, sites, policy_set, violations, doc)
-
-
-def count_sites(graph: Graph) -> int:
-    return sum(1 for _ in graph.of_type(SITE_TYPE))
+    return PlanResult(config, recording, sites, policy_set, violations, doc)
