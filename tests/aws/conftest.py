@@ -29,18 +29,18 @@ class AwsResource:
     ctx: Context
 
 
-def aws_resources(graph: Any) -> list[AwsResource]:
+def aws_resources(recording: Any) -> list[AwsResource]:
     """Every aws:* resource of a recorded plan with its provider's region and account."""
-    by_urn = {r.urn: r for r in graph.resources}
+    by_urn = {r.urn: r for r in recording.resources}
     out = []
-    for r in graph.resources:
+    for r in recording.resources:
         if not r.type.startswith("aws:"):
             continue
         provider = by_urn[r.provider]  # vigil never uses the default provider
         accounts = provider.inputs.get("allowedAccountIds")
         if isinstance(accounts, str):
             accounts = json.loads(accounts)
-        inputs = r.revealed if r.revealed is not None else r.inputs
+        inputs = r.values
         region = inputs.get("region") or provider.inputs["region"]
         out.append(AwsResource(r.type, r.name, inputs, Context(region, accounts[0])))
     return out

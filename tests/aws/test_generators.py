@@ -7,11 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from tests.runtime import run_program
 from vigil import aws
 from vigil.aws.limits import fit_tags, route53_max_tags
 from vigil.program import main
 from vigil.resource_types import HEALTH_CHECK, METRIC_ALARM, SNS_TOPIC
-from vigil.testing.mocks import run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def test_many_site_tags_fit_route53_and_reach_every_other_resource(tmp_path):
     doc = yaml.safe_load(site_file.read_text())
     doc["tags"] = {f"team-{n}": f"v{n}" for n in range(7)}
     site_file.write_text(yaml.safe_dump(doc, sort_keys=False))
-    mocks, _ = run_program(main, {"vigil:inventory": str(inventory)})
+    mocks = run_program(main, {"vigil:inventory": str(inventory)})
     checks = [r for r in mocks.of_type(HEALTH_CHECK) if r.name.startswith("acme-shop-")]
     assert checks
     for check in checks:

@@ -118,7 +118,7 @@ def _read_back(moto: Moto, res: AwsResource, responses: list[dict[str, Any]]) ->
 
 def _replay(moto: Moto, plan) -> Counter[str]:
     created: Counter[str] = Counter()
-    for res in aws_resources(plan.graph):  # registration order: topics before their policies
+    for res in aws_resources(plan.recording):  # registration order: topics before their policies
         _read_back(moto, res, _create(moto, res))
         created[res.type] += 1
     return created
@@ -131,7 +131,7 @@ def test_example_resources_are_created_in_moto(moto_url, example_plan):
 
 def test_fleet_resources_are_created_in_moto(moto_url, fleet_plan):
     created = _replay(Moto(moto_url), fleet_plan)
-    assert sum(created.values()) == len(aws_resources(fleet_plan.graph))
+    assert sum(created.values()) == len(aws_resources(fleet_plan.recording))
     assert created[SNS_TOPIC] >= 200
 
 

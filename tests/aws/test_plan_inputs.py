@@ -16,7 +16,7 @@ from vigil.resource_types import HEALTH_CHECK, METRIC_ALARM, SNS_SUBSCRIPTION, S
 def _breaches(plan) -> list[str]:
     return [
         f"{r.name}: {b.format()}"
-        for r in aws_resources(plan.graph)
+        for r in aws_resources(plan.recording)
         for b in aws.check_resource(r.type, r.inputs, r.ctx)
     ]
 
@@ -26,7 +26,7 @@ def _policy(plan) -> list[str]:
 
 
 def test_example_plan_is_accepted_by_the_models(example_plan):
-    resources = aws_resources(example_plan.graph)
+    resources = aws_resources(example_plan.recording)
     types = Counter(r.type for r in resources)
     assert types[METRIC_ALARM] >= 100 and types[HEALTH_CHECK] and types[SNS_SUBSCRIPTION]
     assert all(aws.is_checked(t) for t in types)
@@ -35,7 +35,7 @@ def test_example_plan_is_accepted_by_the_models(example_plan):
 
 
 def test_fleet_plan_is_accepted_by_the_models(fleet_plan):
-    resources = aws_resources(fleet_plan.graph)
+    resources = aws_resources(fleet_plan.recording)
     assert len({r.ctx.region for r in resources}) >= 3
     assert sum(r.type == SNS_TOPIC for r in resources) >= 200
     assert _breaches(fleet_plan) == []
