@@ -89,76 +89,99 @@ def _source_of(integration: PolicyResource) -> str:
     return next((s for s in ("cloudwatch", "zabbix", "grafana") if s in text), "")
 
 
+def site_gaps(
+    graph: g.Graph, cfg: dict[str, Any] | None = None, unverified: g.Unverified | None = None
+) -> dict[str, list[str]]:
+    """What each site lacks to be covered (site id → missing items, ``[]`` when covered).
+
+    The one definition of "covered": this policy reports it and `vigil plan`'s coverage
+    report shows it. What cannot be decided before apply goes to ``unverified``.
+    """
+    cfg = {**DEFAULTS, **(cfg or {})}
+    unverified = unverified if unverified is not None else g.Unverified()
+    return {site.site_id: _missing(graph, site, cfg, unverified) for site in graph.sites}
+
+
+def _missing(
+    graph: g.Graph, site: g.SiteInfo, cfg: dict[str, Any], unverified: g.Unverified
+) -> list[str]:
+    where = f"site {site.site_id}"
+    file = site.file
+    missing: list[str] = []
+
+    # CloudWatch: a URL check that an alarm watches.
+    if not graph.descendants(site.resource, g.HEALTH_CHECK):
+        missing.append(f"a CloudWatch URL check (add a url to {file})")
+    else:
+        alarms = graph.descendants(site.resource, g.METRIC_ALARM)
+        namespaces = [g.prop(a.props, "namespace") for a in alarms]
+        if "AWS/Route53" not in namespaces:
+            if any(g.is_unknown(n) for n in namespaces):
+                unverified.add(f"CloudWatch URL alarm of {where}")
+            else:
+                missing.append("a CloudWatch alarm on its Route 53 health check "
+                               "(HealthCheckStatus)")
+
+    # Zabbix: a web scenario in the site's config export.
+    if site.zabbix_enabled and cfg["requireZabbix"]:
+        states = [_web_scenarios(r) for r in zabbix_configs(graph, site)]
+        if True not in states:
+            if None in states:
+                unverified.add(f"Zabbix web scenarios of {where}")
+            else:
+                missing.append(f"a Zabbix web scenario (add a url to {file})")
+
+    # Grafana: a dashboard.
+    if (
+        site.grafana_enabled
+        and cfg["requireGrafana"]
+        and not graph.descendants(site.resource, g.GRAFANA_DASHBOARD)
+    ):
+        missing.append("a Grafana dashboard")
+
+    # PagerDuty: a service with an integration per enabled source.
+    services = graph.descendants(site.resource, g.PD_SERVICE)
+    if not services:
+        missing.append(f"a PagerDuty service (check owner_team and tier in {file})")
+        return missing
+    wanted = ["cloudwatch"]
+    if site.zabbix_enabled and cfg["requireZabbix"]:
+        wanted.append("zabbix")
+    if site.grafana_enabled and cfg["requireGrafana"]:
+        wanted.append("grafana")
+    have: set[str] = set()
+    for integration in graph.descendants(site.resource, g.PD_INTEGRATION):
+        ref = g.prop(integration.props, "service")
+        linked = graph.resolve(integration, "service", ref, g.PD_SERVICE)
+        if linked is None:
+            # New service in preview: its id is unknown; the parent chain still
+            # places the integration under this site's only service(s).
+            linked = services if len(services) == 1 else None
+        if linked is None:
+            unverified.add(f"service of integration {integration.name} of {where}")
+        elif any(s in services for s in linked):
+            have.add(_source_of(integration))
+    missing += [f"a PagerDuty {source} integration on its service"
+                for source in wanted if source not in have]
+    return missing
+
+
+def zabbix_configs(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource]:
+    """The site's Zabbix ``kind: config`` dynamic resources (its template and hosts)."""
+    return [r for r in _zabbix_resources(graph, site) if g.prop(r.props, "kind") == "config"]
+
+
 def check(
     graph: g.Graph, cfg: dict[str, Any], report: ReportViolation, unverified: g.Unverified
 ) -> None:
+    gaps = site_gaps(graph, cfg, unverified)
     for site in graph.sites:
-        where = f"site {site.site_id}"
-        file = site.file
-        missing: list[str] = []
-
-        # CloudWatch: a URL check that an alarm watches.
-        if not graph.descendants(site.resource, g.HEALTH_CHECK):
-            missing.append(f"a CloudWatch URL check (add a url to {file})")
-        else:
-            alarms = graph.descendants(site.resource, g.METRIC_ALARM)
-            namespaces = [g.prop(a.props, "namespace") for a in alarms]
-            if "AWS/Route53" not in namespaces:
-                if any(g.is_unknown(n) for n in namespaces):
-                    unverified.add(f"CloudWatch URL alarm of {where}")
-                else:
-                    missing.append("a CloudWatch alarm on its Route 53 health check "
-                                   "(HealthCheckStatus)")
-
-        # Zabbix: a web scenario in the site's config export.
-        if site.zabbix_enabled and cfg["requireZabbix"]:
-            states = [
-                _web_scenarios(r)
-                for r in _zabbix_resources(graph, site)
-                if g.prop(r.props, "kind") == "config"
-            ]
-            if True not in states:
-                if None in states:
-                    unverified.add(f"Zabbix web scenarios of {where}")
-                else:
-                    missing.append(f"a Zabbix web scenario (add a url to {file})")
-
-        # Grafana: a dashboard.
-        if (
-            site.grafana_enabled
-            and cfg["requireGrafana"]
-            and not graph.descendants(site.resource, g.GRAFANA_DASHBOARD)
-        ):
-            missing.append("a Grafana dashboard")
-
-        # PagerDuty: a service with an integration per enabled source.
-        services = graph.descendants(site.resource, g.PD_SERVICE)
-        if not services:
-            missing.append(f"a PagerDuty service (check owner_team and tier in {file})")
-        else:
-            wanted = ["cloudwatch"]
-            if site.zabbix_enabled and cfg["requireZabbix"]:
-                wanted.append("zabbix")
-            if site.grafana_enabled and cfg["requireGrafana"]:
-                wanted.append("grafana")
-            have: set[str] = set()
-            for integration in graph.descendants(site.resource, g.PD_INTEGRATION):
-                ref = g.prop(integration.props, "service")
-                linked = graph.resolve(integration, "service", ref, g.PD_SERVICE)
-                if linked is None:
-                    # New service in preview: its id is unknown; the parent chain still
-                    # places the integration under this site's only service(s).
-                    linked = services if len(services) == 1 else None
-                if linked is None:
-                    unverified.add(f"service of integration {integration.name} of {where}")
-                elif any(s in services for s in linked):
-                    have.add(_source_of(integration))
-            for source in wanted:
-                if source not in have:
-                    missing.append(f"a PagerDuty {source} integration on its service")
-
+        missing = gaps[site.site_id]
         if missing:
-            report(f"{where} ({file}) lacks {'; '.join(missing)}. {REMEDIATION}", site.urn)
+            report(
+                f"site {site.site_id} ({site.file}) lacks {'; '.join(missing)}. {REMEDIATION}",
+                site.urn,
+            )
 
 
 POLICY = d.stack_policy(

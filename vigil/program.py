@@ -14,6 +14,7 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
+from vigil import loaded
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
 from vigil.inventory import InventoryError, load_inventory
 from vigil.inventory.problems import did_you_mean
@@ -27,8 +28,8 @@ from vigil.settings import (
     StackSettings,
     Where,
     parse_stack_settings,
-    stack_file_locations,
 )
+from vigil.stack_file import stack_file_locations
 
 
 class InvalidInventory(pulumi.RunError):
@@ -142,7 +143,9 @@ def main() -> None:
     from components.zabbix import zabbix_plugin
 
     settings = read_settings()
+    loaded.SETTINGS.set(settings)  # the one settings object of the run, for the plan
     inventory, alarms = load(settings)
+    loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
 
     directory = Directory()
     providers = Providers(settings.aws_role_name)

@@ -121,7 +121,7 @@ def test_wrong_type_list(inv: Path) -> None:
     edit(inv / SHOP, "    expected_status: [200]\n", "    expected_status: 200\n")
     assert only(inv) == (
         SHOP,
-        38,
+        41,
         22,
         "urls[1].expected_status",
         "expected a list, got an integer 200",
@@ -259,7 +259,7 @@ def test_url_without_valid_host(inv: Path) -> None:
     edit(inv / SHOP, "url: https://shop.acme.example/\n", "url: https://shop..example/\n")
     assert only(inv) == (
         SHOP,
-        34,
+        37,
         10,
         "urls[0].url",
         "URL host 'shop..example' is not a valid host name",
@@ -269,7 +269,7 @@ def test_url_without_valid_host(inv: Path) -> None:
 def test_duplicate_url_name(inv: Path) -> None:
     edit(inv / SHOP, "  - name: checkout\n", "  - name: home\n")
     _file, line, col, path, message = only(inv)
-    assert (line, col, path) == (36, 11, "urls[1].name")
+    assert (line, col, path) == (39, 11, "urls[1].name")
     assert message.startswith("URL name 'home' is used twice")
 
 
@@ -344,7 +344,7 @@ def test_reserved_tag(inv: Path) -> None:
     edit(inv / SHOP, "  cost-center: ecommerce\n", "  vigil:site: other\n")
     assert only(inv) == (
         SHOP,
-        54,
+        57,
         3,
         "tags.vigil:site",
         "tag 'vigil:site' is reserved (vigil and AWS set it)",
@@ -357,7 +357,7 @@ def test_reserved_tag(inv: Path) -> None:
 def test_unknown_signal_did_you_mean(inv: Path, fake_catalog: dict) -> None:
     edit(inv / SHOP, "    database_memory_usage_percent:", "    database_memory_usage_percnt:")
     assert only(inv) == (
-        SHOP, 52, 5, "thresholds.elasticache.database_memory_usage_percnt",
+        SHOP, 55, 5, "thresholds.elasticache.database_memory_usage_percnt",
         "unknown signal 'database_memory_usage_percnt' for elasticache; "
         "did you mean 'database_memory_usage_percent'?",
     )  # fmt: skip

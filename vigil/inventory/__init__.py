@@ -13,6 +13,7 @@ from pathlib import Path
 
 from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
+from vigil.inventory.checks.grafana_uids import grafana_uid_problems
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
 from vigil.models import Inventory
@@ -133,6 +134,7 @@ def load_inventory(root: str | Path) -> Inventory:
                 )
             else:
                 ids[site_id] = src
+    problems += grafana_uid_problems(ids.values())
 
     if problems:
         raise InventoryError(problems)
