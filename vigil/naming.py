@@ -34,15 +34,19 @@ def resource_name(site: Site, resource: str, signal: str = "", severity: str = "
     return "-".join(part for part in (site.id, slug(resource), slug(signal), severity) if part)
 
 
-def standard_tags(site: Site) -> dict[str, str]:
-    """The site's extra tags overlaid by the standard ones (which always win)."""
+def vigil_tags(site: Site) -> dict[str, str]:
+    """The standard tags alone (what policies and ownership checks rely on)."""
     return {
-        **dict(site.tags),
         TAG_SITE: site.id,
         TAG_CLIENT: site.client,
         TAG_TIER: site.tier.name,
         TAG_MANAGED_BY: MANAGED_BY,
     }
+
+
+def standard_tags(site: Site) -> dict[str, str]:
+    """The site's extra tags overlaid by the standard ones (which always win)."""
+    return {**dict(site.tags), **vigil_tags(site)}
 
 
 GRAFANA_UID_MAX = 40
