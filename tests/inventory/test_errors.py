@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inventory.util import edit, only, problems
+from tests.inventory.util import PINNED, edit, only, problems
 from vigil.inventory import InventoryError, Problem, load_inventory
 
 SHOP = "sites/acme/shop.yaml"
@@ -438,43 +438,54 @@ def test_conflict_with_catalog_default(inv: Path, fake_catalog: dict) -> None:
 
 def test_24x7_tier_needs_full_l1_coverage(inv: Path) -> None:
     edit(inv / BOOKING, "tier: bronze\n", "tier: gold\n")
-    assert only(inv) == (
+    assert only(inv, PINNED) == (
         BOOKING, 8, 13, "owner_team",
-        "team 'web' has nobody on call at L1 during tier 'gold' 24x7: Mon 16:00–Tue 07:00 UTC, "
-        "Tue 16:00–Wed 07:00 UTC, Wed 16:00–Thu 07:00 UTC, Thu 16:00–Fri 07:00 UTC, "
-        "Fri 16:00–Mon 07:00 UTC",
+        "team 'web' has nobody on call at L1 during tier 'gold' 24x7 (2026-01-05..2027-01-05): "
+        "2026-01-05 00:00–07:00 UTC, "
+        "2026-01-05..2026-03-26 Mon–Thu 17:00–07:00 next day UTC, "
+        "2026-01-09..2026-03-20 weekly Fri 17:00–Mon 07:00 UTC, "
+        "2026-03-27 17:00–2026-03-30 06:00 UTC, "
+        "2026-03-30..2026-10-22 Mon–Thu 16:00–06:00 next day UTC, "
+        "2026-04-03..2026-10-16 weekly Fri 16:00–Mon 06:00 UTC, "
+        "2026-10-23 16:00–2026-10-26 07:00 UTC, "
+        "2026-10-26..2026-12-31 Mon–Thu 17:00–07:00 next day UTC, "
+        "2026-10-30..2027-01-01 weekly Fri 17:00–Mon 07:00 UTC, "
+        "2027-01-04 17:00–24:00 UTC",
     )  # fmt: skip
 
 
 def test_gap_in_follow_the_sun_is_named(inv: Path) -> None:
-    # Shorten the Americas window to 6 h: in northern summer 19:00-21:00 UTC is nobody's.
+    # Shorten the Americas window to 6 h: 19:00-20:00 UTC is nobody's once New York is on
+    # summer time (8 Mar), 19:00-21:00 once Sydney's 07:00 is 21:00 UTC (standard time from
+    # 5 Apr, so from the evening of 4 Apr UTC) and back from 3 Oct UTC.
     edit(
         inv / "teams.yaml",
         '{start: "09:00", duration_minutes: 540}',
         '{start: "09:00", duration_minutes: 360}',
     )
-    found = problems(inv)
+    found = problems(inv, PINNED)
     ops_sites = {"sites/acme/shop.yaml", "sites/acme/b2b.yaml", "sites/nova/api.yaml"}
     assert {f for f, *_ in found} == {*ops_sites, "sites/nova/storefront.yaml"}
-    daily = ", ".join(
-        f"{d} 19:00–{d} 21:00 UTC" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    )
     assert found[0][1:] == (
         8,
         13,
         "owner_team",
-        f"team 'ops' has nobody on call at L1 during tier 'silver' 24x7: {daily}",
+        "team 'ops' has nobody on call at L1 during tier 'silver' 24x7 (2026-01-05..2027-01-05): "
+        "2026-03-08..2026-04-03 daily 19:00–20:00 UTC, "
+        "2026-04-04..2026-10-02 daily 19:00–21:00 UTC, "
+        "2026-10-03..2026-10-31 daily 19:00–20:00 UTC",
     )
 
 
 def test_business_hours_tier_needs_l1_during_support_hours(inv: Path) -> None:
     edit(inv / "defaults.yaml", 'start: "08:00"', 'start: "07:00"')
-    found = problems(inv)
+    found = problems(inv, PINNED)
     assert len(found) == 2  # both bistro sites
     assert found[0][4] == (
-        "team 'web' has nobody on call at L1 during tier 'bronze' support hours: "
-        "Mon 05:00–Mon 07:00 UTC, Tue 05:00–Tue 07:00 UTC, Wed 05:00–Wed 07:00 UTC, "
-        "Thu 05:00–Thu 07:00 UTC, Fri 05:00–Fri 07:00 UTC"
+        "team 'web' has nobody on call at L1 during tier 'bronze' support hours "
+        "(2026-01-05..2027-01-05): 2026-01-05..2026-03-27 Mon–Fri 06:00–07:00 UTC, "
+        "2026-03-30..2026-10-23 Mon–Fri 05:00–06:00 UTC, "
+        "2026-10-26..2027-01-01 Mon–Fri 06:00–07:00 UTC, 2027-01-04 06:00–07:00 UTC"
     )
 
 
