@@ -211,6 +211,13 @@ def build_stack(
             gr = s.add(g.GRAFANA_COMPONENT, f"{site_id}-grafana", {"siteId": site_id},
                        parent=site)
             s.add(g.GRAFANA_DASHBOARD, f"{site_id}-dashboard", {"configJson": "{}"}, parent=gr)
+            s.add(g.GRAFANA_RULE_GROUP, f"{site_id}-monitoring-health", {
+                "name": f"{site_id} monitoring health", "folderUid": f"vigil-folder-{client}",
+                "intervalSeconds": 300,
+                "rules": [{"name": f"{site_id} no data", "condition": "C",
+                           "labels": {g.GRAFANA_SITE_LABEL: site_id, "severity": "warning"},
+                           "datas": []}],
+            }, parent=gr)
         if zabbix:
             zb = s.add(g.ZABBIX_COMPONENT, f"{site_id}-zabbix", {"siteId": site_id}, parent=site)
             export = (
