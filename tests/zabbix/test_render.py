@@ -61,9 +61,7 @@ def test_one_down_trigger_per_url_with_reason_and_time_with_macro_thresholds(sit
     export = _export(site)
     expressions = [t["expression"] for t in export["triggers"]]
     tpl = "vigil-site-acme-shop"
-    down = (
-        f"last(/{tpl}/web.test.fail[home])<>0 and length(last(/{tpl}/web.test.error[home]))>=0"
-    )
+    down = f"last(/{tpl}/web.test.fail[home])<>0 and length(last(/{tpl}/web.test.error[home]))>=0"
     assert down in expressions
     assert not any("rspcode" in e for e in expressions), "a 5xx and 'down' would page twice"
     by_expr = {t["expression"]: t for t in export["triggers"]}
