@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
-import pulumi
 import pytest
 
 from components.grafana import (
@@ -13,29 +11,31 @@ from components.grafana import (
     SiteDashboard,
     client_folders,
     cloudwatch_datasources,
-    load_settings,
     notification_policy,
     report_skipped,
     skip_message,
 )
 from tests.runtime import run_program
-from vigil.grafana.settings import (
-    GrafanaConfigError,
-    GrafanaSettings,
-    cloudwatch_uid,
-    contact_point_name,
-    parse_settings,
-)
+from vigil.grafana.settings import GrafanaSettings, cloudwatch_uid, contact_point_name
 from vigil.naming import dashboard_uid
 from vigil.plan.record import SECRET, Recording
+from vigil.settings import SettingsError, parse_stack_settings
 
-SECRET_AUTH = "glsa_do-not-print-me"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
+def grafana_settings(config: dict[str, str], env: dict[str, str] | None = None) -> GrafanaSettings:
+    return parse_stack_settings(config, seal=lambda v: ("sealed", v), env=env).grafana
+
+
 def settings(**grafana) -> GrafanaSettings:
-    return parse_settings(
-        grafana, link_url="https://grafana.example", provider_url=None, has_auth=True
+    """Grafana deployed (auth present), links to grafana.example, ``vigil:grafana`` = kwargs."""
+    return grafana_settings(
+        {
+            "grafana:url": "https://grafana.example",
+            "grafana:auth": "[set]",
+            "vigil:grafana": json.dumps(grafana),
+        }
     )
 
 
@@ -131,9 +131,7 @@ def test_external_policy_tree_is_left_alone(inventory, alarms_for):
     mocks, (_, policy) = deployed(inventory, alarms_for, settings(notificationPolicy="external"))
     assert policy is None
     assert not mocks.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
-    assert len(mocks.of_type("grafana:alerting/contactPoint:ContactPoint")) == len(
-        inventory.sites
-    )
+    assert len(mocks.of_type("grafana:alerting/contactPoint:ContactPoint")) == len(inventory.sites)
 
 
 def test_cloudwatch_datasources_per_account_region_unless_reused(inventory):
@@ -156,88 +154,37 @@ def test_cloudwatch_datasources_per_account_region_unless_reused(inventory):
 
 
 def test_without_grafana_auth_the_component_is_skipped_with_a_reason():
-    cfg = parse_settings(
-        None, link_url="https://grafana.example", provider_url=None, has_auth=False
-    )
+    cfg = grafana_settings({"vigil:grafanaUrl": "https://grafana.example"})
     assert not cfg.enabled
     assert "grafana:auth" in skip_message(cfg)
-    assert parse_settings(
-        {"enabled": True}, link_url="https://g", provider_url=None, has_auth=False
+    assert grafana_settings(
+        {"vigil:grafanaUrl": "https://g.example", "vigil:grafana": '{"enabled": true}'}
     ).enabled
-    off = parse_settings({"enabled": False}, link_url=None, provider_url="https://g", has_auth=True)
+    off = grafana_settings(
+        {"grafana:url": "https://g", "grafana:auth": "[set]", "vigil:grafana": '{"enabled": false}'}
+    )
     assert not off.enabled and "enabled is false" in off.skip_reason
+    assert grafana_settings({"grafana:url": "https://g"}, env={"GRAFANA_AUTH": "x"}).enabled
 
 
 @pytest.mark.parametrize(
-    "raw",
-    [{"notificationPolicy": "replace"}, {"cloudwatchDatasources": {"eu-west-1": "x"}}, {"typo": 1}],
+    ("raw", "message"),
+    [
+        ({"notificationPolicy": "replace"}, "vigil:grafana.notificationPolicy: 'replace' is not"),
+        ({"cloudwatchDatasources": {"eu-west-1": "x"}}, "keys are <12-digit account>/<region>"),
+        ({"typo": 1}, "vigil:grafana.typo: unknown key"),
+        ({"enabled": "yes"}, "vigil:grafana.enabled: expected a boolean, got a string"),
+    ],
 )
-def test_bad_grafana_config_is_reported(raw):
-    with pytest.raises(GrafanaConfigError):
-        parse_settings(raw, link_url="https://g", provider_url=None, has_auth=True)
+def test_bad_grafana_config_is_reported(raw, message):
+    with pytest.raises(SettingsError, match=message):
+        settings(**raw)
 
 
-@pytest.fixture
-def stack_config(monkeypatch):
-    """Set stack config for one test; Pulumi keeps it in a process-wide context variable.
-
-    Reading a secret builds an ``Output``, which needs an event loop (no engine)."""
-    monkeypatch.delenv("GRAFANA_AUTH", raising=False)
-    monkeypatch.delenv("GRAFANA_URL", raising=False)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-
-    def set_config(values: dict[str, str], secret: list[str] = ()) -> None:
-        pulumi.runtime.set_all_config(values, list(secret))
-
-    yield set_config
-    pulumi.runtime.set_all_config({}, [])
-    asyncio.set_event_loop(None)
-    loop.close()
-
-
-def test_load_settings_reads_stack_config(stack_config, capsys, caplog):
-    stack_config(
-        {
-            "grafana:url": "https://grafana.internal",
-            "grafana:auth": SECRET_AUTH,
-            "vigil:grafanaUrl": "https://grafana.agency.example/",
-            "vigil:grafana": json.dumps(
-                {"notificationPolicy": "external", "zabbixDatasourceUid": "zbx"}
-            ),
-        },
-        secret=["grafana:auth"],
-    )
-    cfg = load_settings()
+def test_grafana_settings_from_the_stack_object():
+    cfg = settings(notificationPolicy="external", zabbixDatasourceUid="zbx")
     assert cfg.enabled
-    assert cfg.url == "https://grafana.agency.example"
+    assert cfg.url == "https://grafana.example"
     assert cfg.notification_policy == "external"
     assert cfg.zabbix_datasource_uid == "zbx"
-    assert SECRET_AUTH not in repr(cfg)
-    out = capsys.readouterr()
-    logged = out.out + out.err + caplog.text
-    assert SECRET_AUTH not in logged and "is a secret" not in logged
-
-
-def test_load_settings_reads_grafana_auth_with_get_secret(stack_config, monkeypatch):
-    """Presence is checked with ``get_secret`` (``get`` would unwrap the secret)."""
-    stack_config({"grafana:url": "https://g", "grafana:auth": SECRET_AUTH}, ["grafana:auth"])
-    monkeypatch.setattr(
-        pulumi.Config, "get", _refuse_auth(pulumi.Config.get), raising=True
-    )
-    assert load_settings().enabled
-
-
-def _refuse_auth(get):
-    def guarded(self, key, *args, **kwargs):
-        assert key != "auth", "grafana:auth must be read with get_secret"
-        return get(self, key, *args, **kwargs)
-
-    return guarded
-
-
-def test_load_settings_without_grafana_is_skipped_and_says_why(stack_config):
-    stack_config({"vigil:grafanaUrl": "https://grafana.agency.example"})
-    cfg = load_settings()
-    assert not cfg.enabled
-    assert report_skipped(cfg)
+    assert report_skipped(cfg) is False

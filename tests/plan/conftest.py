@@ -35,3 +35,11 @@ def fixture_plan(fixture_dir, fixture_policies):
     from vigil.plan.service import run_plan
 
     return run_plan(fixture_dir, "test", policy_set=fixture_policies)
+
+
+@pytest.fixture(scope="session")
+def dev_plan():
+    """`vigil plan --stack dev` of the real program and example inventory."""
+    from vigil.plan.service import run_plan
+
+    return run_plan(FIXTURE.parents[2], "dev")

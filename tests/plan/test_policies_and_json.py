@@ -23,7 +23,12 @@ def test_plan_json_follows_the_contract(fixture_plan):
     assert site["id"] == "demo-site0" and site["client"] == "demo" and site["tier"] == "gold"
     assert set(site["coverage"]) == {"cloudwatch", "zabbix", "grafana", "pagerduty"}
     assert site["coverage"]["cloudwatch"] == 1 and site["coverage"]["pagerduty"] == 1
-    assert "zabbix not configured for this stack" in site["gaps"]
+    # Gaps are every-site-covered's: no URL check, no dashboard (grafanaEnabled), no
+    # integrations; nothing about Zabbix, which the fixture's stack does not enable.
+    gaps = site["gaps"]
+    assert gaps[0].startswith("a CloudWatch URL check") and "a Grafana dashboard" in gaps
+    assert "a PagerDuty grafana integration on its service" in gaps
+    assert not any("Zabbix" in gap for gap in gaps)
     for res in doc["resources"]:
         assert {"urn", "type", "name", "parent", "provider", "site", "inputs"} <= set(res)
     urns = [r["urn"] for r in doc["resources"]]

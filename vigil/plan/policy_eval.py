@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,6 +41,7 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from policies.graph import Graph
 from vigil.plan.record import Recording, Resource, secrets_as_unknown
 from vigil.resource_types import SITE
 
@@ -74,17 +76,18 @@ class Violation:
         }
 
 
+COVERED_POLICY = "every-site-covered"
 PACK_MODULE = "policies.pack"
 """The pack's registry: ``PACK_NAME``, ``DEFAULT_ENFORCEMENT``, ``policies()`` and
 ``default_config()`` (``--policy-pack-config`` shape), without constructing ``PolicyPack``."""
 
 
 def load_policy_set(project_dir: str | Path) -> PolicySet:
-    """The policy set of the project's ``policies/pack.py``.
+    """The policy set of the project's ``policies/pack.py`` (``LookupError`` if it has none).
 
-    ``LookupError`` when the project has none, or when another ``policies`` package was
-    imported first (e.g. an editable install of another checkout): its pack would be checked
-    against this project's plan.
+    Imported as ``policies.pack`` when that is this file (vigil itself); a project whose
+    ``policies`` name is already taken by another package (vigil's, imported for the graph)
+    gets its file loaded by path, so its own pack is checked, never vigil's.
     """
     project_dir = Path(project_dir).resolve()
     pack_file = project_dir / "policies" / "pack.py"
@@ -92,10 +95,18 @@ def load_policy_set(project_dir: str | Path) -> PolicySet:
         raise LookupError(f"{pack_file}: no policy pack registry")
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
-    module = importlib.import_module(PACK_MODULE)
-    loaded_from = Path(module.__file__ or "").resolve()
-    if loaded_from != pack_file:
-        raise LookupError(f"{PACK_MODULE} is {loaded_from}, not this project's {pack_file}")
+    try:
+        module = importlib.import_module(PACK_MODULE)
+    except ImportError:
+        module = None
+    if module is None or Path(module.__file__ or "").resolve() != pack_file:
+        name = f"vigil_project_pack_{abs(hash(str(pack_file)))}"
+        spec = importlib.util.spec_from_file_location(name, pack_file)
+        if spec is None or spec.loader is None:
+            raise LookupError(f"{pack_file}: cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
     return policy_set_of(module)
 
 
@@ -276,12 +287,9 @@ def evaluate_resources(
     return found
 
 
-def evaluate(
-    graph: Recording, policy_set: PolicySet, progress: Progress | None = None
-) -> list[Violation]:
-    """Every violation of the pack on a recorded ``graph``, once each, sorted by site, policy,
-    URN."""
-    resources = link(
+def policy_resources(recording: Recording) -> list[PolicyResource]:
+    """The recording as the analyzer hands it to policies: linked ``PolicyResource``s."""
+    return link(
         Node(
             r.type,
             r.urn,
@@ -292,9 +300,35 @@ def evaluate(
             r.provider,
             r.dependencies,
         )
-        for r in graph.resources
+        for r in recording.resources
     )
-    site_of = {r.urn: r.site or "" for r in graph.resources}
+
+
+def graph_of(recording: Recording) -> Graph:
+    """The one resource graph (`policies.graph.Graph`) of a recording: what coverage, alert
+    paths and reports read, with the same links the policies follow."""
+    return Graph(policy_resources(recording))
+
+
+def covered_config(policy_set: PolicySet | None) -> dict[str, Any]:
+    """The pack's config of ``every-site-covered`` (what "covered" requires), for coverage."""
+    entry = (policy_set.config if policy_set else {}).get(COVERED_POLICY)
+    if not isinstance(entry, Mapping):
+        return {}
+    return {k: v for k, v in entry.items() if k != "enforcementLevel"}
+
+
+def evaluate(
+    recording: Recording,
+    policy_set: PolicySet,
+    progress: Progress | None = None,
+    resources: Sequence[PolicyResource] | None = None,
+) -> list[Violation]:
+    """Every violation of the pack on a recording (or its already linked ``resources``),
+    once each, sorted by site, policy, URN."""
+    if resources is None:
+        resources = policy_resources(recording)
+    site_of = {r.urn: r.site or "" for r in recording.resources}
     return sorted(set(evaluate_resources(resources, policy_set, site_of, progress)))
 
 

@@ -8,7 +8,6 @@ built from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,6 @@ from vigil import resource_types as rt
 SECRET = "[secret]"
 SITE_TYPE = rt.SITE
 STACK_TYPE = rt.STACK
-PROVIDER_PREFIX = rt.PROVIDER_PREFIX
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -92,6 +90,8 @@ class Recording:
     """Stack outputs (``pulumi.export``), resolved; live recording only."""
     inventory: Any = None
     """The inventory the program loaded (`vigil.loaded`), live recording only."""
+    settings: Any = None
+    """The program's `vigil.settings.StackSettings` (`vigil.loaded`), live recording only."""
 
     def __post_init__(self) -> None:
         self._by_urn: dict[str, Resource] | None = None
@@ -239,29 +239,3 @@ def mask_secrets(value: Any, reveal: bool = False, seen: list | None = None) -> 
     if value is None or isinstance(value, str | int | bool):
         return value
     raise NotPlain(type(value).__name__)
-
-
-def reference_index(resources: Iterable[Resource]) -> dict[str, str]:
-    """Values that identify a resource (mock id, arn, URN) → its URN, to follow references."""
-    index: dict[str, str] = {}
-    for r in resources:
-        index[r.urn] = r.urn
-        if r.id:
-            index[r.id] = r.urn
-        arn = r.outputs.get("arn")
-        if isinstance(arn, str) and "arn" not in r.inputs:  # an ``arn`` input is a reference
-            index[arn] = r.urn
-    return index
-
-
-def referenced(value: Any, index: Mapping[str, str]) -> Iterator[str]:
-    """URNs of resources that ``value`` mentions by id, arn or URN."""
-    if isinstance(value, str):
-        if value in index:
-            yield index[value]
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from referenced(v, index)
-    elif isinstance(value, list):
-        for v in value:
-            yield from referenced(v, index)
