@@ -83,6 +83,7 @@ class TeamOnCall(pulumi.ComponentResource):
                         start=layer.start,
                         rotation_virtual_start=layer.rotation_virtual_start,
                         rotation_turn_length_seconds=layer.rotation_turn_length_seconds,
+                        end=layer.end,
                         users=[directory.user_id(email) for email in layer.users],
                         restrictions=[
                             pagerduty.ScheduleLayerRestrictionArgs(

@@ -13,6 +13,7 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy
 from policies import (
     alarm_has_actions,
     availability_treats_missing_as_breaching,
+    aws_api_rules,
     escalation_within_sla,
     every_site_covered,
     global_metrics_in_us_east_1,
@@ -28,6 +29,7 @@ DEFAULT_ENFORCEMENT = EnforcementLevel.MANDATORY
 
 MODULES = (
     alarm_has_actions,
+    aws_api_rules,
     global_metrics_in_us_east_1,
     sns_not_aws_managed_key,
     availability_treats_missing_as_breaching,

@@ -17,6 +17,7 @@ from tests.runtime import run_program
 from vigil import settings as s
 from vigil.plan.engine import load_stack_config
 from vigil.program import InvalidStackConfig, main, read_settings
+from vigil.stack_file import stack_file_locations
 
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORY = ROOT / "inventory"
@@ -227,6 +228,9 @@ def test_grafana_url_alone_gives_every_alarm_its_dashboard_link():
         assert link in alarm.inputs["alarmDescription"], alarm.name
     urls = [e["dashboardUrl"] for e in recording.exports.values()]
     assert urls and all(u.startswith("https://grafana.agency.example/d/") for u in urls)
+    # the plan gets the run's one settings object (vigil.loaded), not a second read
+    assert isinstance(recording.settings, s.StackSettings)
+    assert recording.settings.dashboard_url == "https://grafana.agency.example"
 
 
 def test_an_override_wins_and_no_link_points_at_an_undeployed_dashboard():
@@ -255,9 +259,24 @@ def test_pulumi_yaml_declares_every_key_of_the_table():
     assert declared == expected, f"Pulumi.yaml's config block should be:\n{block}"
     undeclared = {k.full_name for k in s.KEYS if k.name not in declared}
     assert undeclared == {"vigil:grafana"}, "only object-valued keys cannot be declared"
-    for entry in declared.values():
-        assert entry["type"] in ("string", "boolean", "integer", "array")  # Pulumi's types
-        assert "default" in entry, "a declared key without default is required by Pulumi"
+    # the rules Pulumi's project loader applies (sdk/go/common/workspace/project.json and
+    # Project.Validate): one of four types, items for arrays, a default of the declared type
+    python_type = {"string": str, "boolean": bool, "integer": int, "array": list}
+    for name, entry in declared.items():
+        assert entry["type"] in python_type, name
+        assert ("items" in entry) == (entry["type"] == "array"), name
+        assert "default" in entry, f"{name}: a declared key without default is required"
+        assert isinstance(entry["default"], python_type[entry["type"]]), name
+        for item in entry["default"] if entry["type"] == "array" else ():
+            assert isinstance(item, python_type[entry["items"]["type"]]), name
+        assert "secret" not in entry, f"{name}: secret: true makes Pulumi require the key"
+
+
+def test_the_zabbix_provider_reads_the_keys_of_the_table():
+    """The dynamic provider's own process gets stack config only through configure()."""
+    from vigil.zabbix.api import CONFIG_KEYS
+
+    assert set(CONFIG_KEYS.values()) <= set(s.BY_NAME)
 
 
 @pytest.mark.parametrize("stack_file", sorted((ROOT / "stacks").glob("Pulumi.*.yaml")))
@@ -280,7 +299,7 @@ def test_problems_point_at_the_stack_file(tmp_path):
     config = load_stack_config_from(path)
     with pytest.raises(s.SettingsError) as err:
         s.parse_stack_settings(
-            config, seal=lambda v: v, where=s.stack_file_locations(path, Path("x.yaml"))
+            config, seal=lambda v: v, where=stack_file_locations(path, Path("x.yaml"))
         )
     assert list(err.value.problems) == [
         "x.yaml:4:7: vigil:clients[1]: expected a string, got an integer",

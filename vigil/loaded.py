@@ -12,3 +12,5 @@ from typing import Any
 
 INVENTORY: ContextVar[Any] = ContextVar("vigil_loaded_inventory", default=None)
 """The run's `vigil.models.Inventory` after sharding by ``vigil:clients``."""
+SETTINGS: ContextVar[Any] = ContextVar("vigil_loaded_settings", default=None)
+"""The run's `vigil.settings.StackSettings` (read once by the program)."""

@@ -148,11 +148,16 @@ class Layer:
     timezone: str
     rotation: Literal["daily", "weekly"]
     members: tuple[str, ...]  # member emails, in rotation order
-    start: str  # ISO date-time, local to ``timezone``: the rotation virtual start
+    start: str  # ISO date-time, local to ``timezone`` unless it has an offset: layer start
     restrictions: tuple[Restriction, ...] = ()
+    end: str | None = None  # ISO date-time: the layer covers nothing from then on
+    rotation_virtual_start: str | None = None  # hand-off origin; ``start`` when absent
+    turn_seconds: int | None = None  # a deployed layer's own turn length (else ``rotation``)
 
     @property
     def turn_length_seconds(self) -> int:
+        if self.turn_seconds:
+            return self.turn_seconds
         return 86_400 if self.rotation == "daily" else 604_800
 
 

@@ -1,8 +1,8 @@
-"""On-call arithmetic over the week: who covers which minute, and which minutes nobody covers.
+"""On-call arithmetic over one reference week, for the plan's hour-by-hour HTML view only.
 
-Layer restrictions are written in local time, so the minutes they cover in UTC move with
-daylight saving time. Coverage is therefore checked on two reference weeks (northern winter
-and northern summer); a schedule is complete only if it covers every minute of both.
+Proofs (``vigil validate``, the ``schedules-cover-24x7`` policy) use ``vigil.oncall_calendar``:
+every minute of the coming year, every DST date, layer starts and ends. ``minutes_of_day`` is
+shared by the defaults checks.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from vigil.models import WEEKDAYS, Layer, Restriction, Schedule, Team, Tier
+from vigil.models import WEEKDAYS, Layer, Schedule
 
 WEEK_MINUTES = 7 * 24 * 60
 REFERENCE_WEEKS: tuple[date, ...] = (date(2026, 1, 5), date(2026, 7, 6))
@@ -148,56 +148,3 @@ def on_call(schedule: Schedule, instant: datetime) -> str | None:
         if is_active(layer, instant):
             return on_call_member(layer, instant)
     return None
-
-
-# --------------------------------------------------------------------------- tier coverage
-
-
-def coverage_gaps(team: Team, tier: Tier) -> list[Window]:
-    """UTC windows inside ``tier``'s support hours with nobody on ``team``'s L1.
-
-    Users paged directly by L1 are notified at any hour, so such a level has no gaps. Each
-    reference week is checked on its own: DST moves support hours and layers differently.
-    """
-    l1 = next((lvl for lvl in team.escalation if lvl.level == "L1"), None)
-    if l1 is None:
-        return [(0, WEEK_MINUTES)]
-    if l1.users:
-        return []
-    if tier.is_24x7:
-        return uncovered(team.first_line_schedules)
-    hours = tier.support_hours
-    support = Layer(
-        name="support hours",
-        timezone=hours.timezone,
-        rotation="weekly",
-        members=("support",),
-        start="2026-01-05T00:00:00",
-        restrictions=(
-            Restriction(
-                start=hours.start,
-                duration_minutes=minutes_of_day(hours.end) - minutes_of_day(hours.start),
-                days=hours.days,
-            ),
-        ),
-    )
-    found: list[Window] = []
-    for monday in REFERENCE_WEEKS:
-        covered = [w for s in team.first_line_schedules for w in schedule_windows(s, monday)]
-        found += _intersect(layer_windows(support, monday), gaps(covered))
-    return merge_windows(found)
-
-
-def _intersect(a: list[Window], b: list[Window]) -> list[Window]:
-    """Intersection of two window lists; ``b`` may run past the week end (wrap to Monday)."""
-    unwrapped: list[Window] = []
-    for start, end in b:
-        unwrapped.append((start, min(end, WEEK_MINUTES)))
-        if end > WEEK_MINUTES:
-            unwrapped.append((0, end - WEEK_MINUTES))
-    return merge_windows(
-        (max(s1, s2), min(e1, e2))
-        for s1, e1 in a
-        for s2, e2 in unwrapped
-        if max(s1, s2) < min(e1, e2)
-    )

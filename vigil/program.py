@@ -28,8 +28,8 @@ from vigil.settings import (
     StackSettings,
     Where,
     parse_stack_settings,
-    stack_file_locations,
 )
+from vigil.stack_file import stack_file_locations
 
 
 class InvalidInventory(pulumi.RunError):
@@ -143,6 +143,7 @@ def main() -> None:
     from components.zabbix import zabbix_plugin
 
     settings = read_settings()
+    loaded.SETTINGS.set(settings)  # the one settings object of the run, for the plan
     inventory, alarms = load(settings)
     loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
 

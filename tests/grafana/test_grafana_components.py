@@ -131,9 +131,7 @@ def test_external_policy_tree_is_left_alone(inventory, alarms_for):
     mocks, (_, policy) = deployed(inventory, alarms_for, settings(notificationPolicy="external"))
     assert policy is None
     assert not mocks.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
-    assert len(mocks.of_type("grafana:alerting/contactPoint:ContactPoint")) == len(
-        inventory.sites
-    )
+    assert len(mocks.of_type("grafana:alerting/contactPoint:ContactPoint")) == len(inventory.sites)
 
 
 def test_cloudwatch_datasources_per_account_region_unless_reused(inventory):

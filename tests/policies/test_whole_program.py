@@ -122,8 +122,11 @@ def test_wrong_region_for_a_route53_alarm(records):
     regional = _critical_alarm(records)
     alarm["provider"] = regional["provider"]
     found = check(records)
-    assert _policies(found) == {("global-metrics-in-us-east-1", "mandatory")}
-    assert alarm["name"] in found[0].message
+    # …and its actions now point at topics in another region than the alarm.
+    assert _policies(found) == {("global-metrics-in-us-east-1", "mandatory"),
+                                ("aws-api-rules", "mandatory")}
+    assert all(alarm["name"] in v.message for v in found)
+    assert any("cw-actions-in-alarm-region" in v.message for v in found)
 
 
 def test_aws_managed_key_on_a_topic(records):

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from vigil.models import Site, frozen_map
-from vigil.naming import slug
+from vigil.naming import GRAFANA_SITE_LABEL, grafana_uid
 
 PolicyMode = Literal["manage", "external"]
 POLICY_MODES: tuple[PolicyMode, ...] = ("manage", "external")
-SITE_LABEL = "site"
+SITE_LABEL = GRAFANA_SITE_LABEL
 """Alert label that routes a Grafana alert to its site's contact point."""
 DEFAULT_ROOT_CONTACT_POINT = "grafana-default-email"
 
@@ -42,8 +42,9 @@ class GrafanaSettings:
 
 
 def cloudwatch_uid(account: str, region: str) -> str:
-    """Stable uid of the data source vigil creates for one account/region (≤ 40 chars)."""
-    return f"vigil-cw-{account}-{slug(region)}"[:40]
+    """Stable uid of the data source vigil creates for one account/region (Grafana's uid
+    rules: ``naming.grafana_uid``)."""
+    return grafana_uid("vigil-cw", account, region)
 
 
 def contact_point_name(site: Site | str) -> str:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
+from vigil.inventory.checks.grafana_uids import grafana_uid_problems
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
 from vigil.models import Inventory
+from vigil.oncall_calendar import Horizon
 
 __all__ = ["InventoryError", "Problem", "load_inventory"]
 
@@ -80,8 +82,11 @@ def _site_files(root: Path, problems: list[Problem]) -> list[tuple[Path, str, st
     return found
 
 
-def load_inventory(root: str | Path) -> Inventory:
-    """The validated inventory under ``root``; raises ``InventoryError`` with every problem."""
+def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventory:
+    """The validated inventory under ``root``; raises ``InventoryError`` with every problem.
+
+    On-call coverage is proven over ``horizon`` (default: today through the next 12 months).
+    """
     root = Path(root)
     if not root.is_dir():
         raise InventoryError([Problem(str(root), 1, 1, "", "inventory directory not found")])
@@ -109,7 +114,7 @@ def load_inventory(root: str | Path) -> Inventory:
     if teams.valid and teams.src is not None:
         found, clean_teams = checks.check_teams(teams.src)
         problems += found
-    ctx = checks.build_context(defaults.src, defaults_clean, teams.src, clean_teams)
+    ctx = checks.build_context(defaults.src, defaults_clean, teams.src, clean_teams, horizon)
 
     sites: list[Source] = []
     ids: dict[str, Source] = {}
@@ -133,6 +138,7 @@ def load_inventory(root: str | Path) -> Inventory:
                 )
             else:
                 ids[site_id] = src
+    problems += grafana_uid_problems(ids.values())
 
     if problems:
         raise InventoryError(problems)

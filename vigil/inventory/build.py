@@ -134,6 +134,7 @@ def build_team(key: str, doc: Doc) -> Team:
                     rotation=ldoc.get("rotation", "weekly"),
                     members=tuple(ldoc["members"]),
                     start=str(ldoc["start"]),
+                    end=str(ldoc["end"]) if ldoc.get("end") else None,
                     restrictions=tuple(
                         Restriction(
                             start=r["start"],

@@ -4,7 +4,8 @@ PagerDuty interprets every layer restriction in its schedule's single time zone,
 inventory writes each layer in its own zone (follow-the-sun). A schedule whose layers use
 several zones is therefore split into one PagerDuty schedule per zone, all targeted by the same
 escalation rule: each keeps its local hours across daylight saving time, and their union is
-exactly what ``vigil.oncall.schedule_windows`` checks.
+exactly what ``vigil.oncall_calendar`` checks (one PagerDuty schedule, hence one person, per
+zone at a time; the escalation rule pages them all).
 
 Urgency follows the alert's severity (PagerDuty "dynamic notifications", urgency
 ``severity_based``): ``critical``/``error`` alerts open high-urgency incidents, ``warning``/``info``
@@ -54,6 +55,7 @@ class LayerSpec:
     rotation_turn_length_seconds: int
     users: tuple[str, ...]  # emails, rotation order
     restrictions: tuple[RestrictionSpec, ...]
+    end: str | None = None  # ISO 8601 with offset
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def layer_spec(layer: Layer) -> LayerSpec:
         rotation_turn_length_seconds=layer.turn_length_seconds,
         users=layer.members,
         restrictions=tuple(restrictions),
+        end=_iso_with_offset(layer.end, layer.timezone) if layer.end else None,
     )
 
 

@@ -360,6 +360,7 @@ INPUT_RULES: tuple[tuple[str, str, str], ...] = (
     (PD_SCHEDULE, "timeZone", "time-zone"),
     (PD_SCHEDULE, "layers[].start", "rfc3339"),
     (PD_SCHEDULE, "layers[].rotationVirtualStart", "rfc3339"),
+    (PD_SCHEDULE, "layers[].end", "rfc3339"),
     (PD_SCHEDULE, "layers[].rotationTurnLengthSeconds", "rotation-turn-length"),
     (PD_SCHEDULE, "layers[].users", "layer-users"),
     (PD_SCHEDULE, "layers[].restrictions[]", "restriction"),

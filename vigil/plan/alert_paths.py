@@ -9,11 +9,13 @@ service without escalation policy). Links are followed with the graph's one reso
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pulumi_policy import PolicyResource
 
-from policies.graph import Graph, SiteInfo, prop
+from policies import every_site_covered
+from policies.graph import GRAFANA_SITE_LABEL, Graph, SiteInfo, is_unknown, prop
 from vigil import resource_types as rt
 
 
@@ -133,23 +135,62 @@ def _site_paths(graph: Graph, site: SiteInfo) -> list[AlertPath]:
                 "Zabbix", (Step(f"{len(zabbix)} Zabbix object(s)"), integration("zabbix"), *pager)
             )
         )
-    dashboards, points = of(rt.GRAFANA_DASHBOARD), of(rt.GRAFANA_CONTACT_POINT)
-    if dashboards or points:
-        paths.append(
-            AlertPath(
-                "Grafana",
-                (
-                    Step(f"{len(dashboards)} dashboard(s)"),
-                    Step(
-                        f"contact point {points[0].name}" if points else "no contact point",
-                        ok=bool(points),
-                    ),
-                    integration("grafana"),
-                    *pager,
-                ),
-            )
-        )
+    grafana = _grafana_path(graph, site, of(rt.GRAFANA_CONTACT_POINT), integration, pager)
+    if grafana is not None:
+        paths.append(grafana)
     return paths
+
+
+def _grafana_path(
+    graph: Graph,
+    site: SiteInfo,
+    points: list[PolicyResource],
+    integration: Callable[[str], Step],
+    pager: list[Step],
+) -> AlertPath | None:
+    """Rule (labelled ``site=<id>``) → notification route → contact point → PagerDuty.
+
+    Counted only where a rule exists: dashboards alone never page. No path at all for a site
+    without Grafana resources.
+    """
+    rules = every_site_covered.grafana_rules(graph, site)
+    if not points and not rules and not graph.descendants(site.resource, rt.GRAFANA_RULE_GROUP):
+        return None
+    label = f"{GRAFANA_SITE_LABEL}={site.site_id}"
+    if rules is None:
+        first = Step(f"Grafana alert rules ({label}) unknown until apply")
+    else:
+        first = Step(f"{len(rules)} Grafana alert rule(s) ({label})", ok=bool(rules))
+    point = _label(graph, points[0]) if points else None
+    return AlertPath(
+        "Grafana",
+        (
+            first,
+            _route_step(graph, site, label, point),
+            Step(f"contact point {point}" if point else "no contact point", ok=bool(point)),
+            integration("grafana"),
+            *pager,
+        ),
+    )
+
+
+def _route_step(graph: Graph, site: SiteInfo, label: str, point: str | None) -> Step:
+    """The notification policy's route for the site's label, when this stack owns the tree."""
+    trees = graph.of_type(rt.GRAFANA_NOTIFICATION_POLICY)
+    if not trees:
+        return Step(f"route {label} in the externally managed policy tree (not verified)")
+    for route in graph.props(trees[0]).get("policies") or []:
+        matchers = route.get("matchers") or []
+        if any(
+            m.get("label") == GRAFANA_SITE_LABEL
+            and m.get("match") == "="
+            and m.get("value") == site.site_id
+            for m in matchers
+        ):
+            target = route.get("contactPoint")
+            ok = point is None or target == point or is_unknown(target)
+            return Step(f"route {label} → {target}", ok=ok)
+    return Step(f"no route for {label} in the notification policy", ok=False)
 
 
 def site_alert_paths(graph: Graph) -> dict[str, list[AlertPath]]:

@@ -19,10 +19,10 @@ TOOLS = ("cloudwatch", "zabbix", "grafana", "pagerduty")
 
 COUNTED: dict[str, str] = {
     "cloudwatch": rt.METRIC_ALARM,
-    "grafana": rt.GRAFANA_DASHBOARD,
     "pagerduty": rt.PD_SERVICE,
 }
-"""Tools counted by resource below the site; Zabbix is counted by what its config holds."""
+"""Tools counted by resource below the site; Zabbix is counted by what its config holds,
+Grafana by its alert rules routed to the site (a dashboard alone pages nobody)."""
 ZABBIX_COUNTED = ("web_scenarios", "host_names")
 """A Zabbix ``config`` resource's objects that watch the site: web scenarios and hosts."""
 
@@ -64,6 +64,7 @@ def site_coverage(graph: Graph, cfg: Mapping[str, Any] | None = None) -> list[Si
         for tool, token in COUNTED.items():
             cov.coverage[tool] = len(graph.descendants(site.resource, token))
         cov.coverage["zabbix"] = _zabbix_count(graph, site)
+        cov.coverage["grafana"] = len(every_site_covered.grafana_rules(graph, site) or [])
         cov.gaps = gaps[site.site_id]
         result.append(cov)
     return result

@@ -313,6 +313,7 @@ def _record(
         calls=list(getattr(monitor, "calls", [])),
         exports=exports,
         inventory=loaded.INVENTORY.get(),
+        settings=loaded.SETTINGS.get(),
     )
     recording.assign_sites()
     return recording

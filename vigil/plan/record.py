@@ -90,6 +90,8 @@ class Recording:
     """Stack outputs (``pulumi.export``), resolved; live recording only."""
     inventory: Any = None
     """The inventory the program loaded (`vigil.loaded`), live recording only."""
+    settings: Any = None
+    """The program's `vigil.settings.StackSettings` (`vigil.loaded`), live recording only."""
 
     def __post_init__(self) -> None:
         self._by_urn: dict[str, Resource] | None = None

@@ -73,9 +73,10 @@ def run_plan(
     policy_set = policy_set or load_policy_set(stack_config.project_dir)
     violations = evaluate(recording, policy_set, on_policy_progress, resources)
     sites = site_coverage(graph, covered_config(policy_set))
+    settings = recording.settings  # None: not a vigil program
     doc = plan_document(
         recording,
-        stack_config.values.get(INVENTORY_KEY, "inventory"),
+        settings.inventory if settings else stack_config.values.get(INVENTORY_KEY, "inventory"),
         sites,
         policy_set.pack,
         violations,

@@ -15,7 +15,7 @@ from vigil.inventory.build import build_team, build_tier
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
 from vigil.models import ResourceType, Team, Tier
-from vigil.oncall import Window, coverage_gaps
+from vigil.oncall_calendar import Horizon, Span, coverage_gaps
 
 
 def catalog_signals(rtype: ResourceType) -> dict[str, Signal]:
@@ -47,7 +47,8 @@ class Context:
     team_names: set[str] | None = None
     tiers: dict[str, Tier] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)  # teams without problems only
-    _gaps: dict[tuple[str, str], list[Window]] = field(default_factory=dict)
+    horizon: Horizon = field(default_factory=Horizon.coming_year)
+    _gaps: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     _signals: dict[ResourceType, dict[str, Signal]] = field(default_factory=dict)
 
     def signals(self, rtype: ResourceType) -> dict[str, Signal]:
@@ -56,19 +57,24 @@ class Context:
             self._signals[rtype] = catalog_signals(rtype)
         return self._signals[rtype]
 
-    def team_gaps(self, team: Team, tier: Tier) -> list[Window]:
-        """Minutes of ``tier``'s support hours nobody in ``team``'s L1 covers (cached)."""
+    def team_gaps(self, team: Team, tier: Tier) -> list[Span]:
+        """Instants of ``tier``'s support hours in the horizon nobody in ``team``'s L1 covers
+        (cached: computed once per team × tier, however many sites share them)."""
         key = (team.key, tier.name)
         if key not in self._gaps:
-            self._gaps[key] = coverage_gaps(team, tier)
+            self._gaps[key] = coverage_gaps(team, tier, self.horizon)
         return self._gaps[key]
 
 
 def build_context(
-    defaults: Source | None, defaults_clean: bool, teams: Source | None, clean_teams: set[str]
+    defaults: Source | None,
+    defaults_clean: bool,
+    teams: Source | None,
+    clean_teams: set[str],
+    horizon: Horizon | None = None,
 ) -> Context:
     """Collect what sites refer to from whatever parts of defaults/teams are usable."""
-    ctx = Context()
+    ctx = Context(horizon=horizon or Horizon.coming_year())
     if (
         defaults is not None
         and isinstance(defaults.data, dict)

@@ -20,7 +20,7 @@ from vigil.inventory.checks.thresholds import (
 from vigil.inventory.problems import Path, Problem, did_you_mean, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import ResourceType
-from vigil.oncall import format_window
+from vigil.oncall_calendar import summarize
 from vigil.pagerduty import l1_delay_problem
 
 RESERVED_TAGS = ("vigil:", "managed-by", "aws:")
@@ -268,6 +268,6 @@ def _coverage_problems(src: Source, ctx: Context) -> Iterator[Problem]:
         hours = "24x7" if tier.is_24x7 else "support hours"
         yield src.problem(
             ("owner_team",),
-            f"team '{team.key}' has nobody on call at L1 during tier '{tier.name}' {hours}: "
-            + ", ".join(format_window(w) for w in gaps),
+            f"team '{team.key}' has nobody on call at L1 during tier '{tier.name}' {hours} "
+            f"({ctx.horizon.describe()}): {summarize(gaps)}",
         )
