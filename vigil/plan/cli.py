@@ -26,6 +26,7 @@ from vigil.plan.report_text import (
     Painter,
     Progress,
     coverage_matrix,
+    escalation_section,
     gaps_by_site,
     use_colour,
     violations_by_site,
@@ -142,6 +143,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             file=out,
         )
         print(coverage_matrix(result.sites, paint), file=out)
+        if result.escalation:
+            print("\n" + escalation_section(result.escalation, paint), file=out)
         gaps = gaps_by_site(result.sites, paint)
         if gaps:
             print("\n" + paint("gaps", "bold") + "\n" + gaps, file=out)
