@@ -176,7 +176,7 @@ def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
 def alarms_for_site(site: Site, grafana_url: str | None = None) -> tuple[AlarmSpec, ...]:
     """Every default alarm of ``site`` (resolved thresholds), sorted by name.
 
-    ``grafana_url`` (config ``vigil:grafanaUrl``) adds the site's dashboard link to each alarm's
+    ``grafana_url`` (``StackSettings.dashboard_url``) adds the site's dashboard link to each alarm's
     description; the dashboard uid is stable, so the link is valid before Grafana exists.
     """
     dash = naming.dashboard_url(grafana_url, site) if grafana_url else ""
