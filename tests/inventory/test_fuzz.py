@@ -1,7 +1,8 @@
 """The loader never raises, never hangs and never loses a site, whatever the input.
 
-Four fuzzers, 10,000 examples in all (6,000 + 2,000 + 1,000 + 1,000), derandomized so CI runs the same examples every time
-(``deadline=None``: no timing assertion; each test is bounded by its example count):
+Four fuzzers, 10,000 examples in all (6,000 + 2,000 + 1,000 + 1,000), derandomized so CI runs
+the same examples every time (``deadline=None``: no timing assertion; each test is bounded by
+its example count):
 - YAML *text* built from YAML's own tokens and from arbitrary characters → ``parse_text``;
   when it accepts the text, the data must equal what PyYAML reads (an oracle).
 - JSON-like *structures* dumped in every YAML style → read back unchanged.
@@ -117,9 +118,7 @@ keys = st.one_of(
 )
 structures = st.recursive(
     scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=6), st.dictionaries(keys, inner, max_size=6)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=6), st.dictionaries(keys, inner, max_size=6)),
     max_leaves=20,
 )
 dump_styles = st.fixed_dictionaries(

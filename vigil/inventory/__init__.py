@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.inventory import schema, semantic
-from vigil.inventory.build import build_inventory
-from vigil.inventory.discovery import resolve_file, site_files
+from vigil.inventory.build import Doc, build_inventory
+from vigil.inventory.discovery import SiteFile, resolve_file, site_files
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
 from vigil.models import Inventory
 
 __all__ = ["InventoryError", "Problem", "load_inventory"]
+
+MAX_INVENTORY_NODES = 300_000
+"""YAML nodes all site files may hold together: a 150-site fleet has about 50,000. With the
+per-file bounds of ``yaml_source`` this bounds the memory of ``vigil validate`` on any input."""
 
 
 @dataclass
@@ -47,6 +51,18 @@ def _read(path: Path, display: str, kind: str, problems: list[Problem]) -> _Load
     schema_problems = schema.validate(src, kind)
     problems += schema_problems
     return _Loaded(src, not schema_problems)
+
+
+def _over_budget(src: Source, rest: list[SiteFile]) -> Problem:
+    unread = f"; {len(rest)} more site file(s) not read" if rest else ""
+    return Problem(
+        src.file,
+        1,
+        1,
+        "",
+        f"the inventory passes {MAX_INVENTORY_NODES} YAML nodes in all here{unread}: split it "
+        "into several inventories (one per stack)",
+    )
 
 
 def load_inventory(root: str | Path) -> Inventory:
@@ -81,34 +97,34 @@ def load_inventory(root: str | Path) -> Inventory:
         problems += found
     ctx = semantic.build_context(defaults.src, defaults_clean, teams.src, clean_teams)
 
-    sites: list[Source] = []
-    ids: dict[str, Source] = {}
+    sites: list[tuple[str, Doc]] = []
+    ids: dict[str, str] = {}  # site id → FILE:LINE of its first use
     files, discovery_problems = site_files(root)
     problems += discovery_problems
-    for file in files:
+    budget = MAX_INVENTORY_NODES
+    for index, file in enumerate(files):
         site = _read(file.path, file.display, "site", problems)
         src = site.src
         if src is None or src.data is None:
             continue
+        budget -= src.size
+        if budget < 0:
+            problems.append(_over_budget(src, files[index + 1 :]))
+            break
         if site.valid:
             problems += semantic.check_site(src, file.client, ctx)
-            sites.append(src)
+            sites.append((src.file, src.data))
         site_id = src.data.get("id") if isinstance(src.data, dict) else None
         if isinstance(site_id, str):
             if site_id in ids:
-                first = ids[site_id]
-                line, _ = first.locate(("id",))
                 problems.append(
-                    src.problem(
-                        ("id",), f"site id '{site_id}' is already used by {first.file}:{line}"
-                    )
+                    src.problem(("id",), f"site id '{site_id}' is already used by {ids[site_id]}")
                 )
             else:
-                ids[site_id] = src
+                ids[site_id] = f"{src.file}:{src.locate(('id',))[0]}"
+        src.nodes.clear()  # positions are no longer needed: memory stays bounded by the data
 
     if problems:
         raise InventoryError(problems)
     assert defaults.src is not None and teams.src is not None
-    return build_inventory(
-        str(root), defaults.src.data, teams.src.data, [(s.file, s.data) for s in sites]
-    )
+    return build_inventory(str(root), defaults.src.data, teams.src.data, sites)

@@ -72,6 +72,8 @@ class Source:
     nodes: dict[Path, tuple[Node | None, Node]] = field(default_factory=dict)
     """Path → (key node or ``None`` for sequence items and the root, value node)."""
     problems: list[Problem] = field(default_factory=list)
+    size: int = 0
+    """YAML nodes the file expands to (aliases at their full size)."""
 
     @property
     def ok(self) -> bool:
@@ -191,6 +193,7 @@ def _parse(text: str, src: Source) -> Source:
         what = "empty" if root is None or not root.value else f"only '{root.value}' (null)"
         line = root.start_mark.line + 1 if root is not None and root.value else 1
         return src.fail(f"file is {what}; expected a mapping of keys", line)
+    src.size = composer.total
     walker = _Walker(src, composer.bad_tags)
     try:
         src.nodes[()] = (None, root)
