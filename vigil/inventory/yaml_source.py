@@ -48,9 +48,10 @@ MAP_TAG = YAML_TAG + "map"
 MAX_FILE_BYTES = 1 << 20
 """An inventory file is a few KB (the largest example site is under 3 KB); 1 MiB is generous."""
 MAX_NODES = 20_000
-"""Nodes a file may expand to, aliases counted at their full size (the largest example site has
-under 300). The bound is what keeps a "billion laughs" file from exhausting memory: it is met
-after at most ``MAX_NODES`` nodes have been built, so a bomb is rejected in milliseconds."""
+"""Nodes a file may expand to, aliases counted at their full size (the largest example file,
+teams.yaml, has 291). The bound is what keeps a "billion laughs" file from exhausting memory:
+it is met after at most ``MAX_NODES`` nodes have been built, so a bomb is rejected in
+milliseconds."""
 MAX_DEPTH = 64
 """Nesting levels a file may have (inventory files need under 10); keeps every recursive pass
 over the data (walk, JSON Schema, checks) far from Python's recursion limit."""
