@@ -6,13 +6,17 @@ STAMP := $(VENV)/.installed
 STACK ?= dev
 OUT ?= out
 
-.PHONY: plan validate test lint unit bench clean
+.PHONY: help plan validate test lint unit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt -e .
 	touch $@
+
+## help: list the targets (the first line of each `## target:` comment)
+help:
+	@sed -n 's/^## \([a-z-]*\): /\1\t/p' $(MAKEFILE_LIST) | expand -t 12
 
 ## plan: the main job: offline plan of the example inventory (coverage, policies, JSON, HTML)
 plan: $(STAMP)
@@ -37,5 +41,6 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/plan_bench.py
 	$(VENV)/bin/python bench/zabbix_api_calls.py
 
+## clean: remove the virtualenv and generated output
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

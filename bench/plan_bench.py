@@ -13,7 +13,6 @@ Ratios: plan-recording / baseline (everything vigil adds, program included) and 
 baseline (the engine alone; goal ≤ 1.15×). Figures are written down in ``bench/PLAN.md``.
 
 Usage: ``python bench/plan_bench.py [--sizes 50 200 500] [--stack dev]``.
-When ``vigil/program.py`` is absent, the tests' fixture program stands in (and says so).
 """
 
 from __future__ import annotations
@@ -32,12 +31,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / ".work"
-FIXTURE = ROOT / "tests" / "plan" / "fixture"
 sys.path.insert(0, str(ROOT))
-
-
-def real_program() -> bool:
-    return (ROOT / "vigil" / "program.py").is_file()
 
 
 def make_inventory(sites: int) -> Path:
@@ -70,38 +64,38 @@ def _peak_mb() -> float:
 
 
 def child_plan(sites: int, stack: str) -> dict:
+    from policies.graph import Graph
     from vigil.plan.coverage import site_coverage
     from vigil.plan.engine import load_stack_config, record_program
-    from vigil.plan.policy_eval import evaluate, load_policy_set
+    from vigil.plan.policy_eval import (
+        covered_config,
+        evaluate,
+        load_policy_set,
+        policy_resources,
+    )
     from vigil.plan.report_json import dumps, plan_document
 
-    if real_program():
-        project, overrides = ROOT, {"vigil:inventory": str(make_inventory(sites))}
-    else:
-        project, stack, overrides = FIXTURE, "test", {"fixture:sites": sites}
+    project, overrides = ROOT, {"vigil:inventory": str(make_inventory(sites))}
     config = load_stack_config(project, stack, overrides)
     t0 = time.perf_counter()
-    graph = record_program(config)
+    recording = record_program(config)
     t1 = time.perf_counter()
-    try:
-        policy_set = load_policy_set(project)
-        violations = evaluate(graph, policy_set)
-        pack = policy_set.pack
-    except LookupError:
-        violations, pack = [], "(no policy registry)"
-    cov = site_coverage(graph)
-    text = dumps(plan_document(graph, "bench", cov, pack, violations))
+    resources = policy_resources(recording)
+    policy_set = load_policy_set(project)
+    violations = evaluate(recording, policy_set, resources=resources)
+    cov = site_coverage(Graph(resources), covered_config(policy_set))
+    text = dumps(plan_document(recording, "bench", cov, policy_set.pack, violations))
     t2 = time.perf_counter()
     (WORK / f"graph-{sites}.json").write_text(text)
     return {
-        "resources": len(graph.resources),
+        "resources": len(recording.resources),
         "sites": len(cov),
         "record_s": t1 - t0,
         "policies_s": t2 - t1,
         "total_s": t2 - t0,
         "violations": len(violations),
         "peak_mb": _peak_mb(),
-        "program": "vigil/program.py" if real_program() else "tests/plan/fixture",
+        "program": "vigil/program.py",
     }
 
 
@@ -111,7 +105,7 @@ def child_replay(sites: int, recording: bool) -> dict:
     from pulumi.runtime import mocks as pm
 
     from vigil.plan.engine import StackConfig, record_program
-    from vigil.plan.offline_mocks import OfflineMocks
+    from vigil.plan.mocks import OfflineMocks
 
     doc = json.loads((WORK / f"graph-{sites}.json").read_text())
     resources = [r for r in doc["resources"] if r["type"] != "pulumi:pulumi:Stack"]

@@ -138,7 +138,7 @@ def fill_catalog(per_type: int) -> None:
     """Stand-in for the real catalog (written elsewhere) so cascade checks do real work."""
     from vigil import catalog
     from vigil.catalog.spec import Signal
-    from vigil.models import ResourceType, Threshold
+    from vigil.models import Threshold
 
     used = {  # the signal keys the example and synthetic inventories override
         "alb": ["elb_5xx_count", "target_response_time_p99"],
@@ -148,7 +148,7 @@ def fill_catalog(per_type: int) -> None:
         "elasticache": ["database_memory_usage_percent"],
         "url": ["response_time_seconds"],
     }
-    for rtype in ResourceType:
+    for rtype in catalog.resource_types():
         have = catalog.CATALOG.get(rtype, ())
         keys = [k for k in used.get(rtype.value, []) if k not in {s.key for s in have}]
         keys += [f"synthetic_{i}" for i in range(per_type)]

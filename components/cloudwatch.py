@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from components.providers import Providers
 from vigil import naming
+from vigil.aws.limits import fit_tags, route53_max_tags
 from vigil.catalog import url as url_catalog
 from vigil.catalog.alarms import GLOBAL_REGION, AlarmSpec, health_check_name
 from vigil.models import Site
@@ -34,7 +35,7 @@ class CloudWatchAlarms(pulumi.ComponentResource):
     ) -> None:
         props = {"siteId": site.id}
         super().__init__("vigil:aws:CloudWatchAlarms", name, props, opts)
-        tags = naming.standard_tags(site)
+        own = naming.vigil_tags(site)
         self.health_check_ids = {}
         if site.urls:
             global_opts = pulumi.ResourceOptions(
@@ -42,10 +43,16 @@ class CloudWatchAlarms(pulumi.ComponentResource):
             )
             for check in site.urls:
                 hc_name = health_check_name(site, check.name)
+                # Route 53 takes at most 10 tags: vigil's own first, then the site's by key.
+                hc_tags, _ = fit_tags(
+                    {**own, "Name": hc_name, "vigil:url": check.url},
+                    site.tags,
+                    route53_max_tags(),
+                )
                 hc = aws.route53.HealthCheck(
                     hc_name,
                     **url_catalog.health_check_args(check),
-                    tags={**tags, "Name": hc_name, "vigil:url": check.url},
+                    tags=hc_tags,
                     opts=global_opts,
                 )
                 self.health_check_ids[check.name] = hc.id

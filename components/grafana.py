@@ -9,7 +9,6 @@ are shared by many sites; ``SiteDashboard`` is the per-site component under Site
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,14 +18,10 @@ import pulumiverse_grafana as grafana
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.dashboard import DashboardInputs, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION
-from vigil.grafana.settings import (
-    SITE_LABEL,
-    GrafanaSettings,
-    contact_point_name,
-    parse_settings,
-)
+from vigil.grafana.rules import AlertRule, monitoring_health_group
+from vigil.grafana.settings import SITE_LABEL, GrafanaSettings, contact_point_name
 from vigil.models import Site
-from vigil.naming import dashboard_url, slug
+from vigil.naming import dashboard_url, folder_uid
 
 if TYPE_CHECKING:
     from components.site import SiteMonitoring
@@ -35,19 +30,6 @@ SITE_DASHBOARD_TYPE = "vigil:grafana:SiteDashboard"
 
 
 # --------------------------------------------------------------------------- settings
-
-
-def load_settings() -> GrafanaSettings:
-    """Read stack config (and the provider's env fallbacks) into ``GrafanaSettings``."""
-    vigil = pulumi.Config("vigil")
-    provider = pulumi.Config("grafana")
-    return parse_settings(
-        vigil.get_object("grafana"),
-        link_url=vigil.get("grafanaUrl"),
-        provider_url=provider.get("url") or os.environ.get("GRAFANA_URL"),
-        # presence only: get_secret never logs or unwraps the value; the provider reads it
-        has_auth=provider.get_secret("auth") is not None or bool(os.environ.get("GRAFANA_AUTH")),
-    )
 
 
 def skip_message(settings: GrafanaSettings) -> str:
@@ -65,14 +47,10 @@ def report_skipped(settings: GrafanaSettings) -> bool:
 # --------------------------------------------------------------------------- program level
 
 
-def folder_uid(client: str) -> str:
-    return f"vigil-{slug(client)}"[:40]
-
-
 def client_folders(
     clients: Iterable[str], opts: pulumi.ResourceOptions | None = None
 ) -> dict[str, grafana.oss.Folder]:
-    """One folder per client (uid ``vigil-<client>``); dashboards of its sites go in it."""
+    """One folder per client (uid ``naming.folder_uid``); its sites' dashboards go in it."""
     return {
         client: grafana.oss.Folder(
             f"{client}-grafana-folder",
@@ -161,6 +139,7 @@ class SiteDashboard(pulumi.ComponentResource):
 
     dashboard: grafana.oss.Dashboard
     contact_point: grafana.alerting.ContactPoint
+    rule_group: grafana.alerting.RuleGroup | None
     contact_point_name: pulumi.Output[str]
 
     def __init__(
@@ -206,6 +185,15 @@ class SiteDashboard(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(depends_on or ())),
         )
         link = dashboard_url(settings.url, site) if settings.url else None
+        self.rule_group, self.health_rules = health_rule_group(
+            site,
+            specs,
+            folder_uid,
+            settings,
+            dict(urls),
+            link or "",
+            pulumi.ResourceOptions(parent=self, depends_on=list(depends_on or ())),
+        )
         self.contact_point = grafana.alerting.ContactPoint(
             contact_point_name(site),
             name=contact_point_name(site),
@@ -238,8 +226,73 @@ class SiteDashboard(pulumi.ComponentResource):
                 "siteId": site.id,
                 "dashboardUid": self.dashboard.uid,
                 "contactPoint": self.contact_point.name,
+                "healthRules": len(self.health_rules),
             }
         )
+
+
+def _rule_args(rule: AlertRule) -> grafana.alerting.RuleGroupRuleArgs:
+    return grafana.alerting.RuleGroupRuleArgs(
+        uid=rule.uid,
+        name=rule.title,
+        condition=rule.condition,
+        for_=rule.for_,
+        no_data_state=rule.no_data_state,
+        exec_err_state=rule.exec_err_state,
+        labels=dict(rule.labels),
+        annotations=dict(rule.annotations),
+        datas=[
+            grafana.alerting.RuleGroupRuleDataArgs(
+                ref_id=q.ref_id,
+                datasource_uid=q.datasource_uid,
+                model=q.model_json,
+                relative_time_range=grafana.alerting.RuleGroupRuleDataRelativeTimeRangeArgs(
+                    from_=q.from_seconds, to=q.to_seconds
+                ),
+            )
+            for q in rule.data
+        ],
+    )
+
+
+def health_rule_group(
+    site: Site,
+    alarms: Sequence[AlarmSpec],
+    folder_uid: pulumi.Input[str],
+    settings: GrafanaSettings,
+    health_check_ids: Mapping[str, pulumi.Input[str]],
+    dashboard_link: str,
+    opts: pulumi.ResourceOptions,
+) -> tuple[grafana.alerting.RuleGroup | None, tuple[AlertRule, ...]]:
+    """The site's monitoring-health rules (``vigil.grafana.rules``) in its client's folder;
+    ``None`` when no alarm qualifies. URL rules need the health check ids, hence the apply."""
+
+    def datasource(alarm: AlarmSpec) -> str:
+        return settings.cloudwatch_uid(site.aws_account_id, alarm.region)
+
+    names = sorted(health_check_ids)
+    # the rule set itself does not depend on the ids: plan it once with placeholders
+    placeholders = {name: f"<{name}>" for name in names}
+    planned = monitoring_health_group(site, alarms, datasource, placeholders, dashboard_link)
+    if not planned.rules:
+        return None, ()
+
+    def render(ids: list[str]) -> list[grafana.alerting.RuleGroupRuleArgs]:
+        group = monitoring_health_group(
+            site, alarms, datasource, dict(zip(names, ids, strict=True)), dashboard_link
+        )
+        return [_rule_args(rule) for rule in group.rules]
+
+    rules = pulumi.Output.all(*(health_check_ids[n] for n in names)).apply(render)
+    group = grafana.alerting.RuleGroup(
+        f"{site.id}-monitoring-health",
+        name=planned.name,
+        folder_uid=folder_uid,
+        interval_seconds=planned.interval_seconds,
+        rules=rules,
+        opts=opts,
+    )
+    return group, planned.rules
 
 
 # --------------------------------------------------------------------------- program wiring

@@ -16,7 +16,6 @@ from vigil.models import Site, Team, Tier
 
 CLOUDWATCH_VENDOR = "Amazon CloudWatch"
 EVENTS_V2 = "events_api_v2_inbound_integration"
-ALERT_GROUPING_MINUTES = 5
 
 
 def cloudwatch_endpoint(integration_key: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -84,6 +83,7 @@ class TeamOnCall(pulumi.ComponentResource):
                         start=layer.start,
                         rotation_virtual_start=layer.rotation_virtual_start,
                         rotation_turn_length_seconds=layer.rotation_turn_length_seconds,
+                        end=layer.end,
                         users=[directory.user_id(email) for email in layer.users],
                         restrictions=[
                             pagerduty.ScheduleLayerRestrictionArgs(
@@ -160,17 +160,7 @@ def _urgency_args(tier: Tier) -> dict[str, object]:
             end_time=u.end_time,
             days_of_weeks=list(u.days_of_week),
         ),
-        "scheduled_actions": [
-            pagerduty.ServiceScheduledActionArgs(
-                type="urgency_change",
-                to_urgency=u.scheduled_change_to,
-                ats=[
-                    pagerduty.ServiceScheduledActionAtArgs(
-                        type="named_time", name="support_hours_start"
-                    )
-                ],
-            )
-        ],
+        # No scheduled_actions: only allowed with high during / low outside (urgency_spec).
     }
 
 
@@ -240,8 +230,8 @@ class SiteService(pulumi.ComponentResource):
             description=f"{site.client} / {site.id}, tier {tier.name}. "
             f"Runbook: {site.runbook_url}. Managed by vigil.",
             escalation_policy=escalation_policy_id,
-            acknowledgement_timeout=str(tier.acknowledgement_timeout_minutes * 60),
-            auto_resolve_timeout=str(tier.auto_resolve_timeout_minutes * 60),
+            acknowledgement_timeout=specs.timeout_seconds(tier.acknowledgement_timeout_minutes),
+            auto_resolve_timeout=specs.timeout_seconds(tier.auto_resolve_timeout_minutes),
             **_urgency_args(tier),
             opts=child,
         )
@@ -252,7 +242,7 @@ class SiteService(pulumi.ComponentResource):
             name=f"{site.id} alert grouping",
             description="Alarm storms of one site within minutes become one incident.",
             type="time",
-            config=pagerduty.AlertGroupingSettingConfigArgs(timeout=ALERT_GROUPING_MINUTES),
+            config=pagerduty.AlertGroupingSettingConfigArgs(timeout=specs.ALERT_GROUPING_SECONDS),
             services=[service.id],
             opts=child,
         )

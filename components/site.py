@@ -39,7 +39,7 @@ class SiteMonitoring(pulumi.ComponentResource):
         team_oncall: TeamOnCall,
         directory: Directory,
         providers: Providers,
-        grafana_url: str | None = None,
+        dashboard_url: str | None = None,
         plugins: Mapping[str, SitePlugin] | None = None,
         alarms: Sequence[AlarmSpec] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -57,8 +57,9 @@ class SiteMonitoring(pulumi.ComponentResource):
         }
         super().__init__("vigil:index:SiteMonitoring", site.id, props, opts)
         self.site = site
-        self.dashboard_url = naming.dashboard_url(grafana_url, site) if grafana_url else ""
-        self.alarms = tuple(alarms) if alarms is not None else alarms_for_site(site, grafana_url)
+        # ``dashboard_url``: base URL of dashboard links (``StackSettings.dashboard_url``)
+        self.dashboard_url = naming.dashboard_url(dashboard_url, site) if dashboard_url else ""
+        self.alarms = tuple(alarms) if alarms is not None else alarms_for_site(site, dashboard_url)
 
         self.pagerduty = SiteService(
             f"{site.id}-pagerduty",

@@ -9,14 +9,15 @@ the first site that needs it (or passed in as ``shared``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
 from pulumi.dynamic import Resource
 
+from vigil import sdk_patches
 from vigil.models import Site
+from vigil.settings import ZabbixSettings
 from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
 from vigil.zabbix.render import site_objects
 
@@ -25,7 +26,7 @@ COMPONENT_TYPE = "vigil:zabbix:SiteMonitoring"
 
 @dataclass(frozen=True)
 class ZabbixConnection:
-    """How the provider reaches Zabbix. ``None`` fields fall back to stack config / env.
+    """How the provider reaches Zabbix. ``None`` fields fall back to the provider's env.
 
     ``url`` is plain; ``token`` and ``password`` are wrapped as Pulumi secrets.
     """
@@ -36,16 +37,10 @@ class ZabbixConnection:
     password: pulumi.Input[str] | None = None
 
     @classmethod
-    def from_config(cls, config: pulumi.Config | None = None) -> ZabbixConnection:
-        """``vigil:zabbixUrl``, ``vigil:zabbixApiToken`` (secret), ``vigil:zabbixUser``,
-        ``vigil:zabbixPassword`` (secret); unset values are read from the environment
-        (ZABBIX_URL, ZABBIX_API_TOKEN, ZABBIX_USER, ZABBIX_PASSWORD) at run time."""
-        config = config or pulumi.Config("vigil")
+    def of(cls, settings: ZabbixSettings) -> ZabbixConnection:
+        """The connection ``StackSettings.zabbix`` describes (secrets stay sealed)."""
         return cls(
-            url=config.get("zabbixUrl"),
-            token=config.get_secret("zabbixApiToken"),
-            user=config.get("zabbixUser"),
-            password=config.get_secret("zabbixPassword"),
+            url=settings.url, token=settings.token, user=settings.user, password=settings.password
         )
 
     def inputs(self) -> dict[str, pulumi.Input[str] | None]:
@@ -57,6 +52,8 @@ class ZabbixConnection:
         }
 
 
+# Two dynamic resources per site: without this the SDK's serializer recurses past ~985 of them.
+sdk_patches.install()
 _PROVIDER = ZabbixProvider()
 
 
@@ -148,20 +145,20 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
 ZabbixPlugin = Callable[[pulumi.ComponentResource], ZabbixSiteMonitoring]
 
 
-def zabbix_plugin(connection: ZabbixConnection | None = None) -> ZabbixPlugin | None:
+def zabbix_plugin(settings: ZabbixSettings) -> ZabbixPlugin | None:
     """The per-site factory ``SiteMonitoring`` calls, or ``None`` (reason logged) without Zabbix.
 
     Zabbix is managed when the stack names a server (``vigil:zabbixUrl``) or the environment
-    does (``ZABBIX_URL``). The shared PagerDuty media type is created here, once per program
-    run, so every site's routing action depends on the same object.
+    does (``ZABBIX_URL``): ``StackSettings.zabbix.enabled``. The shared PagerDuty media type is
+    created here, once per program run, so every site's routing action depends on the same
+    object.
     """
-    connection = connection or ZabbixConnection.from_config()
-    if connection.url is None and not os.environ.get("ZABBIX_URL"):
+    if not settings.enabled:
         pulumi.log.info(
-            "Zabbix skipped: no vigil:zabbixUrl in the stack config and no ZABBIX_URL in the "
-            "environment. Templates, hosts and web checks not managed."
+            f"Zabbix skipped: {settings.skip_reason}. Templates, hosts and web checks not managed."
         )
         return None
+    connection = ZabbixConnection.of(settings)
     shared = ZabbixSharedRouting("vigil-zabbix-pagerduty", connection)
 
     def plugin(monitoring: pulumi.ComponentResource) -> ZabbixSiteMonitoring:

@@ -109,7 +109,7 @@ def check(
                     ep.urn,
                 )
         delay = first_delay(ep)
-        if delay == g.UNKNOWN:
+        if isinstance(delay, str):  # g.UNKNOWN
             unverified.add(f"first escalation delay of {ep.name}")
             continue
         if delay is None:
@@ -155,7 +155,7 @@ def check(
                 continue
             for ep in eps:
                 delay = first_delay(ep)
-                if delay == g.UNKNOWN:
+                if isinstance(delay, str):  # g.UNKNOWN
                     unverified.add(what)
                 elif delay is not None and sla is not None and delay > sla and (
                     ep.urn,

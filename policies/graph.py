@@ -34,6 +34,7 @@ from pulumi_policy.proxy import (
 
 # Standard tags live in vigil.naming (the components set them); re-exported likewise.
 from vigil.naming import (  # noqa: F401
+    GRAFANA_SITE_LABEL,
     MANAGED_BY,
     REQUIRED_TAGS,
     TAG_AVAILABILITY,
@@ -54,6 +55,7 @@ from vigil.resource_types import (  # noqa: F401
     GRAFANA_CONTACT_POINT,
     GRAFANA_DASHBOARD,
     GRAFANA_FOLDER,
+    GRAFANA_RULE_GROUP,
     HEALTH_CHECK,
     METRIC_ALARM,
     PD_ESCALATION_POLICY,

@@ -13,9 +13,11 @@ from pulumi_policy import EnforcementLevel, Policy, ResourceValidationPolicy
 from policies import (
     alarm_has_actions,
     availability_treats_missing_as_breaching,
+    aws_api_rules,
     escalation_within_sla,
     every_site_covered,
     global_metrics_in_us_east_1,
+    pagerduty_provider_rules,
     required_tags,
     schedules_cover_24x7,
     sns_not_aws_managed_key,
@@ -27,11 +29,13 @@ DEFAULT_ENFORCEMENT = EnforcementLevel.MANDATORY
 
 MODULES = (
     alarm_has_actions,
+    aws_api_rules,
     global_metrics_in_us_east_1,
     sns_not_aws_managed_key,
     availability_treats_missing_as_breaching,
     escalation_within_sla,
     schedules_cover_24x7,
+    pagerduty_provider_rules,
     every_site_covered,
     required_tags,
 )

@@ -1,9 +1,11 @@
-"""schedules-cover-24x7: a 24×7 tier's first line is on call every minute of the week.
+"""schedules-cover-24x7: a 24×7 tier's first line is on call every minute of the coming year.
 
 Verifies what will really be deployed, not the inventory: each PagerDuty ``Schedule``'s layers
-(restrictions in the schedule's ``timeZone``, as PagerDuty applies them) are rebuilt into
-``vigil.models.Schedule`` and run through ``vigil.oncall.uncovered`` on a winter and a summer
-week, so daylight-saving shifts that open a gap are caught too.
+(``start``, ``end``, restrictions in the schedule's ``timeZone``, as PagerDuty applies them)
+are rebuilt into ``vigil.models.Schedule`` and run through the same calendar code as
+``vigil validate`` (``vigil.oncall_calendar.uncovered``) over every minute from the plan date
+(config ``planDate``, default today) through ``horizonMonths`` months, so every DST change of
+every zone in use and every layer that starts later or ends are on their real dates.
 
 Which schedules must cover the week: for every site with ``support24x7``, its PagerDuty
 service → ``escalationPolicy`` → the schedules targeted by rule 1 (L1). PagerDuty notifies all
@@ -15,6 +17,7 @@ are unknown during preview make the check advisory until apply, never a pass.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -22,8 +25,8 @@ from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
 
 from policies import define as d
 from policies import graph as g
-from vigil.models import WEEKDAYS, Layer, Restriction, Schedule
-from vigil.oncall import format_window, uncovered
+from vigil.models import DEFAULT_TIME_ZONE, WEEKDAYS, Layer, Restriction, Schedule
+from vigil.oncall_calendar import DEFAULT_MONTHS, Horizon, summarize, uncovered
 
 NAME = "schedules-cover-24x7"
 DESCRIPTION = (
@@ -34,7 +37,8 @@ REMEDIATION = (
     "(teams.<team>.schedules.<schedule>.layers) so the windows above are covered, or move "
     "the site to a business-hours tier."
 )
-DEFAULTS: dict[str, Any] = {"maxReportedWindows": 10}
+DEFAULTS: dict[str, Any] = {"maxReportedWindows": 10, "horizonMonths": DEFAULT_MONTHS,
+                             "planDate": ""}
 CONFIG_SCHEMA = d.config_schema(
     DEFAULTS,
     maxReportedWindows={
@@ -42,7 +46,23 @@ CONFIG_SCHEMA = d.config_schema(
         "minimum": 1,
         "description": "How many uncovered windows a violation lists before summarising.",
     },
+    horizonMonths={
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 60,
+        "description": "How many months from the plan date coverage must hold.",
+    },
+    planDate={
+        "pattern": "^(\\d{4}-\\d{2}-\\d{2})?$",
+        "description": "First day of the proof, YYYY-MM-DD (empty: today, UTC).",
+    },
 )
+
+
+def horizon(cfg: dict[str, Any]) -> Horizon:
+    """The proof's horizon from the policy config."""
+    day = date.fromisoformat(cfg["planDate"]) if cfg.get("planDate") else None
+    return Horizon.coming_year(day, int(cfg["horizonMonths"]))
 
 
 class _Unknown(Exception):
@@ -61,7 +81,7 @@ def _hhmm(value: Any, what: str) -> str:
 def schedule_model(res: PolicyResource) -> Schedule:
     """The deployed PagerDuty schedule as a ``vigil.models.Schedule`` (raises ``_Unknown``)."""
     props = g.plain(res.props) or {}
-    zone = props.get("timeZone") or "UTC"
+    zone = props.get("timeZone") or DEFAULT_TIME_ZONE
     if g.is_unknown(zone):
         raise _Unknown(f"timeZone of schedule {res.name}")
     layers_raw = props.get("layers")
@@ -72,8 +92,9 @@ def schedule_model(res: PolicyResource) -> Schedule:
         label = f"layer {raw.get('name') or index + 1} of schedule {res.name}"
         if g.contains_unknown(raw.get("users")) or g.contains_unknown(raw.get("restrictions")):
             raise _Unknown(label)
-        if raw.get("end") and not g.is_unknown(raw.get("end")):
-            continue  # an ended layer covers nothing from now on
+        for key in ("start", "end", "rotationVirtualStart"):
+            if g.is_unknown(raw.get(key)):
+                raise _Unknown(label)
         restrictions = []
         for item in raw.get("restrictions") or []:
             minutes = int((g.number(item.get("durationSeconds")) or 0) // 60)
@@ -83,15 +104,19 @@ def schedule_model(res: PolicyResource) -> Schedule:
                 day = int(g.number(item.get("startDayOfWeek")) or 1)
                 days = (WEEKDAYS[(day - 1) % 7],)
             restrictions.append(Restriction(start=start, duration_minutes=minutes, days=days))
-        turn = g.number(raw.get("rotationTurnLengthSeconds")) or 604_800
+        turn = int(g.number(raw.get("rotationTurnLengthSeconds")) or 604_800)
+        start = str(raw.get("start") or raw.get("rotationVirtualStart") or "")
         layers.append(
             Layer(
                 name=str(raw.get("name") or index + 1),
                 timezone=zone,
                 rotation="daily" if turn == 86_400 else "weekly",
                 members=tuple(str(u) for u in raw.get("users") or ()),
-                start=str(raw.get("rotationVirtualStart") or raw.get("start") or ""),
+                start=start,
                 restrictions=tuple(restrictions),
+                end=str(raw["end"]) if raw.get("end") else None,
+                rotation_virtual_start=str(raw.get("rotationVirtualStart") or start),
+                turn_seconds=turn,
             )
         )
     return Schedule(key=res.name, name=str(props.get("name") or res.name), timezone=zone,
@@ -142,6 +167,7 @@ def _team_policy(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource] | Non
 def check(
     graph: g.Graph, cfg: dict[str, Any], report: ReportViolation, unverified: g.Unverified
 ) -> None:
+    span = horizon(cfg)
     # frozenset of schedule URNs → (escalation policy names, site ids)
     groups: dict[frozenset[str], tuple[set[str], set[str]]] = {}
     for site in graph.sites:
@@ -169,7 +195,7 @@ def check(
         resources = [graph.by_urn[urn] for urn in sorted(key)]
         try:
             models = [schedule_model(r) for r in resources]
-            windows = uncovered(models)
+            windows = uncovered(models, span)
         except _Unknown as exc:
             unverified.add(exc.what)
             continue
@@ -179,14 +205,11 @@ def check(
             continue
         if not windows:
             continue
-        limit = int(cfg["maxReportedWindows"])
-        listed = ", ".join(format_window(w) for w in windows[:limit])
-        if len(windows) > limit:
-            listed += f" and {len(windows) - limit} more"
+        listed = summarize(windows, int(cfg["maxReportedWindows"]))
         report(
             f"L1 schedule {' + '.join(m.name for m in models)} of escalation policy "
             f"{', '.join(sorted(ep_names))} (24×7 sites {', '.join(sorted(site_ids))}) leaves "
-            f"nobody on call {listed}. {REMEDIATION}",
+            f"nobody on call ({span.describe()}): {listed}. {REMEDIATION}",
             resources[0].urn,
         )
 

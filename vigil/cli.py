@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import sys
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -33,14 +34,24 @@ COMMANDS: tuple[Command, ...] = (
     Command("validate", "vigil.inventory.cli", "validate an inventory directory"),
     Command("plan", "vigil.plan.cli", "run the Pulumi program offline and report coverage"),
     Command("check", "vigil.plan.cli", "evaluate the policy pack on a saved plan"),
+    Command("diff", "vigil.diff.cli", "compare two saved plans: added, removed, changed fields"),
 )
 """Add a subcommand by adding a row here and a ``configure`` function in its module."""
+
+
+def version() -> str:
+    """The installed package's version (pyproject.toml), or ``unknown`` from a bare checkout."""
+    try:
+        return importlib.metadata.version("vigil")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="vigil", description="Provision and prove complete 24/7 monitoring for every site."
     )
+    parser.add_argument("--version", action="version", version=f"vigil {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     parsers = {c.name: sub.add_parser(c.name, help=c.help, description=c.help) for c in COMMANDS}
     return parser, parsers

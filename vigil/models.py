@@ -2,21 +2,24 @@
 
 The loader (``vigil.inventory``) turns validated YAML into these objects after resolving the
 cascade global → tier → resource type → site → resource, so renderers and components never
-look at raw YAML or repeat default logic.
+look at raw YAML or repeat default logic. The model of each AWS resource type lives in its
+catalog module (``vigil.catalog.<type>``); ``AwsResources`` holds them by inventory key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 Severity = Literal["critical", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_TIME_ZONE = "Etc/UTC"
+"""The zone of schedules and support hours that name none: UTC as PagerDuty spells it (its
+provider rejects ``UTC``; ``vigil.pagerduty.rules``)."""
 
 
 def frozen_map(data: Mapping | None = None) -> Mapping:
@@ -24,19 +27,40 @@ def frozen_map(data: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(data or {}))
 
 
-class ResourceType(StrEnum):
-    """AWS resource types a site can declare; values are the inventory keys of thresholds."""
+class ResourceType(str):
+    """The key of an AWS resource type in the inventory's ``thresholds`` (e.g. ``rds``).
 
-    ALB = "alb"
-    TARGET_GROUP = "target_group"
-    EC2 = "ec2"
-    ASG = "asg"
-    RDS = "rds"
-    AURORA = "aurora"
-    ELASTICACHE = "elasticache"
-    CLOUDFRONT = "cloudfront"
-    OPENSEARCH = "opensearch"
-    URL = "url"
+    An open set: each catalog module (``vigil.catalog.<type>``) declares its own type, and
+    ``vigil.catalog.resource_types()`` lists them. The constants below name the types that
+    code outside their own module refers to.
+    """
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"ResourceType({str(self)!r})"
+
+    ALB: ClassVar[ResourceType]
+    TARGET_GROUP: ClassVar[ResourceType]
+    EC2: ClassVar[ResourceType]
+    ASG: ClassVar[ResourceType]
+    RDS: ClassVar[ResourceType]
+    AURORA: ClassVar[ResourceType]
+    ELASTICACHE: ClassVar[ResourceType]
+    CLOUDFRONT: ClassVar[ResourceType]
+    OPENSEARCH: ClassVar[ResourceType]
+    URL: ClassVar[ResourceType]
+
+
+for _name in (
+    "alb", "target_group", "ec2", "asg", "rds", "aurora", "elasticache", "cloudfront",
+    "opensearch", "url",
+):  # fmt: skip
+    setattr(ResourceType, _name.upper(), ResourceType(_name))
 
 
 @dataclass(frozen=True)
@@ -68,7 +92,7 @@ class SupportHours:
     """When the tier is supported; ``always`` is 24×7."""
 
     always: bool
-    timezone: str = "UTC"
+    timezone: str = DEFAULT_TIME_ZONE
     days: tuple[Weekday, ...] = WEEKDAYS
     start: str = "00:00"  # HH:MM local time
     end: str = "24:00"  # HH:MM local time, exclusive
@@ -81,7 +105,10 @@ class Tier:
     support_hours: SupportHours
     urgency_outside_hours: Literal["high", "low"] = "low"
     acknowledgement_timeout_minutes: int = 30
-    auto_resolve_timeout_minutes: int = 240
+    auto_resolve_timeout_minutes: int | None = None
+    """``None``/0: never. Every vigil service's tools resolve their own incidents (CloudWatch OK
+    actions, Zabbix recoveries, Grafana resolves); a timeout would resolve an incident whose
+    alarm is still in ALARM, and CloudWatch notifies only on state changes, so it goes quiet."""
     escalation_loops: int = 2
     alarm: AlarmDefaults = field(default_factory=AlarmDefaults)
     thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)
@@ -121,11 +148,16 @@ class Layer:
     timezone: str
     rotation: Literal["daily", "weekly"]
     members: tuple[str, ...]  # member emails, in rotation order
-    start: str  # ISO date-time, local to ``timezone``: the rotation virtual start
+    start: str  # ISO date-time, local to ``timezone`` unless it has an offset: layer start
     restrictions: tuple[Restriction, ...] = ()
+    end: str | None = None  # ISO date-time: the layer covers nothing from then on
+    rotation_virtual_start: str | None = None  # hand-off origin; ``start`` when absent
+    turn_seconds: int | None = None  # a deployed layer's own turn length (else ``rotation``)
 
     @property
     def turn_length_seconds(self) -> int:
+        if self.turn_seconds:
+            return self.turn_seconds
         return 86_400 if self.rotation == "daily" else 604_800
 
 
@@ -173,103 +205,64 @@ class Team:
 # --------------------------------------------------------------------------- AWS resources
 
 
-@dataclass(frozen=True)
-class TargetGroup:
-    name: str
-    arn: str
-    thresholds: Thresholds = field(default_factory=frozen_map)
+def _inventory_keys() -> frozenset[str]:
+    from vigil import catalog  # the registry imports this module
 
-    @property
-    def dimension(self) -> str:
-        """CloudWatch ``TargetGroup`` dimension: ``targetgroup/<name>/<id>``."""
-        return self.arn.split(":", 5)[5]
+    return catalog.inventory_keys()
 
 
-@dataclass(frozen=True)
-class LoadBalancer:
-    name: str
-    arn: str
-    target_groups: tuple[TargetGroup, ...] = ()
-    thresholds: Thresholds = field(default_factory=frozen_map)
+class AwsResources(Mapping[str, tuple[Any, ...]]):
+    """A site's AWS resources: inventory key (``rds_instances``) → models, in file order.
 
-    @property
-    def dimension(self) -> str:
-        """CloudWatch ``LoadBalancer`` dimension: ``app/<name>/<id>``."""
-        return self.arn.split(":loadbalancer/", 1)[1]
-
-
-@dataclass(frozen=True)
-class Ec2Instance:
-    id: str
-    name: str
-    instance_type: str
-    thresholds: Thresholds = field(default_factory=frozen_map)
-
-
-@dataclass(frozen=True)
-class AutoScalingGroup:
-    name: str
-    min_in_service: int
-    thresholds: Thresholds = field(default_factory=frozen_map)
-
-
-@dataclass(frozen=True)
-class RdsInstance:
-    """A primary DB instance and its read replicas.
-
-    ``replicas`` are the replicas' own DB instance identifiers (lower case, as RDS stores
-    them): CloudWatch publishes ``ReplicaLag`` under each replica's id, never the primary's.
-    Replica alarms use the primary's resolved ``thresholds``.
+    The keys and model types are the catalog's (one module per resource type, see
+    ``vigil.catalog``); lists the site does not use read as ``()``, by key or by attribute
+    (``resources.rds_instances``). Immutable; ``replace`` returns a changed copy.
     """
 
-    id: str
-    engine: str
-    replicas: tuple[str, ...] = ()
-    thresholds: Thresholds = field(default_factory=frozen_map)
+    __slots__ = ("_lists",)
+    _lists: Mapping[str, tuple[Any, ...]]
 
-    @property
-    def has_replicas(self) -> bool:
-        return bool(self.replicas)
+    def __init__(
+        self, lists: Mapping[str, Iterable[Any]] | None = None, /, **by_key: Iterable[Any]
+    ) -> None:
+        merged = {key: tuple(items) for key, items in {**(lists or {}), **by_key}.items()}
+        unknown = sorted(set(merged) - _inventory_keys())
+        if unknown:
+            raise TypeError(f"unknown resource lists {unknown}; known: {sorted(_inventory_keys())}")
+        object.__setattr__(self, "_lists", MappingProxyType({k: v for k, v in merged.items() if v}))
 
+    def __getitem__(self, key: str) -> tuple[Any, ...]:
+        if key in self._lists:
+            return self._lists[key]
+        if key in _inventory_keys():
+            return ()
+        raise KeyError(key)
 
-@dataclass(frozen=True)
-class AuroraCluster:
-    id: str
-    engine: str
-    readers: int = 0
-    thresholds: Thresholds = field(default_factory=frozen_map)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lists)
 
+    def __len__(self) -> int:
+        return len(self._lists)
 
-@dataclass(frozen=True)
-class ElastiCacheCluster:
-    id: str
-    engine: Literal["redis", "valkey", "memcached"]
-    thresholds: Thresholds = field(default_factory=frozen_map)
+    def __getattr__(self, name: str) -> tuple[Any, ...]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no resource list {name!r}") from None
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("AwsResources is immutable; use replace()")
 
-@dataclass(frozen=True)
-class CloudFrontDistribution:
-    id: str
-    aliases: tuple[str, ...] = ()
-    thresholds: Thresholds = field(default_factory=frozen_map)
+    def __repr__(self) -> str:
+        return f"AwsResources({dict(self._lists)!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (AwsResources, (dict(self._lists),))
 
-@dataclass(frozen=True)
-class OpenSearchDomain:
-    name: str
-    thresholds: Thresholds = field(default_factory=frozen_map)
-
-
-@dataclass(frozen=True)
-class AwsResources:
-    load_balancers: tuple[LoadBalancer, ...] = ()
-    ec2_instances: tuple[Ec2Instance, ...] = ()
-    auto_scaling_groups: tuple[AutoScalingGroup, ...] = ()
-    rds_instances: tuple[RdsInstance, ...] = ()
-    aurora_clusters: tuple[AuroraCluster, ...] = ()
-    elasticache_clusters: tuple[ElastiCacheCluster, ...] = ()
-    cloudfront_distributions: tuple[CloudFrontDistribution, ...] = ()
-    opensearch_domains: tuple[OpenSearchDomain, ...] = ()
+    def replace(self, **changes: Iterable[Any]) -> AwsResources:
+        return AwsResources({**self._lists, **changes})
 
 
 # --------------------------------------------------------------------------- site

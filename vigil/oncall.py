@@ -1,8 +1,8 @@
-"""On-call arithmetic over the week: who covers which minute, and which minutes nobody covers.
+"""On-call arithmetic over one reference week, for the plan's hour-by-hour HTML view only.
 
-Layer restrictions are written in local time, so the minutes they cover in UTC move with
-daylight saving time. Coverage is therefore checked on two reference weeks (northern winter
-and northern summer); a schedule is complete only if it covers every minute of both.
+Proofs (``vigil validate``, the ``schedules-cover-24x7`` policy) use ``vigil.oncall_calendar``:
+every minute of the coming year, every DST date, layer starts and ends. ``minutes_of_day`` is
+shared by the defaults checks.
 """
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ Window = tuple[int, int]
 def _parse_hhmm(value: str) -> time:
     hours, minutes = (int(part) for part in value.split(":"))
     return time(hour=hours % 24, minute=minutes)
+
+
+def minutes_of_day(hhmm: str) -> int:
+    """``"17:30"`` → 1050 (``"24:00"`` → 1440, the end of a day)."""
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _minutes_since(monday: date, instant: datetime) -> int:

@@ -8,14 +8,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pulumi
+import yaml
+from pulumi.runtime import config as runtime_config
 
+from vigil import loaded
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
 from vigil.inventory import InventoryError, load_inventory
-from vigil.models import Inventory
+from vigil.inventory.problems import did_you_mean
+from vigil.models import Inventory, Tier
+from vigil.settings import (
+    BY_NAME,
+    GRAFANA_AUTH,
+    GRAFANA_URL,
+    NAMESPACE,
+    SettingsError,
+    StackSettings,
+    Where,
+    parse_stack_settings,
+)
+from vigil.stack_file import stack_file_locations
 
 
 class InvalidInventory(pulumi.RunError):
@@ -23,28 +37,55 @@ class InvalidInventory(pulumi.RunError):
 
 
 class InvalidStackConfig(InvalidInventory):
-    """Malformed stack config (e.g. ``vigil:grafana``): same handling as a bad inventory."""
+    """Invalid stack config (unknown ``vigil:*`` key, wrong type, bad ``vigil:grafana``): same
+    handling as a bad inventory."""
 
 
-@dataclass(frozen=True)
-class StackConfig:
-    inventory: Path
-    clients: tuple[str, ...] | None
-    grafana_url: str | None
-    aws_role_name: str | None
+def read_settings() -> StackSettings:
+    """The stack's settings, read once per run from what Pulumi handed the program.
 
-
-def read_config() -> StackConfig:
-    cfg = pulumi.Config("vigil")
-    raw = cfg.get("inventory") or "inventory"
-    path = Path(raw) if os.path.isabs(raw) else Path(os.getcwd()) / raw
-    clients = cfg.get_object("clients")
-    return StackConfig(
-        inventory=path,
-        clients=tuple(str(c) for c in clients) if clients is not None else None,
-        grafana_url=cfg.get("grafanaUrl"),
-        aws_role_name=cfg.get("awsRoleName"),
+    Keys come from the runtime's config map and ``PULUMI_CONFIG`` (how the language host passes
+    the stack's config), values as Pulumi's strings; secrets are sealed as ``Output.secret``.
+    Only ``vigil:*``, ``grafana:url`` and the presence of ``grafana:auth`` reach the parser.
+    """
+    keys = (
+        set(runtime_config.CONFIG.get())
+        | set(runtime_config.get_config_env())
+        | {k for k in BY_NAME if runtime_config.get_config(k) is not None}
     )
+    secret_keys = {k for k in keys if runtime_config.is_config_secret(k)} | set(
+        runtime_config.get_config_secret_keys_env()
+    )
+    values: dict[str, str] = {}
+    for key in sorted(keys):
+        if key.startswith(f"{NAMESPACE}:") or key == GRAFANA_URL:
+            values[key] = str(runtime_config.get_config(key))
+        elif key == GRAFANA_AUTH and runtime_config.get_config(key):
+            values[key] = "[set]"  # presence only: the provider reads the value
+    try:
+        return parse_stack_settings(
+            values,
+            seal=pulumi.Output.secret,
+            secret_keys=secret_keys,
+            env=os.environ,
+            where=_stack_file_locations(),
+        )
+    except SettingsError as error:
+        raise InvalidStackConfig(str(error)) from None
+
+
+def _stack_file_locations() -> Where | None:
+    """Where each key is written in ``stacks/Pulumi.<stack>.yaml``, for messages."""
+    root = pulumi.get_root_directory() or os.getcwd()
+    try:
+        project = yaml.safe_load((Path(root) / "Pulumi.yaml").read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    stack_dir = Path(root) / str(project.get("stackConfigDir") or ".")
+    stack_file = stack_dir / f"Pulumi.{pulumi.get_stack()}.yaml"
+    if not stack_file.is_file():
+        return None
+    return stack_file_locations(stack_file, shown=stack_file.relative_to(root))
 
 
 def _messages(error: BaseException) -> list[str]:
@@ -54,29 +95,31 @@ def _messages(error: BaseException) -> list[str]:
     return [line for line in str(error).splitlines() if line.strip()] or [repr(error)]
 
 
-def load(config: StackConfig) -> tuple[Inventory, dict[str, tuple[AlarmSpec, ...]]]:
+def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec, ...]]]:
     """Load, shard and pre-compute every alarm spec, or raise ``InvalidInventory``."""
+    root = settings.inventory_path(Path(os.getcwd()))
     try:
-        inventory = load_inventory(config.inventory)
+        inventory = load_inventory(root)
     except InventoryError as error:
-        raise InvalidInventory(_format(config.inventory, _messages(error))) from None
+        raise InvalidInventory(_format(root, _messages(error))) from None
     except OSError as error:  # e.g. a file that cannot be read
-        raise InvalidInventory(
-            _format(config.inventory, [f"{type(error).__name__}: {error}"])
-        ) from None
+        raise InvalidInventory(_format(root, [f"{type(error).__name__}: {error}"])) from None
     problems: list[str] = []
-    if config.clients is not None:
-        unknown = sorted(set(config.clients) - set(inventory.clients))
-        problems += [f"vigil:clients: unknown client {c!r}" for c in unknown]
-        inventory = inventory.only_clients(config.clients)
+    if settings.clients is not None:
+        unknown = sorted(set(settings.clients) - set(inventory.clients))
+        problems += [
+            f"vigil:clients: unknown client {c!r}{did_you_mean(c, inventory.clients)}"
+            for c in unknown
+        ]
+        inventory = inventory.only_clients(settings.clients)
     alarms: dict[str, tuple[AlarmSpec, ...]] = {}
     for site in inventory.sites:  # owner teams are resolved by the validator
         try:
-            alarms[site.id] = alarms_for_site(site, config.grafana_url)
+            alarms[site.id] = alarms_for_site(site, settings.dashboard_url)
         except ValueError as error:
             problems.append(f"{site.source}: {error}")
     if problems:
-        raise InvalidInventory(_format(config.inventory, problems))
+        raise InvalidInventory(_format(root, problems))
     return inventory, alarms
 
 
@@ -84,8 +127,8 @@ def _format(root: Path, messages: list[str]) -> str:
     return f"invalid inventory {root}:\n" + "\n".join(f"  {m}" for m in messages)
 
 
-def _tiers_by_team(inventory: Inventory) -> Mapping[str, dict[str, object]]:
-    used: dict[str, dict[str, object]] = {}
+def _tiers_by_team(inventory: Inventory) -> Mapping[str, dict[str, Tier]]:
+    used: dict[str, dict[str, Tier]] = {}
     for site in inventory.sites:
         used.setdefault(site.owner_team, {})[site.tier.name] = site.tier
     return used
@@ -93,28 +136,25 @@ def _tiers_by_team(inventory: Inventory) -> Mapping[str, dict[str, object]]:
 
 def main() -> None:
     # Components import the providers' SDKs; keep them out of pure-library imports.
-    from components.grafana import finish_grafana, grafana_plugin, load_settings
+    from components.grafana import finish_grafana, grafana_plugin
     from components.pagerduty import Directory, TeamOnCall
     from components.providers import Providers
     from components.site import SiteMonitoring
     from components.zabbix import zabbix_plugin
-    from vigil.grafana.settings import GrafanaConfigError
 
-    config = read_config()
-    inventory, alarms = load(config)
-    try:
-        grafana_settings = load_settings()
-    except GrafanaConfigError as error:
-        raise InvalidStackConfig(f"invalid stack config: {error}") from None
+    settings = read_settings()
+    loaded.SETTINGS.set(settings)  # the one settings object of the run, for the plan
+    inventory, alarms = load(settings)
+    loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
 
     directory = Directory()
-    providers = Providers(config.aws_role_name)
+    providers = Providers(settings.aws_role_name)
     teams = {
         key: TeamOnCall(inventory.team(key), tiers, directory)
         for key, tiers in sorted(_tiers_by_team(inventory).items())
     }
-    grafana = grafana_plugin(grafana_settings, inventory.sites)  # None: skipped, reason logged
-    zabbix = zabbix_plugin()  # None: skipped, reason logged
+    grafana = grafana_plugin(settings.grafana, inventory.sites)  # None: skipped, reason logged
+    zabbix = zabbix_plugin(settings.zabbix)  # None: skipped, reason logged
     plugins = {name: p for name, p in (("grafana", grafana), ("zabbix", zabbix)) if p}
     for site in inventory.sites:
         monitoring = SiteMonitoring(
@@ -122,7 +162,7 @@ def main() -> None:
             team_oncall=teams[site.owner_team],
             directory=directory,
             providers=providers,
-            grafana_url=config.grafana_url,
+            dashboard_url=settings.dashboard_url,
             plugins=plugins,
             alarms=alarms[site.id],
         )

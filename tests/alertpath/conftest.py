@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.runtime import run_program
 from vigil.inventory import load_inventory
 from vigil.models import Inventory
+from vigil.plan.record import Recording
 from vigil.program import main
-from vigil.testing.mocks import VigilMocks, run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 INVENTORY = ROOT / "inventory"
@@ -20,16 +21,11 @@ def inventory() -> Inventory:
 
 
 @pytest.fixture(scope="session")
-def run() -> tuple[VigilMocks, dict]:
-    """The real program over the example inventory, once, under the recording mocks."""
+def mocks() -> Recording:
+    """The real program over the example inventory, once, on the recording runtime."""
     return run_program(main, {"vigil:inventory": str(INVENTORY), "vigil:grafanaUrl": GRAFANA})
 
 
 @pytest.fixture(scope="session")
-def mocks(run) -> VigilMocks:
-    return run[0]
-
-
-@pytest.fixture(scope="session")
-def exports(run) -> dict:
-    return run[1]
+def exports(mocks) -> dict:
+    return mocks.exports

@@ -8,9 +8,10 @@ import shutil
 
 import pytest
 
+from tests.runtime import run_program
 from vigil.catalog.alarms import alarms_for_site
+from vigil.plan.record import Recording
 from vigil.program import InvalidInventory, main
-from vigil.testing.mocks import VigilMocks, run_program
 
 from .conftest import GRAFANA, INVENTORY
 
@@ -24,12 +25,13 @@ INTEGRATION = "pagerduty:index/serviceIntegration:ServiceIntegration"
 ESCALATION = "pagerduty:index/escalationPolicy:EscalationPolicy"
 SCHEDULE = "pagerduty:index/schedule:Schedule"
 ORCHESTRATION = "pagerduty:index/eventOrchestrationService:EventOrchestrationService"
+STACK = "pulumi:pulumi:Stack"
 ENDPOINT = re.compile(r"https://events\.pagerduty\.com/integration/(.+)/enqueue")
 PCL_REGEX = re.compile(r"(\S+) matches regex '([^']*)'")
 
 
-def region_of(mocks: VigilMocks, rec) -> str:
-    return mocks.provider_regions[rec.provider_name][0]
+def region_of(mocks: Recording, rec) -> str:
+    return mocks.by_urn[rec.provider].inputs["region"]
 
 
 def site_urn(mocks, site_id):
@@ -40,7 +42,7 @@ def test_alarms_match_specs_with_actions_and_region(inventory, mocks):
     topics = {r.outputs["arn"]: r for r in mocks.of_type(TOPIC)}
     for site in inventory.sites:
         specs = alarms_for_site(site, GRAFANA)
-        recorded = {r.name: r for r in mocks.children(site_urn(mocks, site.id), ALARM)}
+        recorded = {r.name: r for r in mocks.descendants(site_urn(mocks, site.id), ALARM)}
         assert set(recorded) == {s.name for s in specs}
         for spec in specs:
             rec = recorded[spec.name]
@@ -77,7 +79,7 @@ def test_alarms_match_specs_with_actions_and_region(inventory, mocks):
 
 def test_health_checks(inventory, mocks):
     for site in inventory.sites:
-        checks = {r.name: r for r in mocks.children(site_urn(mocks, site.id), HC)}
+        checks = {r.name: r for r in mocks.descendants(site_urn(mocks, site.id), HC)}
         assert len(checks) == len(site.urls)
         for url in site.urls:
             rec = checks[f"{site.id}-url-{url.name}-health-check"]
@@ -97,11 +99,11 @@ def test_health_checks(inventory, mocks):
 def test_topics_policies_and_subscriptions(inventory, mocks):
     for site in inventory.sites:
         urn = site_urn(mocks, site.id)
-        topics = list(mocks.children(urn, TOPIC))
+        topics = list(mocks.descendants(urn, TOPIC))
         regions = {site.aws_region} | {a.region for a in alarms_for_site(site)}
         assert len(topics) == 2 * len(regions)
-        subs = {r.inputs["topic"]: r for r in mocks.children(urn, SUB)}
-        policies = {r.inputs["arn"]: r for r in mocks.children(urn, POLICY)}
+        subs = {r.inputs["topic"]: r for r in mocks.descendants(urn, SUB)}
+        policies = {r.inputs["arn"]: r for r in mocks.descendants(urn, POLICY)}
         for topic in topics:
             arn = topic.outputs["arn"]
             assert topic.inputs.get("kmsMasterKeyId") in (None, "")
@@ -110,7 +112,7 @@ def test_topics_policies_and_subscriptions(inventory, mocks):
             assert statement["Action"] == "sns:Publish" and statement["Resource"] == arn
             sub = subs[arn]
             assert sub.inputs["protocol"] == "https"
-            assert sub.inputs["endpoint"] == (
+            assert sub.values["endpoint"] == (
                 f"https://events.pagerduty.com/integration/{site.id}-cloudwatch-key/enqueue"
             )
             assert "endpoint" in sub.secret_inputs
@@ -122,12 +124,13 @@ def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
     schedules = {f"{r.name}-id": r for r in mocks.of_type(SCHEDULE)}
     for site in inventory.sites:
         tier = site.tier
-        (service,) = mocks.children(site_urn(mocks, site.id), SERVICE)
+        (service,) = mocks.descendants(site_urn(mocks, site.id), SERVICE)
         i = service.inputs
         policy = policies[f"{site.owner_team}-{tier.name}"]
         assert i["escalationPolicy"] == f"{policy.name}-id"
         assert i["acknowledgementTimeout"] == str(tier.acknowledgement_timeout_minutes * 60)
-        assert i["autoResolveTimeout"] == str(tier.auto_resolve_timeout_minutes * 60)
+        # every integration resolves its own incidents: no example tier auto-resolves
+        assert tier.auto_resolve_timeout_minutes is None and i["autoResolveTimeout"] == "null"
         rule = i["incidentUrgencyRule"]
         if tier.is_24x7:
             assert rule == {"type": "constant", "urgency": "severity_based"}
@@ -140,11 +143,9 @@ def test_pagerduty_service_escalation_and_schedules(inventory, mocks):
                 "type": "fixed_time_per_day", "timeZone": "Europe/Berlin",
                 "startTime": "08:00:00", "endTime": "18:00:00", "daysOfWeeks": [1, 2, 3, 4, 5],
             }
-            assert i["scheduledActions"] == [{
-                "type": "urgency_change", "toUrgency": "high",
-                "ats": [{"type": "named_time", "name": "support_hours_start"}],
-            }]
-        integrations = {r.name: r for r in mocks.children(site_urn(mocks, site.id), INTEGRATION)}
+            # scheduled actions need high during / low outside (vigil.pagerduty.rules)
+            assert "scheduledActions" not in i
+        integrations = {r.name: r for r in mocks.descendants(site_urn(mocks, site.id), INTEGRATION)}
         assert integrations[f"{site.id}-cloudwatch"].inputs["vendor"] == "vendor-cloudwatch"
         for tool in ("zabbix", "grafana"):
             assert integrations[f"{site.id}-{tool}"].inputs["type"] == (
@@ -191,16 +192,16 @@ def _paging_path(mocks, site, alarm) -> tuple[str, str, str, dict]:
     """alarm → topic → subscription → integration → service (+ orchestration): the severity
     PagerDuty assigns and the service's urgency rule."""
     urn = site_urn(mocks, site.id)
-    topic = next(r for r in mocks.children(urn, TOPIC)
+    topic = next(r for r in mocks.descendants(urn, TOPIC)
                  if r.outputs["arn"] == alarm.inputs["alarmActions"][0])
-    (sub,) = [r for r in mocks.children(urn, SUB) if r.inputs["topic"] == topic.outputs["arn"]]
-    key = ENDPOINT.fullmatch(sub.inputs["endpoint"]).group(1)
-    (integration,) = [r for r in mocks.children(urn, INTEGRATION)
+    (sub,) = [r for r in mocks.descendants(urn, SUB) if r.inputs["topic"] == topic.outputs["arn"]]
+    key = ENDPOINT.fullmatch(sub.values["endpoint"]).group(1)
+    (integration,) = [r for r in mocks.descendants(urn, INTEGRATION)
                       if r.outputs["integrationKey"] == key]
     assert integration.inputs["vendor"] == "vendor-cloudwatch"
-    (service,) = [r for r in mocks.children(urn, SERVICE)
+    (service,) = [r for r in mocks.descendants(urn, SERVICE)
                   if f"{r.name}-id" == integration.inputs["service"]]
-    (orch,) = [r for r in mocks.children(urn, ORCHESTRATION)
+    (orch,) = [r for r in mocks.descendants(urn, ORCHESTRATION)
                if r.inputs["service"] == f"{service.name}-id"]
     assert orch.inputs["enableEventOrchestrationForService"] is True
     severity = _orchestrated_severity(orch.inputs, alarm.inputs["name"])
@@ -211,7 +212,7 @@ def test_critical_pages_high_warning_stays_low(inventory, mocks):
     """Every alarm's full path ends in the urgency DESIGN.md's severity matrix asks for."""
     seen = set()
     for site in inventory.sites:
-        alarms = list(mocks.children(site_urn(mocks, site.id), ALARM))
+        alarms = list(mocks.descendants(site_urn(mocks, site.id), ALARM))
         for alarm in alarms:
             severity = alarm.inputs["tags"]["vigil:severity"]
             topic, integration, pd_severity, service = _paging_path(mocks, site, alarm)
@@ -234,11 +235,11 @@ def test_24x7_site_wiring(inventory, mocks):
     """nova-storefront (gold): constant severity-based urgency, no support hours, and a service
     orchestration that only sets severity for CloudWatch alarms."""
     urn = site_urn(mocks, "nova-storefront")
-    (service,) = mocks.children(urn, SERVICE)
+    (service,) = mocks.descendants(urn, SERVICE)
     assert service.inputs["incidentUrgencyRule"] == {
         "type": "constant", "urgency": "severity_based",
     }
-    (orch,) = mocks.children(urn, ORCHESTRATION)
+    (orch,) = mocks.descendants(urn, ORCHESTRATION)
     assert orch.parent == mocks.by_name("vigil:pagerduty:SiteService",
                                         "nova-storefront-pagerduty").urn
     assert orch.inputs["service"] == "nova-storefront-id"
@@ -257,7 +258,7 @@ def test_24x7_site_wiring(inventory, mocks):
     site = next(s for s in inventory.sites if s.id == "nova-storefront")
     assert site.tier.is_24x7
     for severity, urgency in (("critical", "high"), ("warning", "low")):
-        alarm = next(r for r in mocks.children(urn, ALARM)
+        alarm = next(r for r in mocks.descendants(urn, ALARM)
                      if r.inputs["name"].endswith(f"-{severity}"))
         topic, integration, pd_severity, svc = _paging_path(mocks, site, alarm)
         assert (topic, integration, pd_severity) == (
@@ -271,32 +272,31 @@ def test_bronze_keeps_support_hours(inventory, mocks):
     for site in inventory.sites:
         if site.tier.is_24x7:
             continue
-        (service,) = mocks.children(site_urn(mocks, site.id), SERVICE)
+        (service,) = mocks.descendants(site_urn(mocks, site.id), SERVICE)
         i = service.inputs
         assert i["incidentUrgencyRule"]["outsideSupportHours"] == {
             "type": "constant", "urgency": "low",
         }
         assert i["supportHours"]["timeZone"] == site.tier.support_hours.timezone
-        # criticals opened overnight (low) are raised when support starts
-        assert i["scheduledActions"] == [{
-            "type": "urgency_change", "toUrgency": "high",
-            "ats": [{"type": "named_time", "name": "support_hours_start"}],
-        }]
+        assert i["incidentUrgencyRule"]["duringSupportHours"] == {
+            "type": "constant", "urgency": "severity_based",
+        }
+        assert "scheduledActions" not in i
 
 
 def test_integration_keys_and_endpoints_stay_secret(inventory, mocks):
     for site in inventory.sites:
         urn = site_urn(mocks, site.id)
-        integrations = list(mocks.children(urn, INTEGRATION))
+        integrations = list(mocks.descendants(urn, INTEGRATION))
         assert {r.name for r in integrations} == {
             f"{site.id}-{tool}" for tool in ("cloudwatch", "zabbix", "grafana")
         }
         for rec in integrations:
             assert "integrationKey" in rec.secret_outputs
-        for sub in mocks.children(urn, SUB):
+        for sub in mocks.descendants(urn, SUB):
             assert "endpoint" in sub.secret_inputs
         keys = {r.outputs["integrationKey"] for r in integrations}
-        for rec in mocks.children(urn):
+        for rec in mocks.descendants(urn):
             if rec.type in (SUB, INTEGRATION):
                 continue
             plain = json.dumps({k: v for k, v in rec.inputs.items()
@@ -336,7 +336,7 @@ def test_component_props_and_exports(inventory, mocks, exports):
             "zabbixEnabled": False, "grafanaEnabled": False,
         }
         for typ in ("vigil:aws:CloudWatchAlarms", "vigil:pagerduty:SiteService"):
-            (child,) = mocks.children(comp.urn, typ)
+            (child,) = mocks.descendants(comp.urn, typ)
             assert child.inputs == {"siteId": site.id}
         out = exports[site.id]
         assert out["serviceId"] == f"{site.id}-id"
@@ -349,13 +349,13 @@ def test_url_only_site_has_a_complete_paging_path(mocks):
     """bistro-booking: no AWS resources, one URL → health check → alarm → topic → PagerDuty."""
     urn = site_urn(mocks, "bistro-booking")
     (alarm,) = [
-        r for r in mocks.children(urn, ALARM) if r.inputs["metricName"] == "HealthCheckStatus"
+        r for r in mocks.descendants(urn, ALARM) if r.inputs["metricName"] == "HealthCheckStatus"
     ]
     topic_arn = alarm.inputs["alarmActions"][0]
     assert topic_arn == "arn:aws:sns:us-east-1:333333333333:bistro-booking-alerts-critical"
-    (sub,) = [r for r in mocks.children(urn, SUB) if r.inputs["topic"] == topic_arn]
-    assert sub.inputs["endpoint"].endswith("/bistro-booking-cloudwatch-key/enqueue")
-    (service,) = mocks.children(urn, SERVICE)
+    (sub,) = [r for r in mocks.descendants(urn, SUB) if r.inputs["topic"] == topic_arn]
+    assert sub.values["endpoint"].endswith("/bistro-booking-cloudwatch-key/enqueue")
+    (service,) = mocks.descendants(urn, SERVICE)
     assert service.inputs["escalationPolicy"] == "web-bronze-id"
     policy = mocks.by_name(ESCALATION, "web-bronze").inputs
     assert policy["rules"][0]["targets"] == [
@@ -364,10 +364,8 @@ def test_url_only_site_has_a_complete_paging_path(mocks):
 
 
 def test_client_filter_shards_the_stack():
-    mocks, exports = run_program(
-        main, {"vigil:inventory": str(INVENTORY), "vigil:clients": ["bistro"]}
-    )
-    assert set(exports) == {"bistro-booking", "bistro-website"}
+    mocks = run_program(main, {"vigil:inventory": str(INVENTORY), "vigil:clients": ["bistro"]})
+    assert set(mocks.exports) == {"bistro-booking", "bistro-website"}
     assert [r.name for r in mocks.of_type("vigil:pagerduty:TeamOnCall")] == ["web"]
 
 
@@ -376,17 +374,32 @@ def test_invalid_inventory_registers_nothing(tmp_path):
     shutil.copytree(INVENTORY, bad)
     site = bad / "sites" / "bistro" / "booking.yaml"
     site.write_text(site.read_text().replace("owner_team: web", "owner_team: nobody"))
-    mocks = VigilMocks()
+    registered: list = []
     with pytest.raises(InvalidInventory) as err:
-        run_program(main, {"vigil:inventory": str(bad)}, mocks=mocks)
+        run_program(main, {"vigil:inventory": str(bad)}, on_resource=registered.append)
     assert "owner_team: unknown team 'nobody'" in str(err.value)
     assert "booking.yaml" in str(err.value)
-    assert mocks.resources == []
+    assert [r.type for r in registered] == [STACK]
 
 
 def test_unknown_client_is_an_error():
-    mocks = VigilMocks()
+    registered: list = []
     with pytest.raises(InvalidInventory, match="unknown client 'ghost'"):
         run_program(main, {"vigil:inventory": str(INVENTORY), "vigil:clients": ["ghost"]},
-                    mocks=mocks)
-    assert mocks.resources == []
+                    on_resource=registered.append)
+    assert [r.type for r in registered] == [STACK]
+
+
+def test_every_pagerduty_input_passes_the_provider_rules(inventory, mocks):
+    from vigil.pagerduty import rules
+    from vigil.resource_types import PD_ALERT_GROUPING
+
+    checked = 0
+    for rec in mocks.resources:
+        if rec.type in rules.RULE_TYPES:
+            assert rules.check_inputs(rec.type, rec.inputs) == [], rec.name
+            checked += 1
+    assert checked >= 2 * len(inventory.sites)  # services and grouping settings at least
+    for rec in mocks.of_type(PD_ALERT_GROUPING):
+        # seconds (the API's unit): five minutes, not "5"
+        assert rec.inputs["type"] == "time" and rec.inputs["config"] == {"timeout": 300}

@@ -1,27 +1,30 @@
-"""Site dashboards: built from the alarm specs, deterministic, round-trip through the SDK."""
+"""Site dashboards of the example sites: built from the alarm specs (semantic checks, no
+snapshots), deterministic, round-trip through the SDK."""
 
 from __future__ import annotations
 
 import json
-import os
+import re
 from collections import defaultdict
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from vigil import catalog
 from vigil.catalog.alarms import alarms_for_site, health_check_name
+from vigil.catalog.ec2 import Ec2Instance
 from vigil.catalog.url import HEALTH_CHECK_ID
 from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
 from vigil.grafana.dashboard import DashboardInputs, decode, encode, render_dashboard
-from vigil.grafana.plan import GLOBAL_REGION, MAX_VALUES_PER_QUERY, Levels, threshold_steps
+from vigil.grafana.plan import GLOBAL_REGION, Levels, threshold_steps
+from vigil.grafana.search import MAX_SEARCH_EXPRESSION, search_expression
 from vigil.grafana.settings import cloudwatch_uid
-from vigil.models import AwsResources, Ec2Instance
+from vigil.models import AwsResources
 from vigil.naming import dashboard_uid
+from vigil.zabbix.render import server_host_name, site_objects, web_host_name
+from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 SITES = ["acme-b2b", "acme-shop", "bistro-booking", "bistro-website", "nova-api", "nova-storefront"]
 PD_URL = "https://agency.pagerduty.com/service-directory/PXXXXXX"
 
@@ -147,23 +150,53 @@ def test_layout_uid_links_and_variables(inventory, alarms_for, site_id):
         for p in board["panels"]
         if p.get("datasource", {}).get("type", "").endswith("zabbix-datasource")
     ]
-    assert bool(zabbix) == bool(site.servers)
+    assert bool(zabbix) == bool(site.servers or site.urls)  # URL-only sites too
+
+
+def _zabbix_hosts(panel: dict[str, Any]) -> set[str]:
+    (target,) = panel["targets"]
+    pattern = target["host"]["filter"]
+    assert pattern.startswith("/^(") and pattern.endswith(")$/")
+    return {h.replace("\\", "") for h in pattern[3:-3].split("|")}
 
 
 @pytest.mark.parametrize("site_id", SITES)
-def test_dashboard_snapshot_and_sdk_round_trip(inventory, alarms_for, site_id):
+def test_zabbix_panels_filter_on_the_hosts_the_zabbix_renderer_creates(
+    inventory, alarms_for, site_id
+):
+    """Same naming function (``vigil.naming``) on both sides: the filter is exactly the
+    renderer's host names, the web-scenario host included; item filters match the items of
+    vigil's own service template."""
+    site = inventory.site(site_id)
+    board = render(site, alarms_for(site))
+    zabbix = [
+        p
+        for p in board["panels"]
+        if p.get("datasource", {}).get("type", "").endswith("zabbix-datasource")
+    ]
+    objects = site_objects(site)
+    problems = next(p for p in zabbix if p["title"] == "Zabbix problems")
+    assert _zabbix_hosts(problems) == set(objects.host_names)
+    web = [p for p in zabbix if p["title"].startswith("Web ")]
+    servers = [p for p in zabbix if p not in web and p is not problems]
+    assert bool(web) == bool(site.urls) and bool(servers) == bool(site.servers)
+    for panel in web:
+        assert _zabbix_hosts(panel) == {web_host_name(site.id)}
+    base_items = {i["name"] for i in service_table()[BASE_SERVICE]["items"]}
+    for panel in servers:
+        assert _zabbix_hosts(panel) == {server_host_name(site.id, s) for s in site.servers}
+        item = panel["targets"][0]["item"]["filter"]
+        assert any(re.fullmatch(item[1:-1], name) for name in base_items), item
+
+
+@pytest.mark.parametrize("site_id", SITES)
+def test_dashboard_is_deterministic_and_round_trips(inventory, alarms_for, site_id):
+    """The SDK output itself is pinned once, on a small fixture (test_dashboard_snapshot.py)."""
     site = inventory.site(site_id)
     text = render_dashboard(site, alarms_for(site), inputs_for(site))
     assert text == render_dashboard(site, alarms_for(site), inputs_for(site)), "deterministic"
     assert "${HealthCheckId}" not in text, "placeholder would be a Grafana variable"
     assert encode(decode(text)) == text, "round-trips through the SDK's Dashboard model"
-    snapshot = SNAPSHOTS / f"{site_id}.json"
-    if os.environ.get("VIGIL_UPDATE_SNAPSHOTS"):
-        snapshot.write_text(text + "\n")
-    assert snapshot.exists(), f"missing snapshot; create with VIGIL_UPDATE_SNAPSHOTS=1: {snapshot}"
-    assert text + "\n" == snapshot.read_text(), (
-        f"regenerate with VIGIL_UPDATE_SNAPSHOTS=1: {snapshot}"
-    )
 
 
 def test_no_zabbix_panels_without_a_zabbix_datasource(inventory, alarms_for):
@@ -184,19 +217,70 @@ def test_large_site_stays_within_grafana_limits(inventory):
     )
     site = replace(base, resources=AwsResources(ec2_instances=instances))
     alarms = alarms_for_site(site)
-    ec2_signals = {a.signal for a in alarms if a.resource_type == "ec2"}
+    ec2_signals = {a.signal_key for a in alarms if a.resource_type == "ec2"}
     assert len(ec2_signals) == len(catalog.signal_keys(catalog.ResourceType.EC2))
     board = render(site, alarms)
     ec2 = [p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2"]
     assert len(ec2) == len(ec2_signals), "one panel per signal, instances are series"
     for panel in ec2:
         for target in panel["targets"]:
-            ids = target["dimensions"]["InstanceId"]
-            assert len(ids if isinstance(ids, list) else [ids]) <= MAX_VALUES_PER_QUERY
+            assert len(target_expression(target)) <= MAX_SEARCH_EXPRESSION
         covered = {i for t in panel["targets"] for i in t["dimensions"]["InstanceId"]}
         assert covered == {i.id for i in instances}, panel["title"]
     assert len(board["panels"]) < 50
     assert len(json.dumps(board)) < 1_000_000
+
+
+def target_expression(target: dict[str, Any]) -> str:
+    dims = {k: v if isinstance(v, list) else [v] for k, v in target["dimensions"].items()}
+    return search_expression(target["namespace"], target["metricName"], dims, target["statistic"])
+
+
+def test_search_expressions_are_split_by_length_not_count(inventory):
+    """20 target groups with 32-character names: 20 values in one query would be a SEARCH
+    expression over CloudWatch's 1,024 characters; split by length, every query fits and
+    every target group is still drawn exactly once."""
+    base = inventory.site("acme-shop")
+    lb = base.resources.load_balancers[0]
+    groups = tuple(
+        replace(
+            lb.target_groups[0],
+            name=f"tg-{n:02d}-" + "x" * 26,
+            arn=f"arn:aws:elasticloadbalancing:eu-west-1:111111111111:targetgroup/"
+            f"tg-{n:02d}-{'x' * 26}/{n:016x}",
+        )
+        for n in range(20)
+    )
+    site = replace(
+        base,
+        resources=base.resources.replace(load_balancers=(replace(lb, target_groups=groups),)),
+    )
+    alarms = alarms_for_site(site)
+    by_count = {
+        "TargetGroup": [g.dimension for g in groups],
+        "LoadBalancer": [lb.dimension],
+    }
+    assert (
+        len(search_expression("AWS/ApplicationELB", "HealthyHostCount", by_count, "Minimum"))
+        > MAX_SEARCH_EXPRESSION
+    ), "the old 20-per-query chunking would be refused"
+    board = render(site, alarms)
+    panel = panel_by_metric(board, "AWS/ApplicationELB", "HealthyHostCount")
+    assert len(panel["targets"]) >= 2
+    drawn = [v for t in panel["targets"] for v in dim_values(t, "TargetGroup")]
+    assert sorted(drawn) == sorted(g.dimension for g in groups)
+    for target in panel["targets"]:
+        assert len(target_expression(target)) <= MAX_SEARCH_EXPRESSION
+
+
+def test_search_expression_is_the_one_grafana_builds():
+    """Pinned against ``buildSearchExpression`` (matchExact): sorted schema and terms."""
+    assert search_expression(
+        "AWS/EC2", "CPUUtilization", {"InstanceId": ["i-1", "i-2"]}, "Average", "300"
+    ) == (
+        'REMOVE_EMPTY(SEARCH(\'{"AWS/EC2","InstanceId"} MetricName="CPUUtilization" '
+        '"InstanceId"=("i-1" OR "i-2")\', \'Average\', 300))'
+    )
 
 
 def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for):
@@ -211,6 +295,12 @@ def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for
     for panel in (health, ttfb):
         series = [hc for t in panel["targets"] for hc in dim_values(t, "HealthCheckId")]
         assert sorted(series) == sorted(ids.values()), "a series per URL, its own health check"
+        # labelled with the URL's name, never the (UUID) health check id
+        for target in panel["targets"]:
+            (hc_id,) = dim_values(target, "HealthCheckId")
+            name = next(n for n, i in ids.items() if i == hc_id)
+            assert name in target["label"] and hc_id not in target["label"]
+            assert "PROP(" not in target["label"]
     with pytest.raises(KeyError, match="no Route 53 health check id for URL"):
         render_dashboard(site, alarms, DashboardInputs())
 

@@ -9,11 +9,12 @@ import pulumi
 import pytest
 
 from tests.grafana.conftest import ROOT
+from tests.runtime import run_program
 from vigil.catalog.alarms import alarms_for_site, health_check_name
 from vigil.grafana.settings import contact_point_name
 from vigil.naming import dashboard_uid
+from vigil.plan.record import Recording
 from vigil.program import InvalidStackConfig, main
-from vigil.testing.mocks import VigilMocks, run_program
 
 INVENTORY = ROOT / "inventory"
 LINK_URL = "https://grafana.agency.example"
@@ -40,7 +41,7 @@ def logged() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def grafana_run(logged) -> tuple[VigilMocks, dict[str, Any], str]:
+def grafana_run(logged) -> tuple[Recording, dict[str, Any], str]:
     """One run with Grafana configured; keeps every log line and everything printed."""
     import contextlib
     import io
@@ -63,20 +64,20 @@ def grafana_run(logged) -> tuple[VigilMocks, dict[str, Any], str]:
         for level in original:
             setattr(pulumi.log, level, recorder(level))
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            mocks, exports = run_program(main, WITH_GRAFANA, secret_keys=["grafana:auth"])
+            mocks = run_program(main, WITH_GRAFANA, secret_keys=["grafana:auth"])
     finally:
         for level, fn in original.items():
             setattr(pulumi.log, level, fn)
         root.removeHandler(handler)
-    return mocks, exports, out.getvalue()
+    return mocks, mocks.exports, out.getvalue()
 
 
 @pytest.fixture(scope="module")
-def mocks_on(grafana_run) -> VigilMocks:
+def mocks_on(grafana_run) -> Recording:
     return grafana_run[0]
 
 
-def site_urn(mocks: VigilMocks, site_id: str) -> str:
+def site_urn(mocks: Recording, site_id: str) -> str:
     return mocks.by_name(SITE, site_id).urn
 
 
@@ -87,9 +88,9 @@ def test_every_site_has_its_dashboard_in_its_clients_folder(inventory, mocks_on)
     for site in inventory.sites:
         urn = site_urn(mocks_on, site.id)
         assert mocks_on.by_name(SITE, site.id).inputs["grafanaEnabled"] is True
-        (component,) = mocks_on.children(urn, SITE_DASHBOARD)
+        (component,) = mocks_on.descendants(urn, SITE_DASHBOARD)
         assert component.parent == urn and component.inputs == {"siteId": site.id}
-        (dashboard,) = mocks_on.children(urn, DASHBOARD)  # transitively under SiteMonitoring
+        (dashboard,) = mocks_on.descendants(urn, DASHBOARD)  # transitively under SiteMonitoring
         assert dashboard.parent == component.urn
         assert dashboard.inputs["folder"] == folders[site.client].inputs["uid"]
         assert json.loads(dashboard.inputs["configJson"])["uid"] == dashboard_uid(site)
@@ -104,7 +105,7 @@ def test_each_dashboard_has_a_panel_per_alarm_with_the_deployed_ids(inventory, m
     one CloudWatch query of one timeseries panel, with the alarm's threshold as a line."""
     for site in inventory.sites:
         urn = site_urn(mocks_on, site.id)
-        (dashboard,) = mocks_on.children(urn, DASHBOARD)
+        (dashboard,) = mocks_on.descendants(urn, DASHBOARD)
         board = json.loads(dashboard.inputs["configJson"])
         assert "${HealthCheckId}" not in dashboard.inputs["configJson"]
         panels = [
@@ -112,10 +113,10 @@ def test_each_dashboard_has_a_panel_per_alarm_with_the_deployed_ids(inventory, m
             for p in board["panels"]
             if p["type"] == "timeseries" and p["datasource"]["type"] == "cloudwatch"
         ]
-        alarms = {r.name: r.inputs for r in mocks_on.children(urn, ALARM)}
+        alarms = {r.name: r.inputs for r in mocks_on.descendants(urn, ALARM)}
         specs = {s.name: s for s in alarms_for_site(site, LINK_URL)}
         assert set(alarms) == set(specs)
-        hc_ids = {r.name: r.id for r in mocks_on.children(urn, HC)}
+        hc_ids = {r.name: r.id for r in mocks_on.descendants(urn, HC)}
         for name, alarm in alarms.items():
             hits = [
                 (panel, target)
@@ -134,16 +135,16 @@ def test_each_dashboard_has_a_panel_per_alarm_with_the_deployed_ids(inventory, m
                 check = health_check_name(site, specs[name].resource_id)
                 assert alarm["dimensions"]["HealthCheckId"] == hc_ids[check]
         # one metric panel per (resource type, signal) — never one per alarm or resource
-        assert len(panels) == len({(s.resource_type, s.signal) for s in specs.values()})
+        assert len(panels) == len({(s.resource_type, s.signal_key) for s in specs.values()})
 
 
 def test_contact_point_key_is_secret_and_routed_by_the_one_policy(inventory, mocks_on):
     points = {r.name: r for r in mocks_on.of_type(CONTACT)}
     assert set(points) == {contact_point_name(s) for s in inventory.sites}
     for site in inventory.sites:
-        (point,) = mocks_on.children(site_urn(mocks_on, site.id), CONTACT)
+        (point,) = mocks_on.descendants(site_urn(mocks_on, site.id), CONTACT)
         assert "pagerduties" in point.secret_inputs, "integration key sent as a secret"
-        (pd,) = point.inputs["pagerduties"]
+        (pd,) = point.values["pagerduties"]
         assert pd["integrationKey"] == f"{site.id}-grafana-key"  # the site's Grafana integration
         assert pd["clientUrl"] == f"{LINK_URL}/d/{dashboard_uid(site)}/{site.id}"
     (policy,) = mocks_on.of_type(POLICY)
@@ -176,7 +177,7 @@ def test_grafana_auth_is_never_printed_or_recorded(grafana_run, logged):
 def test_without_grafana_nothing_is_created_and_the_reason_is_logged(inventory, monkeypatch):
     messages: list[str] = []
     monkeypatch.setattr(pulumi.log, "info", lambda msg, *a, **k: messages.append(msg))
-    mocks, _ = run_program(main, BASE)
+    mocks = run_program(main, BASE)
     types = {r.type for r in mocks.resources}
     assert not {t for t in types if t.startswith(("grafana:", "vigil:grafana:"))}
     for site in inventory.sites:
@@ -185,8 +186,8 @@ def test_without_grafana_nothing_is_created_and_the_reason_is_logged(inventory, 
 
 
 def test_malformed_grafana_config_stops_before_any_resource():
-    mocks = VigilMocks()
+    registered: list = []
     bad = {**WITH_GRAFANA, "vigil:grafana": {"notificationPolicy": "replace"}}
     with pytest.raises(InvalidStackConfig, match="notificationPolicy"):
-        run_program(main, bad, secret_keys=["grafana:auth"], mocks=mocks)
-    assert mocks.resources == []
+        run_program(main, bad, secret_keys=["grafana:auth"], on_resource=registered.append)
+    assert [r.type for r in registered] == ["pulumi:pulumi:Stack"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inventory.util import edit, only, problems
+from tests.inventory.util import PINNED, edit, only, problems
 from vigil.inventory import InventoryError, Problem, load_inventory
 
 SHOP = "sites/acme/shop.yaml"
@@ -121,7 +121,7 @@ def test_wrong_type_list(inv: Path) -> None:
     edit(inv / SHOP, "    expected_status: [200]\n", "    expected_status: 200\n")
     assert only(inv) == (
         SHOP,
-        38,
+        41,
         22,
         "urls[1].expected_status",
         "expected a list, got an integer 200",
@@ -259,7 +259,7 @@ def test_url_without_valid_host(inv: Path) -> None:
     edit(inv / SHOP, "url: https://shop.acme.example/\n", "url: https://shop..example/\n")
     assert only(inv) == (
         SHOP,
-        34,
+        37,
         10,
         "urls[0].url",
         "URL host 'shop..example' is not a valid host name",
@@ -269,16 +269,20 @@ def test_url_without_valid_host(inv: Path) -> None:
 def test_duplicate_url_name(inv: Path) -> None:
     edit(inv / SHOP, "  - name: checkout\n", "  - name: home\n")
     _file, line, col, path, message = only(inv)
-    assert (line, col, path) == (36, 11, "urls[1].name")
+    assert (line, col, path) == (39, 11, "urls[1].name")
     assert message.startswith("URL name 'home' is used twice")
 
 
 def test_invalid_timezone_did_you_mean(inv: Path) -> None:
     edit(inv / "defaults.yaml", "timezone: Europe/Berlin", "timezone: Europe/Berln")
-    assert only(inv) == (
-        "defaults.yaml", 26, 17, "tiers.bronze.support_hours.timezone",
-        "unknown time zone 'Europe/Berln'; did you mean 'Europe/Berlin'?",
-    )  # fmt: skip
+    file, line, col, path, message = only(inv)
+    assert (file, line, col) == ("defaults.yaml", 26, 17)
+    assert path == "tiers.bronze.support_hours.timezone"
+    # support hours go to PagerDuty: checked against its provider's list (vigil.pagerduty.rules)
+    assert message.startswith(
+        "time zone 'Europe/Berln' is not one PagerDuty accepts (the provider's list of 135 "
+        "zones); did you mean 'Europe/Berlin'?"
+    )
 
 
 def test_team_references(inv: Path) -> None:
@@ -340,7 +344,7 @@ def test_reserved_tag(inv: Path) -> None:
     edit(inv / SHOP, "  cost-center: ecommerce\n", "  vigil:site: other\n")
     assert only(inv) == (
         SHOP,
-        54,
+        57,
         3,
         "tags.vigil:site",
         "tag 'vigil:site' is reserved (vigil and AWS set it)",
@@ -353,7 +357,7 @@ def test_reserved_tag(inv: Path) -> None:
 def test_unknown_signal_did_you_mean(inv: Path, fake_catalog: dict) -> None:
     edit(inv / SHOP, "    database_memory_usage_percent:", "    database_memory_usage_percnt:")
     assert only(inv) == (
-        SHOP, 52, 5, "thresholds.elasticache.database_memory_usage_percnt",
+        SHOP, 55, 5, "thresholds.elasticache.database_memory_usage_percnt",
         "unknown signal 'database_memory_usage_percnt' for elasticache; "
         "did you mean 'database_memory_usage_percent'?",
     )  # fmt: skip
@@ -416,43 +420,54 @@ def test_conflict_with_catalog_default(inv: Path, fake_catalog: dict) -> None:
 
 def test_24x7_tier_needs_full_l1_coverage(inv: Path) -> None:
     edit(inv / BOOKING, "tier: bronze\n", "tier: gold\n")
-    assert only(inv) == (
+    assert only(inv, PINNED) == (
         BOOKING, 8, 13, "owner_team",
-        "team 'web' has nobody on call at L1 during tier 'gold' 24x7: Mon 16:00–Tue 07:00 UTC, "
-        "Tue 16:00–Wed 07:00 UTC, Wed 16:00–Thu 07:00 UTC, Thu 16:00–Fri 07:00 UTC, "
-        "Fri 16:00–Mon 07:00 UTC",
+        "team 'web' has nobody on call at L1 during tier 'gold' 24x7 (2026-01-05..2027-01-05): "
+        "2026-01-05 00:00–07:00 UTC, "
+        "2026-01-05..2026-03-26 Mon–Thu 17:00–07:00 next day UTC, "
+        "2026-01-09..2026-03-20 weekly Fri 17:00–Mon 07:00 UTC, "
+        "2026-03-27 17:00–2026-03-30 06:00 UTC, "
+        "2026-03-30..2026-10-22 Mon–Thu 16:00–06:00 next day UTC, "
+        "2026-04-03..2026-10-16 weekly Fri 16:00–Mon 06:00 UTC, "
+        "2026-10-23 16:00–2026-10-26 07:00 UTC, "
+        "2026-10-26..2026-12-31 Mon–Thu 17:00–07:00 next day UTC, "
+        "2026-10-30..2027-01-01 weekly Fri 17:00–Mon 07:00 UTC, "
+        "2027-01-04 17:00–24:00 UTC",
     )  # fmt: skip
 
 
 def test_gap_in_follow_the_sun_is_named(inv: Path) -> None:
-    # Shorten the Americas window to 6 h: in northern summer 19:00-21:00 UTC is nobody's.
+    # Shorten the Americas window to 6 h: 19:00-20:00 UTC is nobody's once New York is on
+    # summer time (8 Mar), 19:00-21:00 once Sydney's 07:00 is 21:00 UTC (standard time from
+    # 5 Apr, so from the evening of 4 Apr UTC) and back from 3 Oct UTC.
     edit(
         inv / "teams.yaml",
         '{start: "09:00", duration_minutes: 540}',
         '{start: "09:00", duration_minutes: 360}',
     )
-    found = problems(inv)
+    found = problems(inv, PINNED)
     ops_sites = {"sites/acme/shop.yaml", "sites/acme/b2b.yaml", "sites/nova/api.yaml"}
     assert {f for f, *_ in found} == {*ops_sites, "sites/nova/storefront.yaml"}
-    daily = ", ".join(
-        f"{d} 19:00–{d} 21:00 UTC" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    )
     assert found[0][1:] == (
         8,
         13,
         "owner_team",
-        f"team 'ops' has nobody on call at L1 during tier 'silver' 24x7: {daily}",
+        "team 'ops' has nobody on call at L1 during tier 'silver' 24x7 (2026-01-05..2027-01-05): "
+        "2026-03-08..2026-04-03 daily 19:00–20:00 UTC, "
+        "2026-04-04..2026-10-02 daily 19:00–21:00 UTC, "
+        "2026-10-03..2026-10-31 daily 19:00–20:00 UTC",
     )
 
 
 def test_business_hours_tier_needs_l1_during_support_hours(inv: Path) -> None:
     edit(inv / "defaults.yaml", 'start: "08:00"', 'start: "07:00"')
-    found = problems(inv)
+    found = problems(inv, PINNED)
     assert len(found) == 2  # both bistro sites
     assert found[0][4] == (
-        "team 'web' has nobody on call at L1 during tier 'bronze' support hours: "
-        "Mon 05:00–Mon 07:00 UTC, Tue 05:00–Tue 07:00 UTC, Wed 05:00–Wed 07:00 UTC, "
-        "Thu 05:00–Thu 07:00 UTC, Fri 05:00–Fri 07:00 UTC"
+        "team 'web' has nobody on call at L1 during tier 'bronze' support hours "
+        "(2026-01-05..2027-01-05): 2026-01-05..2026-03-27 Mon–Fri 06:00–07:00 UTC, "
+        "2026-03-30..2026-10-23 Mon–Fri 05:00–06:00 UTC, "
+        "2026-10-26..2027-01-01 Mon–Fri 06:00–07:00 UTC, 2027-01-04 06:00–07:00 UTC"
     )
 
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from vigil.inventory import InventoryError, load_inventory
+from vigil.oncall_calendar import Horizon
+
+PINNED = Horizon(date(2026, 1, 5))
+"""A plan date for coverage tests: the Monday the example layers start, a year on."""
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -16,10 +21,11 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count))
 
 
-def problems(root: Path) -> list[tuple[str, int, int, str, str]]:
-    """Problems of ``root`` as ``(file relative to root, line, col, path, message)``."""
+def problems(root: Path, horizon: Horizon | None = None) -> list[tuple[str, int, int, str, str]]:
+    """Problems of ``root`` as ``(file relative to root, line, col, path, message)``; on-call
+    coverage over ``horizon`` (default: the coming year from today)."""
     with pytest.raises(InventoryError) as caught:
-        load_inventory(root)
+        load_inventory(root, horizon)
     out = []
     for p in caught.value.problems:
         rel = Path(p.file).relative_to(root).as_posix() if p.file.startswith(str(root)) else p.file
@@ -27,8 +33,8 @@ def problems(root: Path) -> list[tuple[str, int, int, str, str]]:
     return out
 
 
-def only(root: Path) -> tuple[str, int, int, str, str]:
+def only(root: Path, horizon: Horizon | None = None) -> tuple[str, int, int, str, str]:
     """The single problem of ``root``."""
-    found = problems(root)
+    found = problems(root, horizon)
     assert len(found) == 1, found
     return found[0]

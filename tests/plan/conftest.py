@@ -19,15 +19,15 @@ def fixture_dir() -> Path:
 @pytest.fixture(scope="session")
 def fixture_policies():
     """The fixture's policy registry, loaded by path so it never shadows the real `policies`."""
-    from vigil.plan.policy_eval import PolicySet
+    from vigil.plan.policy_eval import policy_set_of
 
     spec = importlib.util.spec_from_file_location(
-        "plan_fixture_registry", FIXTURE / "policies" / "registry.py"
+        "plan_fixture_pack", FIXTURE / "policies" / "pack.py"
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    return PolicySet(module.PACK_NAME, module.POLICIES, config=module.INITIAL_CONFIG)
+    return policy_set_of(module)
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +35,11 @@ def fixture_plan(fixture_dir, fixture_policies):
     from vigil.plan.service import run_plan
 
     return run_plan(fixture_dir, "test", policy_set=fixture_policies)
+
+
+@pytest.fixture(scope="session")
+def dev_plan():
+    """`vigil plan --stack dev` of the real program and example inventory."""
+    from vigil.plan.service import run_plan
+
+    return run_plan(FIXTURE.parents[2], "dev")

@@ -14,7 +14,7 @@ def _by_name(graph):
 
 
 def test_records_every_resource_with_parent_provider_and_site(fixture_plan):
-    graph = fixture_plan.graph
+    graph = fixture_plan.recording
     res = _by_name(graph)
     alarm = res["demo-site0-alb-5xx-critical"]
     assert alarm.type == "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -43,7 +43,7 @@ def test_records_every_resource_with_parent_provider_and_site(fixture_plan):
 
 
 def test_secrets_are_masked_everywhere(fixture_plan):
-    sub = _by_name(fixture_plan.graph)["demo-site0-alerts-critical-pagerduty"]
+    sub = _by_name(fixture_plan.recording)["demo-site0-alerts-critical-pagerduty"]
     assert sub.inputs["endpoint"] == SECRET
     assert "events.pagerduty.com" not in str(fixture_plan.document)
 
@@ -58,7 +58,7 @@ def test_stack_config_namespaces_defaults_objects_and_secure_values(fixture_dir)
 
 def test_data_sources_answered_offline(fixture_plan):
     service = next(
-        r for r in fixture_plan.graph.resources if r.type == "pagerduty:index/service:Service"
+        r for r in fixture_plan.recording.resources if r.type == "pagerduty:index/service:Service"
     )
     assert service.inputs["description"]  # id from get_user, answered offline
     assert service.inputs["escalationPolicy"] == "ops-gold-id"

@@ -23,7 +23,12 @@ def test_plan_json_follows_the_contract(fixture_plan):
     assert site["id"] == "demo-site0" and site["client"] == "demo" and site["tier"] == "gold"
     assert set(site["coverage"]) == {"cloudwatch", "zabbix", "grafana", "pagerduty"}
     assert site["coverage"]["cloudwatch"] == 1 and site["coverage"]["pagerduty"] == 1
-    assert "zabbix not configured for this stack" in site["gaps"]
+    # Gaps are every-site-covered's: no URL check, no dashboard (grafanaEnabled), no
+    # integrations; nothing about Zabbix, which the fixture's stack does not enable.
+    gaps = site["gaps"]
+    assert gaps[0].startswith("a CloudWatch URL check") and "a Grafana dashboard" in gaps
+    assert "a PagerDuty grafana integration on its service" in gaps
+    assert not any("Zabbix" in gap for gap in gaps)
     for res in doc["resources"]:
         assert {"urn", "type", "name", "parent", "provider", "site", "inputs"} <= set(res)
     urns = [r["urn"] for r in doc["resources"]]
@@ -68,15 +73,15 @@ def test_enforcement_levels_and_config(fixture_plan, fixture_policies):
     base = PolicySet(
         "p", [noisy, *fixture_policies.policies], config={"alarm-tagged": {"tag": "nope"}}
     )
-    found = evaluate(fixture_plan.graph, base)
+    found = evaluate(fixture_plan.recording, base)
     assert {v.level for v in found if v.policy == "always"} == {"advisory"}
     assert {v.message for v in found if v.policy == "always"} == {"always complains"}
     assert any(v.policy == "alarm-tagged" and "missing tag nope" in v.message for v in found)
     assert not has_mandatory(found)
     disabled = PolicySet("p", [noisy], config={"always": EnforcementLevel.DISABLED})
-    assert evaluate(fixture_plan.graph, disabled) == []
+    assert evaluate(fixture_plan.recording, disabled) == []
     remediate = PolicySet("p", [noisy], config={"always": {"enforcementLevel": "remediate"}})
-    assert {v.level for v in evaluate(fixture_plan.graph, remediate)} == {"mandatory"}
+    assert {v.level for v in evaluate(fixture_plan.recording, remediate)} == {"mandatory"}
 
 
 def test_crashing_policy_is_a_mandatory_violation_not_a_crash(fixture_plan):
@@ -84,7 +89,7 @@ def test_crashing_policy_is_a_mandatory_violation_not_a_crash(fixture_plan):
         raise KeyError("x")
 
     found = evaluate(
-        fixture_plan.graph, PolicySet("p", [ResourceValidationPolicy("boom", "d", boom)])
+        fixture_plan.recording, PolicySet("p", [ResourceValidationPolicy("boom", "d", boom)])
     )
     assert found and all(v.level == "mandatory" and "KeyError" in v.message for v in found)
 

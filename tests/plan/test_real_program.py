@@ -1,4 +1,4 @@
-"""`vigil plan` on the real program and example inventory (skips until those pieces exist).
+"""`vigil plan` on the real program and example inventory.
 
 Done-criteria of the issue: every example site's coverage, a JSON plan in the contract, and
 `vigil check` flagging a plan edited to break an alert path.
@@ -9,25 +9,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+from vigil.inventory import load_inventory
+from vigil.plan.policy_eval import evaluate, has_mandatory
+from vigil.plan.report_json import read_plan, write_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(
-    not (ROOT / "vigil" / "program.py").is_file(), reason="vigil/program.py not merged yet"
-)
-HAS_POLICIES = (ROOT / "policies" / "pack.py").is_file()
-
-
-@pytest.fixture(scope="module")
-def dev_plan():
-    from vigil.plan.service import run_plan
-
-    return run_plan(ROOT, "dev", with_policies=HAS_POLICIES)
 
 
 def test_every_example_site_is_covered(dev_plan):
-    from vigil.inventory import load_inventory
-
     expected = sorted(s.id for s in load_inventory(ROOT / "inventory").sites)
     sites = {s["id"]: s for s in dev_plan.document["sites"]}
     assert sorted(sites) == expected
@@ -49,11 +38,7 @@ def test_plan_json_contract_and_no_secret_in_clear(dev_plan):
     assert "events.pagerduty.com/integration/" not in json.dumps(doc)
 
 
-@pytest.mark.skipif(not HAS_POLICIES, reason="policies/pack.py not merged yet")
 def test_check_flags_an_edited_plan(dev_plan, tmp_path):
-    from vigil.plan.policy_eval import evaluate, has_mandatory
-    from vigil.plan.report_json import read_plan, write_plan
-
     assert not has_mandatory(dev_plan.violations)
     path = tmp_path / "plan.json"
     write_plan(path, dev_plan.document)

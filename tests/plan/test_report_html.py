@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from vigil.inventory import load_inventory
 from vigil.plan.alert_paths import site_alert_paths
 from vigil.plan.report_html import render
+from vigil.plan.service import run_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
-def page(fixture_plan) -> str:
-    return render(fixture_plan, load_inventory(ROOT / "inventory"))
+def page(dev_plan) -> str:
+    return render(dev_plan)
 
 
 def test_page_is_self_contained(page):
@@ -34,10 +34,26 @@ def test_page_is_self_contained(page):
 
 
 def test_page_has_matrix_timelines_and_paths(page):
-    assert 'id="coverage-matrix"' in page and 'data-site="demo-site0"' in page
+    assert 'id="coverage-matrix"' in page and 'data-site="nova-storefront"' in page
     assert 'id="oncall-ops"' in page and 'id="oncall-web"' in page
     assert page.count('class="level"') >= 4  # L1..L4 of the ops team at least
-    assert 'id="paths-demo-site0"' in page
+    assert 'id="paths-nova-storefront"' in page
+
+
+def test_report_of_a_shard_shows_only_the_teams_its_sites_use():
+    """``vigil:clients: [bistro]``: the report reads the run's own (sharded) inventory, and
+    shows the on-call of the teams that stack pages, not every team of the inventory."""
+    shard = run_plan(ROOT, "dev", config={"vigil:clients": ["bistro"]})
+    assert {s.client for s in shard.inventory.sites} == {"bistro"}
+    html = render(shard)
+    assert 'id="oncall-web"' in html
+    assert 'id="oncall-ops"' not in html
+    assert 'data-site="bistro-booking"' in html and 'data-site="acme-shop"' not in html
+
+
+def test_report_of_a_program_without_inventory_says_so(fixture_plan):
+    html = render(fixture_plan)
+    assert 'class="oncall"' not in html and "no vigil inventory in this run" in html
 
 
 def test_alert_path_follows_alarm_topic_subscription_service_escalation(fixture_plan):
@@ -78,7 +94,7 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     assert dom.returncode == 0, dom.stderr
     assert 'id="coverage-matrix"' in dom.stdout
     assert dom.stdout.count('class="oncall"') == 2
-    assert "demo-site1" in dom.stdout
+    assert "bistro-booking" in dom.stdout
     shot = tmp_path / "plan.png"
     run = _chromium(f"--screenshot={shot}", "--window-size=1400,2000", html.as_uri(), tmp=tmp_path)
     assert run.returncode == 0, run.stderr

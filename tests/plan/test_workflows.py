@@ -61,6 +61,23 @@ def test_preview_comments_with_policy_pack_and_skips_forks():
     assert step["with"]["comment-on-pr"] is True
 
 
+def test_review_comment_is_posted_even_when_plan_or_preview_fail():
+    """The sticky comment (plan summary + vigil diff) runs on failure too, not only on success."""
+    doc = _load("pull-request.yml")
+    plan_steps = doc["jobs"]["plan"]["steps"]
+    diff_step = next(s for s in plan_steps if "vigil diff" in s.get("run", ""))
+    assert diff_step["if"] == "always()"
+    preview = doc["jobs"]["preview"]
+    assert preview["if"].startswith("always() &&")
+    sticky = "marocchino/sticky-pull-request-comment"
+    comment = next(s for s in preview["steps"] if s.get("uses", "").startswith(sticky))
+    assert comment["if"] == "always()"
+    body = next(s for s in preview["steps"] if "comment.md" in s.get("run", ""))
+    assert "summary.txt" in body["run"] and "diff.md" in body["run"]
+    pulumi = next(s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
+    assert pulumi["with"]["always-include-summary"] is True
+
+
 def test_main_runs_pulumi_up():
     doc = _load("deploy.yml")
     assert doc["on"]["push"]["branches"] == ["main"]

@@ -28,6 +28,12 @@ def _tags(site: str, client: str, tier: str, **extra: str) -> dict[str, str]:
     }
 
 
+def _alarm(name: str) -> dict[str, Any]:
+    """The PutMetricAlarm fields every alarm the program creates has (aws-api-rules)."""
+    return {"name": name, "comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 5,
+            "datapointsToAlarm": 3, "period": 60, "statistic": "Maximum", "threshold": 1}
+
+
 class Stack:
     """Mutable list of records; ``resources()`` links them into ``PolicyResource``s."""
 
@@ -116,7 +122,7 @@ def build_stack(
     }
     team = s.add(g.TEAM_ONCALL, "ops", {"team": "ops", "tiers": tiers})
     s.add(g.PD_SCHEDULE, "ops-l1-follow-the-sun",
-          {"name": "L1 follow-the-sun", "timeZone": "UTC", "layers": follow_the_sun_layers()},
+          {"name": "L1 follow-the-sun", "timeZone": "Etc/UTC", "layers": follow_the_sun_layers()},
           parent=team)
     s.add(g.PD_SCHEDULE, "ops-devops-oncall",
           {"name": "L2 DevOps on-call", "timeZone": "Europe/Berlin",
@@ -156,21 +162,27 @@ def build_stack(
                   {"name": source.capitalize(), "service": f"{site_id}-service-id"}, parent=pd)
         cw = s.add(g.CLOUDWATCH_COMPONENT, f"{site_id}-cloudwatch", {"siteId": site_id},
                    parent=site)
-        for severity in ("critical", "warning"):
-            topic = f"{site_id}-alerts-{severity}"
-            s.add(g.SNS_TOPIC, topic, {"name": topic, "tags": dict(tags)}, parent=cw, provider=eu)
-            s.add(g.SNS_TOPIC_POLICY, f"{topic}-policy",
-                  {"arn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:{topic}"}, parent=cw, provider=eu)
-            s.add(g.SNS_SUBSCRIPTION, f"{topic}-pagerduty", {
-                "topic": f"arn:aws:sns:eu-west-1:{ACCOUNT}:{topic}",
-                "protocol": "https",
-                "endpoint": f"https://events.pagerduty.com/integration/{site_id}-key/enqueue",
-            }, parent=cw, provider=eu)
+        # Topics in the site's region and in us-east-1 (Route 53 alarms), as the program does.
+        for region, provider, suffix in (("eu-west-1", eu, ""), ("us-east-1", use1, "-us-east-1")):
+            for severity in ("critical", "warning"):
+                topic = f"{site_id}-alerts-{severity}"
+                topic_arn = f"arn:aws:sns:{region}:{ACCOUNT}:{topic}"
+                s.add(g.SNS_TOPIC, f"{topic}{suffix}", {"name": topic, "tags": dict(tags)},
+                      parent=cw, provider=provider)
+                s.add(g.SNS_TOPIC_POLICY, f"{topic}{suffix}-policy",
+                      {"arn": topic_arn, "policy": '{"Statement": [{"Effect": "Allow"}]}'},
+                      parent=cw, provider=provider)
+                s.add(g.SNS_SUBSCRIPTION, f"{topic}{suffix}-pagerduty", {
+                    "topic": topic_arn,
+                    "protocol": "https",
+                    "endpoint": f"https://events.pagerduty.com/integration/{site_id}-key/enqueue",
+                }, parent=cw, provider=provider)
 
-        def arn(severity: str, site_id: str = site_id) -> str:
-            return f"arn:aws:sns:eu-west-1:{ACCOUNT}:{site_id}-alerts-{severity}"
+        def arn(severity: str, site_id: str = site_id, region: str = "eu-west-1") -> str:
+            return f"arn:aws:sns:{region}:{ACCOUNT}:{site_id}-alerts-{severity}"
 
         s.add(g.METRIC_ALARM, f"{site_id}-alb-elb-5xx-count-critical", {
+            **_alarm(f"{site_id}-alb-elb-5xx-count-critical"),
             "namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_ELB_5XX_Count",
             "alarmActions": [arn("critical")], "okActions": [arn("critical")],
             "treatMissingData": "notBreaching",
@@ -178,6 +190,7 @@ def build_stack(
                                                      "vigil:signal": "elb_5xx_count"}),
         }, parent=cw, provider=eu)
         s.add(g.METRIC_ALARM, f"{site_id}-alb-elb-5xx-count-warning", {
+            **_alarm(f"{site_id}-alb-elb-5xx-count-warning"),
             "namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_ELB_5XX_Count",
             "alarmActions": [arn("warning")], "okActions": [arn("warning")],
             "tags": _tags(site_id, client, tier, **{g.TAG_SEVERITY: "warning"}),
@@ -186,8 +199,10 @@ def build_stack(
             "type": "HTTPS", "fqdn": "shop.example", "resourcePath": "/", "tags": dict(tags),
         }, parent=cw)
         s.add(g.METRIC_ALARM, f"{site_id}-url-home-health-critical", {
+            **_alarm(f"{site_id}-url-home-health-critical"),
             "namespace": "AWS/Route53", "metricName": "HealthCheckStatus",
-            "alarmActions": [arn("critical")], "okActions": [arn("critical")],
+            "alarmActions": [arn("critical", region="us-east-1")],
+            "okActions": [arn("critical", region="us-east-1")],
             "treatMissingData": "breaching",
             "tags": _tags(site_id, client, tier, **{g.TAG_SEVERITY: "critical",
                                                      g.TAG_AVAILABILITY: "true"}),
@@ -196,6 +211,13 @@ def build_stack(
             gr = s.add(g.GRAFANA_COMPONENT, f"{site_id}-grafana", {"siteId": site_id},
                        parent=site)
             s.add(g.GRAFANA_DASHBOARD, f"{site_id}-dashboard", {"configJson": "{}"}, parent=gr)
+            s.add(g.GRAFANA_RULE_GROUP, f"{site_id}-monitoring-health", {
+                "name": f"{site_id} monitoring health", "folderUid": f"vigil-folder-{client}",
+                "intervalSeconds": 300,
+                "rules": [{"name": f"{site_id} no data", "condition": "C",
+                           "labels": {g.GRAFANA_SITE_LABEL: site_id, "severity": "warning"},
+                           "datas": []}],
+            }, parent=gr)
         if zabbix:
             zb = s.add(g.ZABBIX_COMPONENT, f"{site_id}-zabbix", {"siteId": site_id}, parent=site)
             export = (

@@ -35,6 +35,7 @@ def test_missing_actions(stack, run, key, label):
 
 def test_topic_without_pagerduty_subscription(stack, run):
     stack.remove("acme-shop-alerts-critical-pagerduty")
+    stack.remove("acme-shop-alerts-critical-us-east-1-pagerduty")  # the Route 53 alarm's topic
     found = run(NAME, stack.resources())
     assert len(found) == 4  # two critical alarms, alarm and OK actions each
     assert {v.message.split(":")[0] for v in found} == {
@@ -46,6 +47,8 @@ def test_topic_without_pagerduty_subscription(stack, run):
 
 def test_subscription_to_wrong_endpoint(stack, run):
     stack.inputs("acme-shop-alerts-critical-pagerduty")["endpoint"] = "https://example.com/hook"
+    assert len(run(NAME, stack.resources())) == 2  # the ALB alarm's alarm and OK actions
+    stack.inputs("acme-shop-alerts-critical-us-east-1-pagerduty")["endpoint"] = "https://x.test/"
     assert len(run(NAME, stack.resources())) == 4
 
 

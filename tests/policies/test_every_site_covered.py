@@ -35,6 +35,27 @@ def test_missing_grafana_and_integration(stack, run):
     assert "a PagerDuty zabbix integration" in v.message
 
 
+def test_grafana_needs_a_rule_routed_by_the_site_label(stack, run):
+    """A dashboard alone pages nobody: a rule labelled site=<id> must exist."""
+    rules = stack.inputs("acme-shop-monitoring-health")["rules"]
+    rules[0]["labels"][g.GRAFANA_SITE_LABEL] = "another-site"
+    [v] = run(NAME, stack.resources())
+    assert "a Grafana alert rule labelled site=acme-shop" in v.message
+    del rules[0]["labels"][g.GRAFANA_SITE_LABEL]
+    [v] = run(NAME, stack.resources())
+    assert "a Grafana alert rule labelled site=acme-shop" in v.message
+    stack.remove("acme-shop-monitoring-health")
+    [v] = run(NAME, stack.resources())
+    assert "a Grafana alert rule labelled site=acme-shop" in v.message
+    assert "a Grafana dashboard" not in v.message
+
+
+def test_grafana_rules_unknown_in_preview_are_unverified(stack, run):
+    stack.inputs("acme-shop-monitoring-health")["rules"] = g.UNKNOWN
+    [v] = run(NAME, stack.resources())
+    assert v.level == "advisory" and "Grafana alert rules of site acme-shop" in v.message
+
+
 def test_missing_service(stack, run):
     stack.remove("acme-shop-service")
     [v] = run(NAME, stack.resources())

@@ -29,11 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PACK_DIR = ROOT / "policies"
 EXPECTED = {
     "alarm-has-actions": "mandatory",
+    "aws-api-rules": "mandatory",
     "global-metrics-in-us-east-1": "mandatory",
     "sns-not-aws-managed-key": "mandatory",
     "availability-treats-missing-as-breaching": "mandatory",
     "escalation-within-sla": "mandatory",
     "schedules-cover-24x7": "mandatory",
+    "pagerduty-provider-rules": "mandatory",
     "every-site-covered": "mandatory",
     "required-tags": "advisory",
 }
@@ -121,10 +123,16 @@ def test_served_pack_describes_its_policies(analyzer):
 def test_served_pack_analyzes_a_resource(analyzer):
     request = pb.AnalyzeRequest(
         type=g.SNS_TOPIC, urn="urn:pulumi:dev::vigil::aws:sns/topic:Topic::t", name="t",
-        properties=_struct({"kmsMasterKeyId": "alias/aws/sns", "tags": {}}),
+        properties=_struct({"name": "t", "kmsMasterKeyId": "alias/aws/sns", "tags": {}}),
     )
     found = {(d.policyName, d.enforcementLevel) for d in analyzer.Analyze(request).diagnostics}
     assert found == {("sns-not-aws-managed-key", pb.MANDATORY), ("required-tags", pb.ADVISORY)}
+    unnamed = pb.AnalyzeRequest(
+        type=g.SNS_TOPIC, urn="urn:pulumi:dev::vigil::aws:sns/topic:Topic::u", name="u",
+        properties=_struct({"tags": {}}),
+    )
+    found = {(d.policyName, d.enforcementLevel) for d in analyzer.Analyze(unnamed).diagnostics}
+    assert ("aws-api-rules", pb.MANDATORY) in found  # CreateTopic requires Name
 
 
 def test_served_pack_analyzes_the_stack_with_unknowns(analyzer):

@@ -7,6 +7,8 @@ from policies import schedules_cover_24x7 as policy
 
 NAME = "schedules-cover-24x7"
 L1 = "ops-l1-follow-the-sun"
+PINNED = {NAME: {"planDate": "2026-01-05"}}
+"""The plan date pinned (the fixture layers start that Monday); the CLI uses today."""
 
 
 def test_passes(stack, run):
@@ -15,9 +17,9 @@ def test_passes(stack, run):
 
 def test_gap_is_reported_with_windows(stack, run):
     stack.inputs(L1)["layers"] = follow_the_sun_layers(gap=True)
-    [v] = run(NAME, stack.resources())
+    [v] = run(NAME, stack.resources(), PINNED)
     assert v.level == "mandatory" and v.urn.endswith(f"::{L1}")
-    assert "Mon 01:00–Mon 02:00 UTC" in v.message and "Sun 01:00–Sun 02:00 UTC" in v.message
+    assert "(2026-01-05..2027-01-05): 2026-01-05..2027-01-04 daily 01:00–02:00 UTC." in v.message
     assert "acme-shop" in v.message and "ops-gold" in v.message
     assert "inventory/teams.yaml" in v.message
 
@@ -27,14 +29,16 @@ def test_weekly_restrictions_and_schedule_timezone(stack, run):
     stack.inputs(L1)["timeZone"] = "Europe/Berlin"
     stack.inputs(L1)["layers"] = [{
         "name": "weekdays", "users": ["u1"], "rotationTurnLengthSeconds": 86400,
+        "start": "2026-01-05T08:00:00+01:00", "rotationVirtualStart": "2026-01-05T08:00:00+01:00",
         "restrictions": [
             {"type": "weekly_restriction", "startDayOfWeek": d, "startTimeOfDay": "08:00:00",
              "durationSeconds": 36000} for d in range(1, 6)
         ],
     }]
-    [v] = run(NAME, stack.resources())
-    # 08:00 Berlin is 07:00 UTC in winter, 06:00 UTC in summer: the union of both weeks' gaps.
-    assert "Fri 16:00–Mon 07:00 UTC" in v.message
+    [v] = run(NAME, stack.resources(), PINNED)
+    # 08:00-18:00 Berlin is 07:00-17:00 UTC in winter, 06:00-16:00 UTC in summer
+    assert "2026-01-09..2026-03-20 weekly Fri 17:00–Mon 07:00 UTC" in v.message
+    assert "2026-04-03..2026-10-16 weekly Fri 16:00–Mon 06:00 UTC" in v.message
 
 
 def test_business_hours_sites_are_exempt(run):
@@ -47,8 +51,27 @@ def test_layer_without_users_covers_nothing(stack, run):
     layers = follow_the_sun_layers()
     layers[1]["users"] = []
     stack.inputs(L1)["layers"] = layers
-    [v] = run(NAME, stack.resources())
-    assert "Mon 09:00–Mon 16:00 UTC" in v.message
+    [v] = run(NAME, stack.resources(), PINNED)
+    assert "2026-01-05..2027-01-04 daily 09:00–16:00 UTC" in v.message
+
+
+def test_layer_start_and_end_are_honoured(stack, run):
+    layers = follow_the_sun_layers()
+    layers[1]["start"] = "2026-02-02T00:00:00Z"  # EMEA joins four weeks after the plan date
+    stack.inputs(L1)["layers"] = layers
+    [v] = run(NAME, stack.resources(), PINNED)
+    assert "2026-01-05..2026-02-01 daily 09:00–16:00 UTC." in v.message
+    layers[1]["start"], layers[2]["end"] = "2026-01-05T00:00:00Z", "2026-06-01T00:00:00Z"
+    [v] = run(NAME, stack.resources(), PINNED)
+    assert "2026-06-01..2027-01-04 daily 17:00–24:00 UTC" in v.message
+
+
+def test_horizon_is_configurable(stack, run):
+    layers = follow_the_sun_layers()
+    layers[2]["end"] = "2026-06-01T00:00:00Z"
+    stack.inputs(L1)["layers"] = layers
+    assert run(NAME, stack.resources(), {NAME: {"planDate": "2026-01-05",
+                                                "horizonMonths": 3}}) == []
 
 
 def test_falls_back_to_team_policy_when_link_unresolved(stack, run):

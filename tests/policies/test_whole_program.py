@@ -18,9 +18,8 @@ import yaml
 
 from policies import graph as g
 from policies.evaluate import Violation, evaluate, resources_from_records
-
-program = pytest.importorskip("vigil.program", reason="the Pulumi program is not merged yet")
-mocks_module = pytest.importorskip("vigil.testing.mocks", reason="shared mocks not merged yet")
+from tests.runtime import run_program
+from vigil import program
 
 ROOT = Path(__file__).resolve().parents[2]
 Records = list[dict[str, Any]]
@@ -38,7 +37,7 @@ def stack_config(inventory: Path) -> dict[str, Any]:
 
 def record_program(inventory: Path = ROOT / "inventory") -> Records:
     """Every resource the program registers, as plan records (inputs, real values)."""
-    mocks, _ = mocks_module.run_program(program.main, stack_config(inventory))
+    recording = run_program(program.main, stack_config(inventory))
     return [
         {
             "urn": r.urn,
@@ -46,9 +45,9 @@ def record_program(inventory: Path = ROOT / "inventory") -> Records:
             "name": r.name,
             "parent": r.parent,
             "provider": r.provider,
-            "inputs": copy.deepcopy(r.inputs),
+            "inputs": copy.deepcopy(r.values),
         }
-        for r in mocks.resources
+        for r in recording.resources
     ]
 
 
@@ -123,8 +122,11 @@ def test_wrong_region_for_a_route53_alarm(records):
     regional = _critical_alarm(records)
     alarm["provider"] = regional["provider"]
     found = check(records)
-    assert _policies(found) == {("global-metrics-in-us-east-1", "mandatory")}
-    assert alarm["name"] in found[0].message
+    # …and its actions now point at topics in another region than the alarm.
+    assert _policies(found) == {("global-metrics-in-us-east-1", "mandatory"),
+                                ("aws-api-rules", "mandatory")}
+    assert all(alarm["name"] in v.message for v in found)
+    assert any("cw-actions-in-alarm-region" in v.message for v in found)
 
 
 def test_aws_managed_key_on_a_topic(records):

@@ -157,8 +157,20 @@ def test_order_only_compare_results_are_not_changes() -> None:
     assert real_changes({"templates": {"updated": [{"before": before, "after": after}]}}) == []
     changed = {"template": "t", "macros": [{"macro": "{$A}", "value": "9"}]}
     assert real_changes({"templates": {"updated": [{"before": before, "after": changed}]}}) == [
-        "templates updated: t"
+        'template t: macros added by hand: {$A:"x"}',
+        "template t: macros {$A}: value is 1, want 9",
     ]
+    tags = {
+        "templates": {
+            "updated": [
+                {
+                    "before": {"template": "t", "tags": []},
+                    "after": {"template": "t", "tags": [{"tag": "vigil:site", "value": "s"}]},
+                }
+            ]
+        }
+    }
+    assert real_changes(tags) == ["template t: tags removed: vigil:site=s"]
     nested = {
         "templates": {
             "updated": [
@@ -189,10 +201,7 @@ def test_local_diff_needs_no_server() -> None:
         "usrgrpid": "2",
         "roleid": "3",
     }
-    assert p.diff("id", olds, news).changes is True
-    from vigil.zabbix.media import key_fingerprint
-
-    assert p.diff("id", {**olds, "key_fingerprint": key_fingerprint("K")}, news).changes is False
+    assert p.diff("id", olds, news).changes is True  # another key: no call needed
     moved = p.diff("id", {**olds, "site": "other"}, news)
     assert moved.replaces == ["site"]
     cfg_olds = {"kind": "config", "site": "s", "export_sha": "old", "drift": []}

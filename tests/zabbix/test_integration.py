@@ -74,7 +74,9 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
 
     # create: one site = config + routing
     (cfg, routing), calls = _calls(lambda: (provider.create(cfg_in), provider.create(routing_in)))
-    assert calls <= 6, calls  # version + login + ownership check + import + user + action
+    # version + login; config: ownership check, import, ids of what it made;
+    # routing: ownership check of user and action, user.create, action.create
+    assert calls <= 9, calls
     assert ROUTING_KEY not in repr(routing.outs) and ROUTING_KEY not in repr(cfg.outs)
     template = zx.call(
         "template.get",
@@ -111,7 +113,8 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
         )
     )
     assert d1.changes is False and d2.changes is False
-    assert calls <= 3, calls  # version + login + importcompare
+    # version + login; config: importcompare, host.get, host export; routing: user + action
+    assert calls <= 7, calls
     assert (
         zx.call(
             "configuration.importcompare",
@@ -169,7 +172,9 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
         "host.get", {"filter": {"host": ["life-shop-web1"]}, "output": ["hostid"]}, what="h"
     )[0]["hostid"]
     zx.call("host.update", {"hostid": web1, "status": 1}, what="h")
-    assert provider.read(cfg.id, fixed).outs["drift"] == ["hosts updated: life-shop-web1"]
+    assert provider.read(cfg.id, fixed).outs["drift"] == [
+        "host life-shop-web1: status is DISABLED, want unset (default)"
+    ]
     fixed = provider.update(cfg.id, fixed, new_in).outs
     assert provider.read(cfg.id, fixed).outs["drift"] == []
 

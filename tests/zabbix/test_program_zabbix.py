@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.runtime import run_program
 from vigil import program
 from vigil.inventory import load_inventory
-from vigil.testing.mocks import run_program
 
 ROOT = Path(__file__).resolve().parents[2]
 INVENTORY = ROOT / "inventory"
@@ -16,7 +16,7 @@ DYNAMIC = "pulumi-python:dynamic/zabbix:Resource"
 
 
 def _run(config: dict):
-    return run_program(program.main, {"vigil:inventory": str(INVENTORY), **config})[0]
+    return run_program(program.main, {"vigil:inventory": str(INVENTORY), **config})
 
 
 def test_every_site_gets_zabbix_config_and_secret_routing() -> None:
@@ -25,8 +25,8 @@ def test_every_site_gets_zabbix_config_and_secret_routing() -> None:
     assert set(sites) == {s.id for s in load_inventory(INVENTORY).sites}
     for site_id, site in sites.items():
         assert site.inputs["zabbixEnabled"] is True
-        [component] = list(mocks.children(site.urn, ZABBIX_TYPE))
-        dynamic = {r.name: r for r in mocks.children(component.urn, DYNAMIC)}
+        [component] = list(mocks.descendants(site.urn, ZABBIX_TYPE))
+        dynamic = {r.name: r for r in mocks.descendants(component.urn, DYNAMIC)}
         config = dynamic[f"{site_id}-zabbix-config"]
         routing = dynamic[f"{site_id}-zabbix-pagerduty-action"]
         assert config.inputs["kind"] == "config" and config.inputs["site"] == site_id

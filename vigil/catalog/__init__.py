@@ -1,35 +1,75 @@
-"""Catalog of default alarms per AWS resource type (one module per type, data over code).
+"""The catalog: one module per AWS resource type, each the whole unit of its type.
 
-``CATALOG`` maps each ``ResourceType`` to its tuple of ``Signal`` entries; the loader takes the
-built-in thresholds from here as the bottom of the cascade. ``alarms_for_site`` (in
-``vigil.catalog.alarms``) turns a site into concrete ``AlarmSpec``s.
+Every module of this package that defines ``KIND`` (a ``ResourceKind``) is a resource type:
+its inventory key, model, builder, schema fragment, signals, alarm targets and dashboard row.
+The registry below collects them, so adding a type is adding one module (and regenerating
+the schema with ``python -m vigil.catalog.schema_gen``); ``HELPERS`` lists the modules of the
+package that are not types, and a test pins that every other module declares ``KIND``.
+
+``CATALOG``/``TARGETS`` and the lookups below are views of the registry; ``alarms_for_site``
+(in ``vigil.catalog.alarms``) turns a site into concrete ``AlarmSpec``s.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
+from functools import cache
 
-from vigil.catalog import (
-    alb,
-    asg,
-    aurora,
-    cloudfront,
-    ec2,
-    elasticache,
-    opensearch,
-    rds,
-    target_group,
-    url,
-)
-from vigil.catalog.spec import Signal, Target
+from vigil.catalog.spec import ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold
 
-MODULES = (alb, target_group, ec2, asg, rds, aurora, elasticache, cloudfront, opensearch, url)
+HELPERS = frozenset({"alarms", "schema_gen", "spec"})
+"""Modules of this package that are not resource types."""
 
-CATALOG: dict[ResourceType, tuple[Signal, ...]] = {m.RESOURCE_TYPE: m.SIGNALS for m in MODULES}
+
+def _discover() -> dict[ResourceType, ResourceKind]:
+    kinds: dict[ResourceType, ResourceKind] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name in HELPERS or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        kind = getattr(module, "KIND", None)
+        if not isinstance(kind, ResourceKind):
+            raise ImportError(
+                f"vigil.catalog.{info.name} declares no KIND (a ResourceKind); "
+                "add one, or list the module in vigil.catalog.HELPERS"
+            )
+        if kind.type in kinds:
+            raise ImportError(f"resource type {kind.type!r} is declared twice")
+        kinds[kind.type] = kind
+    return kinds
+
+
+KINDS: dict[ResourceType, ResourceKind] = _discover()
+"""Resource type → its declaration, in module-name order (stable)."""
+
+CATALOG: dict[ResourceType, tuple[Signal, ...]] = {t: k.signals for t, k in KINDS.items()}
 TARGETS: dict[ResourceType, Callable[[Site], tuple[Target, ...]]] = {
-    m.RESOURCE_TYPE: m.targets for m in MODULES
+    t: k.targets for t, k in KINDS.items()
 }
+LISTED: tuple[ResourceKind, ...] = tuple(k for k in KINDS.values() if k.inventory_key)
+"""Kinds a site lists under ``resources`` (the others are nested or top-level, like URLs)."""
+
+
+def resource_types() -> tuple[ResourceType, ...]:
+    return tuple(KINDS)
+
+
+def kind(resource_type: ResourceType) -> ResourceKind:
+    return KINDS[resource_type]
+
+
+@cache
+def inventory_keys() -> frozenset[str]:
+    """Keys of a site's ``resources`` mapping (``rds_instances``, …)."""
+    return frozenset(k.inventory_key for k in LISTED if k.inventory_key)
+
+
+def rows() -> dict[ResourceType, Row]:
+    """Dashboard rows by resource type."""
+    return {t: k.row for t, k in KINDS.items()}
 
 
 def signals(resource_type: ResourceType) -> tuple[Signal, ...]:
@@ -49,12 +89,19 @@ from vigil.catalog.alarms import AlarmSpec, alarms_for_site  # noqa: E402
 
 __all__ = [
     "CATALOG",
+    "KINDS",
+    "LISTED",
     "TARGETS",
     "AlarmSpec",
+    "ResourceKind",
     "Signal",
     "Target",
     "alarms_for_site",
     "default_thresholds",
+    "inventory_keys",
+    "kind",
+    "resource_types",
+    "rows",
     "signal_keys",
     "signals",
 ]

@@ -31,7 +31,7 @@ class AlarmSpec:
     site_id: str
     resource_type: ResourceType
     resource_id: str
-    signal: str  # catalog key, e.g. cpu_utilization
+    signal: Signal  # the catalog entry the alarm comes from (``signal.key``: cpu_utilization)
     severity: Severity
     namespace: str
     metric: str
@@ -62,6 +62,10 @@ class AlarmSpec:
         return self.resource_type is ResourceType.URL
 
     @property
+    def signal_key(self) -> str:
+        return self.signal.key
+
+    @property
     def stat(self) -> str:
         return self.extended_statistic or self.statistic or ""
 
@@ -77,9 +81,7 @@ class AlarmSpec:
         if self.resource_id not in health_check_ids:
             raise KeyError(f"{self.name}: no Route 53 health check id for URL {self.resource_id!r}")
         hc_id = health_check_ids[self.resource_id]
-        return {
-            k: hc_id if v == url.HEALTH_CHECK_ID else v for k, v in self.dimensions.items()
-        }
+        return {k: hc_id if v == url.HEALTH_CHECK_ID else v for k, v in self.dimensions.items()}
 
 
 def _description(site: Site, signal: Signal, severity: str, resource_id: str, dash: str) -> str:
@@ -126,7 +128,7 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     site_id=site.id,
                     resource_type=rtype,
                     resource_id=target.resource_id,
-                    signal=signal.key,
+                    signal=signal,
                     severity=severity,
                     namespace=signal.namespace,
                     metric=signal.metric,

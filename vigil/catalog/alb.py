@@ -2,11 +2,66 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog import target_group
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.catalog.target_group import TargetGroup
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.ALB
 NS = "AWS/ApplicationELB"
+
+
+@dataclass(frozen=True)
+class LoadBalancer:
+    name: str
+    arn: str
+    target_groups: tuple[TargetGroup, ...] = ()
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def dimension(self) -> str:
+        """CloudWatch ``LoadBalancer`` dimension: ``app/<name>/<id>``."""
+        return self.arn.split(":loadbalancer/", 1)[1]
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> LoadBalancer:
+    return LoadBalancer(
+        name=doc["name"],
+        arn=doc["arn"],
+        target_groups=tuple(
+            target_group.build(tg, thresholds) for tg in doc.get("target_groups", ())
+        ),
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An Application Load Balancer (an availability signal).",
+    "additionalProperties": False,
+    "required": ["name", "arn"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$",
+            "description": "load balancer name: 1-32 letters, digits and dashes.",
+        },
+        "arn": {
+            "type": "string",
+            "pattern": "^arn:aws(-cn|-us-gov)?:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:"
+            "loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$",
+            "description": "ALB ARN: arn:aws:elasticloadbalancing:<region>:<account>:"
+            "loadbalancer/app/<name>/<16 hex digits>",
+        },
+        "target_groups": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/target_group"},
+            "description": "Target groups behind this load balancer.",
+        },
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -42,3 +97,17 @@ def targets(site: Site) -> tuple[Target, ...]:
         Target(lb.name, {"LoadBalancer": lb.dimension}, lb.thresholds, lb)
         for lb in site.resources.load_balancers
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="Application Load Balancers",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("Application Load Balancers", 30),
+    inventory_key="load_balancers",
+    build=build,
+    schema=SCHEMA,
+    id_field="name",
+    nested={"target_groups": ResourceType.TARGET_GROUP},
+)

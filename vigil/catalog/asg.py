@@ -6,10 +6,48 @@ without metrics shows up instead of staying silently green.
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.ASG
+
+
+@dataclass(frozen=True)
+class AutoScalingGroup:
+    name: str
+    min_in_service: int
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> AutoScalingGroup:
+    return AutoScalingGroup(
+        name=doc["name"],
+        min_in_service=doc["min_in_service"],
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An Auto Scaling group.",
+    "additionalProperties": False,
+    "required": ["name", "min_in_service"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255,
+            "description": "Auto Scaling group name.",
+        },
+        "min_in_service": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Fewer in-service instances than this is an outage.",
+        },
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -27,3 +65,16 @@ def targets(site: Site) -> tuple[Target, ...]:
         Target(g.name, {"AutoScalingGroupName": g.name}, g.thresholds, g)
         for g in site.resources.auto_scaling_groups
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="EC2 Auto Scaling groups",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("Auto Scaling groups", 50),
+    inventory_key="auto_scaling_groups",
+    build=build,
+    schema=SCHEMA,
+    id_field="name",
+)

@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.AURORA
 NS = "AWS/RDS"
 GIB = 1024**3
 MIB = 1024**2
+
+
+@dataclass(frozen=True)
+class AuroraCluster:
+    id: str
+    engine: str
+    readers: int = 0
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> AuroraCluster:
+    return AuroraCluster(
+        id=doc["id"],
+        engine=doc["engine"],
+        readers=doc.get("readers", 0),
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An Aurora cluster.",
+    "additionalProperties": False,
+    "required": ["id", "engine"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-]{0,62}$",
+            "description": "DB cluster identifier: a letter, then up to 62 letters, digits and "
+            "dashes.",
+        },
+        "engine": {"enum": ["aurora-mysql", "aurora-postgresql"], "description": "Aurora engine."},
+        "readers": {"type": "integer", "minimum": 0, "description": "Number of reader instances."},
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -52,3 +89,15 @@ def targets(site: Site) -> tuple[Target, ...]:
         Target(c.id, {"DBClusterIdentifier": c.id}, c.thresholds, c)
         for c in site.resources.aurora_clusters
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="Aurora DB clusters",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("Aurora", 90),
+    inventory_key="aurora_clusters",
+    build=build,
+    schema=SCHEMA,
+)

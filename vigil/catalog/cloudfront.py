@@ -2,11 +2,49 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.CLOUDFRONT
 NS = "AWS/CloudFront"
+
+
+@dataclass(frozen=True)
+class CloudFrontDistribution:
+    id: str
+    aliases: tuple[str, ...] = ()
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> CloudFrontDistribution:
+    return CloudFrontDistribution(
+        id=doc["id"],
+        aliases=tuple(doc.get("aliases", ())),
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "A CloudFront distribution.",
+    "additionalProperties": False,
+    "required": ["id"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": "^E[0-9A-Z]{12,13}$",
+            "description": "CloudFront distribution id: E followed by 12 or 13 upper-case letters "
+            "and digits.",
+        },
+        "aliases": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Alternate domain names.",
+        },
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -30,3 +68,15 @@ def targets(site: Site) -> tuple[Target, ...]:
         Target(d.id, {"DistributionId": d.id, "Region": "Global"}, d.thresholds, d)
         for d in site.resources.cloudfront_distributions
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="CloudFront distributions (alarms live in us-east-1)",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("CloudFront", 20),
+    inventory_key="cloudfront_distributions",
+    build=build,
+    schema=SCHEMA,
+)

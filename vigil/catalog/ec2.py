@@ -2,11 +2,55 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.EC2
 NS = "AWS/EC2"
+
+
+@dataclass(frozen=True)
+class Ec2Instance:
+    id: str
+    name: str
+    instance_type: str
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> Ec2Instance:
+    return Ec2Instance(
+        id=doc["id"],
+        name=doc.get("name", doc["id"]),
+        instance_type=doc["instance_type"],
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An EC2 instance.",
+    "additionalProperties": False,
+    "required": ["id", "instance_type"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": "^i-([0-9a-f]{8}|[0-9a-f]{17})$",
+            "description": "EC2 instance id: i- followed by 8 or 17 hex digits.",
+        },
+        "name": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Name used in alarm names (default: the id).",
+        },
+        "instance_type": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
+            "description": "instance type, e.g. m6i.large.",
+        },
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -129,3 +173,15 @@ def targets(site: Site) -> tuple[Target, ...]:
     return tuple(
         Target(i.id, {"InstanceId": i.id}, i.thresholds, i) for i in site.resources.ec2_instances
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="EC2 instances",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("EC2 instances", 60),
+    inventory_key="ec2_instances",
+    build=build,
+    schema=SCHEMA,
+)

@@ -2,12 +2,46 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+from typing import Literal
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.ELASTICACHE
 NS = "AWS/ElastiCache"
 MIB = 1024**2
+
+
+@dataclass(frozen=True)
+class ElastiCacheCluster:
+    id: str
+    engine: Literal["redis", "valkey", "memcached"]
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> ElastiCacheCluster:
+    return ElastiCacheCluster(
+        id=doc["id"],
+        engine=doc["engine"],
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An ElastiCache cluster.",
+    "additionalProperties": False,
+    "required": ["id", "engine"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-]{0,49}$",
+            "description": "cache cluster id: a letter, then up to 49 letters, digits and dashes.",
+        },
+        "engine": {"enum": ["redis", "valkey", "memcached"], "description": "Cache engine."},
+    },
+}
 
 
 def _redis_like(cluster: object) -> bool:
@@ -52,3 +86,15 @@ def targets(site: Site) -> tuple[Target, ...]:
         Target(c.id, {"CacheClusterId": c.id}, c.thresholds, c)
         for c in site.resources.elasticache_clusters
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="ElastiCache clusters (one entry per cache node id, e.g. name-001)",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("ElastiCache", 70),
+    inventory_key="elasticache_clusters",
+    build=build,
+    schema=SCHEMA,
+)

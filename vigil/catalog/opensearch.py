@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.OPENSEARCH
 NS = "AWS/ES"
+
+
+@dataclass(frozen=True)
+class OpenSearchDomain:
+    name: str
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> OpenSearchDomain:
+    return OpenSearchDomain(
+        name=doc["name"], thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds"))
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An OpenSearch domain.",
+    "additionalProperties": False,
+    "required": ["name"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9-]{2,27}$",
+            "description": "OpenSearch domain name: 3-28 lower-case letters, digits and dashes, "
+            "starting with a letter.",
+        },
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -46,3 +76,16 @@ def targets(site: Site) -> tuple[Target, ...]:
         Target(d.name, {"DomainName": d.name, "ClientId": site.aws_account_id}, d.thresholds, d)
         for d in site.resources.opensearch_domains
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="OpenSearch domains",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("OpenSearch", 100),
+    inventory_key="opensearch_domains",
+    build=build,
+    schema=SCHEMA,
+    id_field="name",
+)

@@ -11,16 +11,87 @@ differ on a replica, so they stay on the primary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import RdsInstance, ResourceType, Site, Threshold
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.RDS
 NS = "AWS/RDS"
 GIB = 1024**3
 MIB = 1024**2
+
+
+@dataclass(frozen=True)
+class RdsInstance:
+    """A primary DB instance and its read replicas.
+
+    ``replicas`` are the replicas' own DB instance identifiers (lower case, as RDS stores
+    them): CloudWatch publishes ``ReplicaLag`` under each replica's id, never the primary's.
+    Replica alarms use the primary's resolved ``thresholds``.
+    """
+
+    id: str
+    engine: str
+    replicas: tuple[str, ...] = ()
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def has_replicas(self) -> bool:
+        return bool(self.replicas)
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> RdsInstance:
+    return RdsInstance(
+        # RDS stores identifiers in lower case; CloudWatch dimensions carry that form.
+        id=doc["id"].lower(),
+        engine=doc["engine"],
+        replicas=tuple(r.lower() for r in doc.get("replicas", ())),
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+ENGINES = (
+    "mysql", "mariadb", "postgres", "oracle-ee", "oracle-se2", "sqlserver-ex", "sqlserver-web",
+    "sqlserver-se", "sqlserver-ee",
+)  # fmt: skip
+
+SCHEMA_DEFS = {
+    "rds_identifier": {
+        "type": "string",
+        "pattern": "^(?=.{1,63}$)[a-zA-Z](-?[a-zA-Z0-9])*$",
+        "description": "DB instance identifier: 1-63 letters, digits and hyphens, starting with "
+        "a letter, without two hyphens in a row or a hyphen at the end.",
+    },
+}
+
+SCHEMA = {
+    "type": "object",
+    "description": "An RDS DB instance.",
+    "additionalProperties": False,
+    "required": ["id", "engine"],
+    "properties": {
+        "id": {
+            "$ref": "#/$defs/rds_identifier",
+            "description": "The primary's DB instance identifier.",
+        },
+        "engine": {"enum": list(ENGINES), "description": "RDS engine."},
+        "replicas": {
+            "type": "array",
+            "items": {"$ref": "#/$defs/rds_identifier"},
+            "description": "DB instance identifiers of this instance's read replicas. RDS reports "
+            "ReplicaLag under each replica's own identifier, so each gets its own replica-lag, "
+            "CPU and free-storage alarms (with this instance's thresholds). Each id once per "
+            "site, never the primary's.",
+        },
+        "has_replicas": {
+            "deprecated": True,
+            "description": "Removed: list the read replicas' DB instance identifiers under "
+            "replicas instead (ReplicaLag is reported per replica).",
+        },
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -82,3 +153,17 @@ def targets(site: Site) -> tuple[Target, ...]:
             for replica in db.replicas
         ]
     return tuple(out)
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="RDS DB instances",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("RDS", 80),
+    inventory_key="rds_instances",
+    build=build,
+    schema=SCHEMA,
+    schema_defs=SCHEMA_DEFS,
+    ids_case_insensitive=True,  # RDS identifiers are case-insensitive (stored in lower case)
+)

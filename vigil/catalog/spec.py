@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vigil.models import Threshold, Thresholds
+from vigil.models import ResourceType, Site, Threshold, Thresholds
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,51 @@ class Target:
     dimensions: Mapping[str, str]
     thresholds: Thresholds
     model: Any
+
+
+Doc = Mapping[str, Any]
+"""One schema-valid YAML mapping (a resource entry of a site file)."""
+
+ResolveThresholds = Callable[[ResourceType, "Doc | None"], Thresholds]
+"""The cascade for one resource: ``(type, the entry's own thresholds) → resolved thresholds``."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """The type's row on the site dashboard: its title and where it sits (lower = higher up).
+
+    Rows follow a request's path: edge → load balancer → compute → data stores.
+    """
+
+    title: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    """Everything vigil knows about one AWS resource type, declared once in its catalog module.
+
+    The loader, the schema generator (``python -m vigil.catalog.schema_gen``), the semantic
+    checks, the alarm builder and the dashboard read only this: a new type is one module.
+
+    ``schema`` is the JSON Schema of one entry without its ``thresholds`` property (the
+    generator adds it, listing ``signals`` so editors complete the keys); ``#/$defs/<name>``
+    references point into ``schema_defs`` or at another kind's entry (by its type key).
+    ``build`` turns a schema-valid entry into the model (normalisation lives here) given the
+    cascade for its thresholds. Types listed inside another type's entries (target groups
+    inside a load balancer) have no ``inventory_key``; their parent names them in ``nested``.
+    """
+
+    type: ResourceType
+    title: str  # "RDS DB instances": schema descriptions
+    signals: tuple[Signal, ...]
+    targets: Callable[[Site], tuple[Target, ...]]
+    row: Row
+    inventory_key: str | None = None  # key under a site's ``resources``
+    build: Callable[[Doc, ResolveThresholds], Any] | None = None
+    schema: Mapping[str, Any] | None = None
+    schema_defs: Mapping[str, Any] = field(default_factory=dict)
+    id_field: str = "id"  # the entry key that must be unique within the site
+    ids_case_insensitive: bool = False
+    nested: Mapping[str, ResourceType] = field(default_factory=dict)
+    """Entry key → type of the entries listed under it (``target_groups`` → target_group)."""

@@ -2,11 +2,55 @@
 
 from __future__ import annotations
 
-from vigil.catalog.spec import Signal, Target
-from vigil.models import ResourceType, Site, Threshold
+from dataclasses import dataclass, field
+
+from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.TARGET_GROUP
 NS = "AWS/ApplicationELB"
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    name: str
+    arn: str
+    thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def dimension(self) -> str:
+        """CloudWatch ``TargetGroup`` dimension: ``targetgroup/<name>/<id>``."""
+        return self.arn.split(":", 5)[5]
+
+
+def build(doc: Doc, thresholds: ResolveThresholds) -> TargetGroup:
+    return TargetGroup(
+        name=doc["name"],
+        arn=doc["arn"],
+        thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+    )
+
+
+SCHEMA = {
+    "type": "object",
+    "description": "An ALB target group.",
+    "additionalProperties": False,
+    "required": ["name", "arn"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$",
+            "description": "target group name: 1-32 letters, digits and dashes.",
+        },
+        "arn": {
+            "type": "string",
+            "pattern": "^arn:aws(-cn|-us-gov)?:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:"
+            "targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$",
+            "description": "target group ARN: arn:aws:elasticloadbalancing:<region>:<account>:"
+            "targetgroup/<name>/<16 hex digits>",
+        },
+    },
+}
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -32,3 +76,15 @@ def targets(site: Site) -> tuple[Target, ...]:
         for lb in site.resources.load_balancers
         for tg in lb.target_groups
     )
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="ALB target groups",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("Target groups", 40),
+    build=build,
+    schema=SCHEMA,
+    id_field="name",
+)

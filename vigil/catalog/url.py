@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from vigil.catalog.spec import Signal, Target
+from vigil.catalog.spec import ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, UrlCheck
 
 RESOURCE_TYPE = ResourceType.URL
@@ -59,3 +59,12 @@ def health_check_args(check: UrlCheck) -> dict[str, object]:
     if check.required_text:
         args["search_string"] = check.required_text
     return args
+
+
+KIND = ResourceKind(
+    type=RESOURCE_TYPE,
+    title="URL health checks",
+    signals=SIGNALS,
+    targets=targets,
+    row=Row("URLs (Route 53 health checks)", 10),
+)

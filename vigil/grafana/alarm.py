@@ -11,9 +11,7 @@ description, never drawn.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 
-from vigil import catalog
 from vigil.catalog.alarms import AlarmSpec
 from vigil.catalog.spec import Signal
 
@@ -35,13 +33,8 @@ RELATIVE_UNIT = "count"
 """Metric unit of signals whose threshold is a ratio of a model attribute (in-service ≥ min)."""
 
 
-@cache
-def _signals() -> dict[tuple[str, str], Signal]:
-    return {(str(rt), s.key): s for rt, signals in catalog.CATALOG.items() for s in signals}
-
-
 def catalog_signal(alarm: AlarmSpec) -> Signal:
-    return _signals()[(str(alarm.resource_type), alarm.signal)]
+    return alarm.signal
 
 
 def metric_unit_of(signal: Signal) -> str:

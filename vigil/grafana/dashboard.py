@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grafana_foundation_sdk.builders import dashboard as db
+from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
 from grafana_foundation_sdk.models import dashboard as dm
 
+from vigil import naming
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.panels import alarm_state_panel, metric_panel, url_health_panel, zabbix_panels
 from vigil.grafana.plan import GLOBAL_REGION, Query, plan_rows
@@ -99,14 +101,15 @@ def build_dashboard(
 
     for row in rows:
         board.with_row(db.Row(row.title))
-        for panel in row.panels:
-            board.with_panel(metric_panel(panel, datasource(panel.global_region)))
+        for plan in row.panels:
+            board.with_panel(metric_panel(plan, datasource(plan.global_region)))
 
-    if inputs.zabbix_datasource_uid and site.servers:
-        board.with_row(db.Row("Zabbix (servers)"))
-        hosts = sorted(s.name for s in site.servers)
-        for panel in zabbix_panels(hosts, zabbix_ref(inputs.zabbix_datasource_uid)):
-            board.with_panel(panel)
+    if inputs.zabbix_datasource_uid and naming.zabbix_host_names(site):
+        board.with_row(db.Row("Zabbix"))
+        web = [naming.zabbix_web_host(site.id)] if site.urls else []
+        servers = [naming.zabbix_server_host(site.id, s.name) for s in site.servers]
+        for zabbix in zabbix_panels(web, servers, zabbix_ref(inputs.zabbix_datasource_uid)):
+            board.with_panel(zabbix)
 
     model = board.build()
     for index, panel in enumerate(model.panels or [], start=1):
@@ -134,8 +137,10 @@ def decode(text: str) -> dm.Dashboard:
     return dm.Dashboard.from_json(json.loads(text))
 
 
-def _links(site: Site, inputs: DashboardInputs, has_global: bool) -> list[db.DashboardLink]:
-    links = [_link("Runbook", site.runbook_url, "doc")]
+def _links(
+    site: Site, inputs: DashboardInputs, has_global: bool
+) -> list[cogbuilder.Builder[dm.DashboardLink]]:
+    links: list[cogbuilder.Builder[dm.DashboardLink]] = [_link("Runbook", site.runbook_url, "doc")]
     if inputs.pagerduty_service_url:
         links.append(_link("PagerDuty service", inputs.pagerduty_service_url, "bolt"))
     regions = [site.aws_region] + (

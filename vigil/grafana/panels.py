@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
@@ -14,6 +15,7 @@ from grafana_foundation_sdk.models import dashboard as dm
 
 from vigil.grafana.plan import Levels, PanelPlan, Query, is_url_health, ref_id, threshold_steps
 from vigil.grafana.queries import ZabbixQuery, cloudwatch_target
+from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
 PanelBuilder = TypeVar("PanelBuilder", timeseries.Panel, statetimeline.Panel, stat.Panel)
 
@@ -155,10 +157,34 @@ def _alarm_label(query: Query) -> str:
     return f"{query.title or query.metric} {query.label}"
 
 
+ZABBIX_SERVER_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("CPU utilization (Zabbix)", "system.cpu.util", "percent"),
+    ("Available memory (Zabbix)", "vm.memory.size[pavailable]", "percent"),
+    ("Disk / used (Zabbix)", "vfs.fs.size[/,pused]", "percent"),
+)
+"""(title, item key of vigil's base service template, unit): the item *name* is read from that
+template (``vigil.zabbix.service_templates``), so the filter matches what Zabbix really has."""
+ZABBIX_WEB_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("Web scenario failed step (Zabbix)", "/^Failed step of scenario/", "short"),
+    ("Web response time (Zabbix)", "/^Response time for step/", "s"),
+)
+"""Items Zabbix creates for every web scenario step (Zabbix manual, "Web monitoring items")."""
+
+
+def _item_name(key: str) -> str:
+    items = service_table()[BASE_SERVICE]["items"]
+    name = next((i["name"] for i in items if i["key"] == key), None)
+    if name is None:
+        raise ValueError(f"Zabbix item key {key!r} is not in the {BASE_SERVICE} service template")
+    return "/^" + re.escape(str(name)) + "$/"
+
+
 def zabbix_panels(
-    hosts: list[str], datasource: dm.DataSourceRef
+    web_hosts: list[str], server_hosts: list[str], datasource: dm.DataSourceRef
 ) -> list[timeseries.Panel | table.Panel]:
-    """Agent metrics and open problems of the site's servers, from Zabbix."""
+    """Open problems of every host vigil creates for the site, web-scenario items of its web
+    host, agent metrics of its servers (host names from ``vigil.naming``)."""
+    hosts = sorted([*web_hosts, *server_hosts])
     problems = (
         table.Panel()
         .title("Zabbix problems")
@@ -168,11 +194,11 @@ def zabbix_panels(
         .with_target(ZabbixQuery("A", datasource).hosts(hosts).problems())
     )
     panels: list[timeseries.Panel | table.Panel] = [problems]
-    for title, item, unit in (
-        ("CPU utilization (Zabbix)", "/CPU utilization/", "percent"),
-        ("Memory utilization (Zabbix)", "/Memory utilization/", "percent"),
-        ("Web scenario failed step (Zabbix)", "/^Failed step of scenario/", "short"),
-    ):
+    wanted = [(t, item, u, web_hosts) for t, item, u in ZABBIX_WEB_ITEMS if web_hosts]
+    wanted += [
+        (t, _item_name(k), u, server_hosts) for t, k, u in ZABBIX_SERVER_ITEMS if server_hosts
+    ]
+    for title, item, unit, on in wanted:
         panels.append(
             timeseries.Panel()
             .title(title)
@@ -180,6 +206,6 @@ def zabbix_panels(
             .unit(unit)
             .height(HEIGHT)
             .span(WIDTH)
-            .with_target(ZabbixQuery("A", datasource).hosts(hosts).item(item))
+            .with_target(ZabbixQuery("A", datasource).hosts(sorted(on)).item(item))
         )
     return panels

@@ -3,7 +3,8 @@
 One panel per (resource type, signal, metric, statistic): every instance of that resource type
 becomes a series of the same panel, so a site with 80 EC2 instances gets one CPU panel, not
 80. Within a panel, resources sharing the same thresholds share one CloudWatch query with a
-multi-valued dimension (chunked so Grafana's generated SEARCH expression stays short); each
+multi-valued dimension (split so Grafana's generated SEARCH expression stays within CloudWatch's
+1,024 characters, ``vigil.grafana.search``); each
 query carries the alarm thresholds it must draw.
 """
 
@@ -12,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from vigil import catalog
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.alarm import catalog_signal, format_number, grafana_unit, is_lower_bound
+from vigil.grafana.search import split_by_length
+from vigil.models import ResourceType
 
 GLOBAL_REGION = "us-east-1"
 """CloudFront and Route 53 publish their metrics only here."""
@@ -21,35 +25,6 @@ GLOBAL_REGION = "us-east-1"
 REGION_VARIABLE = "$region"
 PERIOD_VARIABLE = "$period"
 
-MAX_VALUES_PER_QUERY = 20
-"""Dimension values per query: keeps Grafana's generated SEARCH expression under 1,024 chars."""
-
-ROW_ORDER: tuple[str, ...] = (
-    "url",
-    "cloudfront",
-    "alb",
-    "target_group",
-    "asg",
-    "ec2",
-    "elasticache",
-    "rds",
-    "aurora",
-    "opensearch",
-)
-"""Rows follow a request's path: edge → load balancer → compute → data stores."""
-
-ROW_TITLES: Mapping[str, str] = {
-    "url": "URLs (Route 53 health checks)",
-    "cloudfront": "CloudFront",
-    "alb": "Application Load Balancers",
-    "target_group": "Target groups",
-    "asg": "Auto Scaling groups",
-    "ec2": "EC2 instances",
-    "elasticache": "ElastiCache",
-    "rds": "RDS",
-    "aurora": "Aurora",
-    "opensearch": "OpenSearch",
-}
 
 @dataclass(frozen=True)
 class Levels:
@@ -111,40 +86,50 @@ def _levels(alarms: Iterable[AlarmSpec]) -> Levels:
     return Levels(by_severity.get("warning"), by_severity.get("critical"), lower)
 
 
-def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
-    return [tuple(items[i : i + size]) for i in range(0, len(items), size)]
+Dims = tuple[tuple[str, str], ...]
+"""One resource: its resolved dimensions, sorted by key."""
+Resource = tuple[Dims, list[AlarmSpec]]
+"""A resource and its alarms (one per severity)."""
 
 
-def _queries(
-    alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]
-) -> tuple[Query, ...]:
+def _queries(alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]) -> tuple[Query, ...]:
     """Alarms of one panel → queries: one per (threshold set, fixed dimensions) chunk."""
     first = alarms[0]
-    # one "resource" = one dimension set; its alarms are its severities
-    resources: dict[tuple[tuple[str, str], ...], list[AlarmSpec]] = {}
+    resources: dict[Dims, list[AlarmSpec]] = {}
     for alarm in alarms:
         dims = tuple(sorted(alarm.resolved_dimensions(health_check_ids).items()))
         resources.setdefault(dims, []).append(alarm)
 
-    groups: dict[tuple, list[tuple[tuple[tuple[str, str], ...], list[AlarmSpec]]]] = {}
+    groups: dict[tuple[Levels, tuple[str, ...]], list[Resource]] = {}
     for dims, members in resources.items():
         keys = tuple(k for k, _ in dims)
         groups.setdefault((_levels(members), keys), []).append((dims, members))
 
     queries: list[Query] = []
-    for (levels, keys), members in sorted(groups.items(), key=_group_order):
-        varying = [k for i, k in enumerate(keys) if len({m[0][i][1] for m in members}) > 1]
-        # several dimensions differ (rare): one query per resource
-        batches = [[m] for m in members] if len(varying) > 1 else [members]
+    for (levels, keys), group in sorted(groups.items(), key=_group_order):
+        varying = [k for i, k in enumerate(keys) if len({dims[i][1] for dims, _ in group}) > 1]
+        # several dimensions differ (rare), or the dimension is an opaque id the person paged
+        # cannot read (Route 53 health check ids): one query per resource, labelled by name
+        one_each = len(varying) > 1 or first.needs_health_check
+        batches = [[r] for r in group] if one_each else [group]
         for batch in batches:
             vary = varying[0] if varying and len(batch) > 1 else None
             fixed = {k: v for k, v in batch[0][0] if k != vary}
-            values = [dict(m[0])[vary] for m in batch] if vary else []
-            for chunk in _chunks(values, MAX_VALUES_PER_QUERY) if vary else [()]:
-                chunk_alarms = tuple(
-                    a for m in batch if not vary or dict(m[0])[vary] in chunk for a in m[1]
+            by_value = {dict(dims)[vary]: members for dims, members in batch} if vary else {}
+            chunks = (
+                split_by_length(
+                    first.namespace, first.metric, fixed, vary, list(by_value), first.stat
                 )
-                dimensions = {k: (v,) for k, v in fixed.items()}
+                if vary
+                else [()]
+            )
+            for chunk in chunks:
+                chunk_alarms = (
+                    tuple(a for value in chunk for a in by_value[value])
+                    if vary
+                    else tuple(a for _, members in batch for a in members)
+                )
+                dimensions: dict[str, tuple[str, ...]] = {k: (v,) for k, v in fixed.items()}
                 if vary:
                     dimensions[vary] = chunk
                 queries.append(
@@ -166,7 +151,9 @@ def _queries(
     return tuple(queries)
 
 
-def _group_order(group: tuple) -> tuple:
+def _group_order(
+    group: tuple[tuple[Levels, tuple[str, ...]], list[Resource]],
+) -> tuple[int, tuple[str, ...], bool, float, float]:
     """Largest group first, so the panel's default thresholds are the common ones."""
     (levels, keys), members = group
     return (-len(members), keys, levels.warning is None, levels.warning or 0, levels.critical or 0)
@@ -179,7 +166,7 @@ def _label(alarms: Sequence[AlarmSpec]) -> str:
 def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
     return (
         str(alarm.resource_type),
-        alarm.signal,
+        alarm.signal_key,
         alarm.namespace,
         alarm.metric,
         alarm.stat,
@@ -188,7 +175,7 @@ def _panel_key(alarm: AlarmSpec) -> tuple[str, str, str, str, str, bool]:
 
 
 def _title(alarm: AlarmSpec) -> str:
-    return alarm.title or alarm.signal
+    return alarm.title or alarm.signal_key
 
 
 def _description(alarms: Sequence[AlarmSpec]) -> str:
@@ -242,10 +229,12 @@ def plan_rows(
                 queries=_queries(members, ids),
             )
         )
-    order = {t: i for i, t in enumerate(ROW_ORDER)}
+    known = catalog.rows()  # each type's row title and order, from its catalog module
     return tuple(
-        RowPlan(rtype, ROW_TITLES.get(rtype, rtype), tuple(panels_))
-        for rtype, panels_ in sorted(rows.items(), key=lambda r: (order.get(r[0], 99), r[0]))
+        RowPlan(rtype, known[ResourceType(rtype)].title, tuple(panels_))
+        for rtype, panels_ in sorted(
+            rows.items(), key=lambda r: (known[ResourceType(r[0])].order, r[0])
+        )
     )
 
 

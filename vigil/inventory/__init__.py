@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigil.inventory import schema, semantic
+from vigil.inventory import checks, schema
 from vigil.inventory.build import Doc, build_inventory
+from vigil.inventory.checks.grafana_uids import grafana_uid_problems
 from vigil.inventory.discovery import SiteFile, resolve_file, site_files
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
 from vigil.models import Inventory
+from vigil.oncall_calendar import Horizon
 
 __all__ = ["InventoryError", "Problem", "load_inventory"]
 
@@ -66,8 +68,11 @@ def _over_budget(src: Source, rest: list[SiteFile]) -> Problem:
     )
 
 
-def load_inventory(root: str | Path) -> Inventory:
-    """The validated inventory under ``root``; raises ``InventoryError`` with every problem."""
+def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventory:
+    """The validated inventory under ``root``; raises ``InventoryError`` with every problem.
+
+    On-call coverage is proven over ``horizon`` (default: today through the next 12 months).
+    """
     root = Path(root)
     if not root.is_dir():
         raise InventoryError([Problem(str(root), 1, 1, "", "inventory directory not found")])
@@ -89,17 +94,17 @@ def load_inventory(root: str | Path) -> Inventory:
     )
     defaults_clean = False
     if defaults.valid and defaults.src is not None:
-        found = semantic.check_defaults(defaults.src)
+        found = checks.check_defaults(defaults.src)
         problems += found
         defaults_clean = not found
     clean_teams: set[str] = set()
     if teams.valid and teams.src is not None:
-        found, clean_teams = semantic.check_teams(teams.src)
+        found, clean_teams = checks.check_teams(teams.src)
         problems += found
-    ctx = semantic.build_context(defaults.src, defaults_clean, teams.src, clean_teams)
+    ctx = checks.build_context(defaults.src, defaults_clean, teams.src, clean_teams, horizon)
 
     sites: list[tuple[str, Doc]] = []
-    ids: dict[str, str] = {}  # site id → FILE:LINE of its first use
+    ids: dict[str, Source] = {}  # site id → the file that uses it first
     files, discovery_problems = site_files(root)
     problems += discovery_problems
     budget = MAX_INVENTORY_NODES
@@ -113,17 +118,22 @@ def load_inventory(root: str | Path) -> Inventory:
             problems.append(_over_budget(src, files[index + 1 :]))
             break
         if site.valid:
-            problems += semantic.check_site(src, file.client, ctx)
+            problems += checks.check_site(src, file.client, ctx)
             sites.append((src.file, src.data))
         site_id = src.data.get("id") if isinstance(src.data, dict) else None
         if isinstance(site_id, str):
             if site_id in ids:
+                first = ids[site_id]
+                line, _ = first.locate(("id",))
                 problems.append(
-                    src.problem(("id",), f"site id '{site_id}' is already used by {ids[site_id]}")
+                    src.problem(
+                        ("id",), f"site id '{site_id}' is already used by {first.file}:{line}"
+                    )
                 )
             else:
-                ids[site_id] = f"{src.file}:{src.locate(('id',))[0]}"
-        src.nodes.clear()  # positions are no longer needed: memory stays bounded by the data
+                ids[site_id] = src
+        src.release_nodes()  # positions stay, the node tree goes: memory is bounded by the data
+    problems += grafana_uid_problems(ids.values())
 
     if problems:
         raise InventoryError(problems)

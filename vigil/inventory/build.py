@@ -12,28 +12,20 @@ from typing import Any
 
 from vigil import catalog
 from vigil.models import (
+    DEFAULT_TIME_ZONE,
     WEEKDAYS,
     AlarmDefaults,
-    AuroraCluster,
-    AutoScalingGroup,
     AwsResources,
-    CloudFrontDistribution,
-    Ec2Instance,
-    ElastiCacheCluster,
     EscalationLevel,
     Inventory,
     Layer,
-    LoadBalancer,
     Member,
-    OpenSearchDomain,
-    RdsInstance,
     ResourceType,
     Restriction,
     Schedule,
     Server,
     Site,
     SupportHours,
-    TargetGroup,
     Team,
     Threshold,
     Thresholds,
@@ -86,7 +78,7 @@ Base = Mapping[ResourceType, Mapping[str, Threshold]]
 
 
 def catalog_base() -> dict[ResourceType, dict[str, Threshold]]:
-    return {rtype: catalog.default_thresholds(rtype) for rtype in ResourceType}
+    return {rtype: catalog.default_thresholds(rtype) for rtype in catalog.resource_types()}
 
 
 def resolve(
@@ -122,7 +114,7 @@ def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
         support_hours=support,
         urgency_outside_hours=doc.get("urgency_outside_hours", "low"),
         acknowledgement_timeout_minutes=doc.get("acknowledgement_timeout_minutes", 30),
-        auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes", 240),
+        auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes") or None,
         escalation_loops=doc.get("escalation_loops", 2),
         alarm=AlarmDefaults(**{**alarm, **doc.get("alarm", {})}),
         thresholds=frozen_map(parse_overrides(doc.get("thresholds"))),
@@ -134,14 +126,15 @@ def build_team(key: str, doc: Doc) -> Team:
         Schedule(
             key=skey,
             name=sdoc.get("name", skey),
-            timezone=sdoc.get("timezone", "UTC"),
+            timezone=sdoc.get("timezone", DEFAULT_TIME_ZONE),
             layers=tuple(
                 Layer(
                     name=ldoc["name"],
-                    timezone=ldoc.get("timezone", sdoc.get("timezone", "UTC")),
+                    timezone=ldoc.get("timezone", sdoc.get("timezone", DEFAULT_TIME_ZONE)),
                     rotation=ldoc.get("rotation", "weekly"),
                     members=tuple(ldoc["members"]),
                     start=str(ldoc["start"]),
+                    end=str(ldoc["end"]) if ldoc.get("end") else None,
                     restrictions=tuple(
                         Restriction(
                             start=r["start"],
@@ -180,78 +173,19 @@ def build_team(key: str, doc: Doc) -> Team:
 
 
 def build_resources(doc: Doc, layers: list[Layer_], base: Base | None = None) -> AwsResources:
-    def th(rtype: ResourceType, item: Doc) -> Thresholds:
-        return resolve(layers, rtype, item.get("thresholds"), base)
+    """Each catalog type's entries, built by its own module with the cascade above the site."""
+
+    def thresholds(rtype: ResourceType, own: Mapping[str, Any] | None) -> Thresholds:
+        return resolve(layers, rtype, own, base)
 
     return AwsResources(
-        load_balancers=tuple(
-            LoadBalancer(
-                name=lb["name"],
-                arn=lb["arn"],
-                target_groups=tuple(
-                    TargetGroup(
-                        name=tg["name"], arn=tg["arn"], thresholds=th(ResourceType.TARGET_GROUP, tg)
-                    )
-                    for tg in lb.get("target_groups", ())
-                ),
-                thresholds=th(ResourceType.ALB, lb),
+        {
+            kind.inventory_key: tuple(
+                kind.build(item, thresholds) for item in doc.get(kind.inventory_key, ())
             )
-            for lb in doc.get("load_balancers", ())
-        ),
-        ec2_instances=tuple(
-            Ec2Instance(
-                id=i["id"],
-                name=i.get("name", i["id"]),
-                instance_type=i["instance_type"],
-                thresholds=th(ResourceType.EC2, i),
-            )
-            for i in doc.get("ec2_instances", ())
-        ),
-        auto_scaling_groups=tuple(
-            AutoScalingGroup(
-                name=g["name"],
-                min_in_service=g["min_in_service"],
-                thresholds=th(ResourceType.ASG, g),
-            )
-            for g in doc.get("auto_scaling_groups", ())
-        ),
-        rds_instances=tuple(
-            RdsInstance(
-                # RDS stores identifiers in lower case; CloudWatch dimensions carry that form.
-                id=d["id"].lower(),
-                engine=d["engine"],
-                replicas=tuple(r.lower() for r in d.get("replicas", ())),
-                thresholds=th(ResourceType.RDS, d),
-            )
-            for d in doc.get("rds_instances", ())
-        ),
-        aurora_clusters=tuple(
-            AuroraCluster(
-                id=c["id"],
-                engine=c["engine"],
-                readers=c.get("readers", 0),
-                thresholds=th(ResourceType.AURORA, c),
-            )
-            for c in doc.get("aurora_clusters", ())
-        ),
-        elasticache_clusters=tuple(
-            ElastiCacheCluster(
-                id=c["id"], engine=c["engine"], thresholds=th(ResourceType.ELASTICACHE, c)
-            )
-            for c in doc.get("elasticache_clusters", ())
-        ),
-        cloudfront_distributions=tuple(
-            CloudFrontDistribution(
-                id=d["id"],
-                aliases=tuple(d.get("aliases", ())),
-                thresholds=th(ResourceType.CLOUDFRONT, d),
-            )
-            for d in doc.get("cloudfront_distributions", ())
-        ),
-        opensearch_domains=tuple(
-            OpenSearchDomain(name=d["name"], thresholds=th(ResourceType.OPENSEARCH, d))
-            for d in doc.get("opensearch_domains", ())
-        ),
+            for kind in catalog.LISTED
+            if kind.inventory_key and kind.build
+        }
     )
 
 

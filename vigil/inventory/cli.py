@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from typing import Any
 
 from vigil.cli import EXIT_INVALID, Handler
 from vigil.inventory import InventoryError, Problem, load_inventory
+from vigil.oncall_calendar import DEFAULT_MONTHS, Horizon
 
 
 def configure(parser: argparse.ArgumentParser, name: str) -> Handler:
@@ -20,13 +22,29 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Handler:
         help="inventory directory (default: inventory)",
     )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument(
+        "--plan-date",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="first day of the on-call proof (default: today, UTC)",
+    )
+    parser.add_argument(
+        "--horizon-months",
+        type=int,
+        default=DEFAULT_MONTHS,
+        metavar="N",
+        help=f"months of on-call coverage to prove (default {DEFAULT_MONTHS})",
+    )
     return run
 
 
-def validate(directory: str) -> tuple[dict[str, Any], list[Problem]]:
+def validate(
+    directory: str, horizon: Horizon | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
     """Summary counts and problems of the inventory in ``directory``."""
     try:
-        inventory = load_inventory(directory)
+        inventory = load_inventory(directory, horizon)
     except InventoryError as exc:
         files = {p.file for p in exc.problems}
         return {"problems": len(exc.problems), "files": len(files)}, exc.problems
@@ -39,7 +57,8 @@ def validate(directory: str) -> tuple[dict[str, Any], list[Problem]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    summary, problems = validate(args.directory)
+    horizon = Horizon.coming_year(args.plan_date, args.horizon_months)
+    summary, problems = validate(args.directory, horizon)
     if args.json:
         json.dump(
             {"ok": not problems, "summary": summary, "problems": [p.to_dict() for p in problems]},

@@ -72,6 +72,8 @@ class Source:
     data: Any = None
     nodes: dict[Path, tuple[Node | None, Node]] = field(default_factory=dict)
     """Path → (key node or ``None`` for sequence items and the root, value node)."""
+    positions: dict[Path, tuple[int, int, int, int]] = field(default_factory=dict)
+    """After ``release_nodes``: path → (key line, key column or 0, 0; value line, column)."""
     problems: list[Problem] = field(default_factory=list)
     size: int = 0
     """YAML nodes the file expands to (aliases at their full size)."""
@@ -93,9 +95,24 @@ class Source:
                 key, value = entry
                 mark = (key if at_key and key is not None else value).start_mark
                 return mark.line + 1, mark.column + 1
+            spot = self.positions.get(p)
+            if spot is not None:
+                return spot[:2] if at_key and spot[0] else spot[2:]
             if not p:
                 return 1, 1
             p = p[:-1]
+
+    def release_nodes(self) -> None:
+        """Keep only the positions of the node tree (a quarter of its memory): a checked file
+        can still be pointed at by cross-file checks, but its nodes are gone (``node`` → None).
+        """
+        for path, (key, value) in self.nodes.items():
+            k, v = (key.start_mark if key is not None else None), value.start_mark
+            self.positions[path] = ((k.line + 1, k.column + 1) if k is not None else (0, 0)) + (
+                v.line + 1,
+                v.column + 1,
+            )
+        self.nodes = {}
 
     def problem(self, path: Path, message: str, at_key: bool = False) -> Problem:
         line, col = self.locate(path, at_key)

@@ -4,7 +4,8 @@ PagerDuty interprets every layer restriction in its schedule's single time zone,
 inventory writes each layer in its own zone (follow-the-sun). A schedule whose layers use
 several zones is therefore split into one PagerDuty schedule per zone, all targeted by the same
 escalation rule: each keeps its local hours across daylight saving time, and their union is
-exactly what ``vigil.oncall.schedule_windows`` checks.
+exactly what ``vigil.oncall_calendar`` checks (one PagerDuty schedule, hence one person, per
+zone at a time; the escalation rule pages them all).
 
 Urgency follows the alert's severity (PagerDuty "dynamic notifications", urgency
 ``severity_based``): ``critical``/``error`` alerts open high-urgency incidents, ``warning``/``info``
@@ -24,7 +25,10 @@ from vigil.models import SEVERITIES, WEEKDAYS, Layer, Schedule, Team, Tier
 from vigil.naming import slug
 
 MIN_ESCALATION_DELAY = 1
-"""PagerDuty rejects escalation rules that escalate in less than a minute."""
+"""PagerDuty rejects escalation rules that escalate in less than a minute (``rules``)."""
+ALERT_GROUPING_SECONDS = 300
+"""Time-based grouping window: alarm storms of one site within 5 minutes become one incident.
+``AlertGroupingSetting.config.timeout`` counts seconds (``rules.grouping_timeout``)."""
 
 SEVERITY_BASED = "severity_based"
 PAGERDUTY_SEVERITY = {"critical": "critical", "warning": "warning"}
@@ -51,6 +55,7 @@ class LayerSpec:
     rotation_turn_length_seconds: int
     users: tuple[str, ...]  # emails, rotation order
     restrictions: tuple[RestrictionSpec, ...]
+    end: str | None = None  # ISO 8601 with offset
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class EscalationSpec:
 @dataclass(frozen=True)
 class UrgencySpec:
     """A tier's incident urgency: severity-based around the clock (24×7), or severity-based in
-    support hours, low outside them and raised to high when support hours start."""
+    support hours and low outside them."""
 
     type: str  # constant | use_support_hours
     urgency: str | None = None  # constant only: severity_based
@@ -91,7 +96,6 @@ class UrgencySpec:
     start_time: str | None = None  # HH:MM:SS
     end_time: str | None = None
     days_of_week: tuple[int, ...] = ()
-    scheduled_change_to: str | None = None  # urgency set at support_hours_start
 
 
 def _hhmmss(value: str) -> str:
@@ -130,6 +134,7 @@ def layer_spec(layer: Layer) -> LayerSpec:
         rotation_turn_length_seconds=layer.turn_length_seconds,
         users=layer.members,
         restrictions=tuple(restrictions),
+        end=_iso_with_offset(layer.end, layer.timezone) if layer.end else None,
     )
 
 
@@ -163,17 +168,15 @@ def team_schedules(team: Team) -> tuple[ScheduleSpec, ...]:
 
 
 def escalation_spec(team: Team, tier: Tier) -> EscalationSpec:
-    """L1 → L4 in inventory order; the first rule escalates after exactly the tier's SLA."""
+    """L1 → L4 in inventory order; each rule escalates after its level's ``delay_minutes``, or
+    the tier's SLA where none is given. L1's own delay is honoured: ``vigil validate`` rejects
+    one longer than the SLA of a tier the team's sites use (``l1_delay_problem``)."""
     by_source: dict[str, list[str]] = {}
     for spec in team_schedules(team):
         by_source.setdefault(spec.source, []).append(spec.resource_name)
     rules = []
-    for index, level in enumerate(team.escalation):
-        delay = (
-            tier.response_sla_minutes
-            if index == 0
-            else (level.delay_minutes or tier.response_sla_minutes)
-        )
+    for level in team.escalation:
+        delay = level.delay_minutes or tier.response_sla_minutes
         rules.append(
             RuleSpec(
                 level=level.level,
@@ -190,9 +193,34 @@ def escalation_spec(team: Team, tier: Tier) -> EscalationSpec:
     )
 
 
+def l1_delay_problem(team: Team, tier: Tier) -> str | None:
+    """Why ``team``'s L1 ``delay_minutes`` cannot serve ``tier`` (longer than its SLA), if so."""
+    l1 = next((lvl for lvl in team.escalation if lvl.level == "L1"), None)
+    if l1 is None or l1.delay_minutes is None:
+        return None
+    if l1.delay_minutes <= tier.response_sla_minutes:
+        return None
+    return (f"team '{team.key}' L1 delay_minutes {l1.delay_minutes} exceeds tier '{tier.name}' "
+            f"response SLA of {tier.response_sla_minutes} min: L2 would be paged too late; "
+            f"lower it or remove it (L1 then escalates after the SLA)")
+
+
+def timeout_seconds(minutes: int | None) -> str:
+    """A service timeout as the provider takes it: seconds, or ``"null"`` for never."""
+    return str(minutes * 60) if minutes else "null"
+
+
 def urgency_spec(tier: Tier) -> UrgencySpec:
     """Severity decides urgency whenever someone is meant to respond; outside a business-hours
-    tier's support hours everything is low, and whatever is still open becomes high at start."""
+    tier's support hours everything is low.
+
+    No scheduled action: PagerDuty allows one (``urgency_change`` at ``support_hours_start``)
+    only with urgency high during / low outside support hours (``rules.urgency_rule``), and
+    high during hours would make every warning escalate like an outage. Severity-based during
+    hours keeps the severity contract; the provider's own acceptance test
+    ``testAccCheckPagerDutyServiceWithIncidentUrgencyRulesWithoutScheduledActionsConfig``
+    creates exactly this shape. The cost, stated in the README: an incident opened outside
+    hours stays low urgency (it notifies, never escalates) when support hours begin."""
     hours = tier.support_hours
     if hours.always or tier.urgency_outside_hours == "high":
         return UrgencySpec(type="constant", urgency=SEVERITY_BASED)
@@ -204,8 +232,6 @@ def urgency_spec(tier: Tier) -> UrgencySpec:
         start_time=_hhmmss(hours.start),
         end_time=_hhmmss(hours.end) if hours.end != "24:00" else "23:59:00",
         days_of_week=tuple(WEEKDAYS.index(d) + 1 for d in hours.days),
-        # Low-urgency incidents opened overnight become high urgency when support starts.
-        scheduled_change_to="high",
     )
 
 

@@ -1,27 +1,22 @@
-"""Alert paths per site, traced through the recorded graph: signal → notification → pager.
+"""Alert paths per site, traced through the resource graph: signal → notification → pager.
 
 A path is a list of steps; a missing link is a step with ``ok=False`` so reports can show
 exactly where an alert would be lost (alarm without actions, topic without subscription,
-service without escalation policy).
+service without escalation policy). Links are followed with the graph's one resolver
+(`policies.graph.Graph.resolve`/`lookup`), the same the policies use.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from vigil import resource_types as rt
-from vigil.plan.record import Graph, Resource, reference_index, referenced
+from pulumi_policy import PolicyResource
 
-ALARM = rt.METRIC_ALARM
-TOPIC = rt.SNS_TOPIC
-SUBSCRIPTION = rt.SNS_SUBSCRIPTION
-SERVICE = rt.PD_SERVICE
-INTEGRATION = rt.PD_INTEGRATION
-ESCALATION = rt.PD_ESCALATION_POLICY
-SCHEDULE = rt.PD_SCHEDULE
-DASHBOARD = rt.GRAFANA_DASHBOARD
-CONTACT_POINT = rt.GRAFANA_CONTACT_POINT
+from policies import every_site_covered
+from policies.graph import GRAFANA_SITE_LABEL, Graph, SiteInfo, is_unknown, prop
+from vigil import resource_types as rt
 
 
 @dataclass(frozen=True)
@@ -40,121 +35,167 @@ class AlertPath:
         return all(s.ok for s in self.steps)
 
 
-def _region(res: Resource, graph: Graph) -> str:
-    provider = graph.by_urn.get(res.provider or "")
-    region = provider.inputs.get("region") if provider else None
-    return f" ({region})" if region else ""
+def _label(graph: Graph, res: PolicyResource) -> str:
+    """The resource's own ``name`` input when it has one, else its Pulumi name."""
+    own = graph.props(res).get("name")
+    return own if isinstance(own, str) and own else res.name
 
 
-def _escalation_steps(policy: Resource | None, index: dict[str, str], graph: Graph) -> list[Step]:
+def _region(res: PolicyResource) -> str:
+    region = prop(res.provider.props, "region") if res.provider is not None else None
+    return f" ({region})" if isinstance(region, str) else ""
+
+
+def _escalation_steps(graph: Graph, policy: PolicyResource | None) -> list[Step]:
     if policy is None:
         return [Step("no escalation policy", ok=False)]
-    steps = [Step(f"escalation {policy.inputs.get('name') or policy.name}")]
-    rules = policy.inputs.get("rules") or []
+    steps = [Step(f"escalation {_label(graph, policy)}")]
+    props = graph.props(policy)
+    rules = props.get("rules") or []
     if not rules:
         return [*steps, Step("escalation policy has no rules", ok=False)]
     for level, rule in enumerate(rules, start=1):
         targets = []
         for target in rule.get("targets") or []:
-            ref = graph.by_urn.get(index.get(str(target.get("id")), ""))
-            targets.append(ref.inputs.get("name") or ref.name if ref else str(target.get("id")))
+            ref = target.get("id")
+            found = graph.lookup(rt.PD_SCHEDULE, ref)
+            targets.append(_label(graph, found[0]) if found else str(ref))
         delay = rule.get("escalationDelayInMinutes")
         steps.append(
             Step(f"L{level}: {', '.join(targets) or 'nobody'} ({delay} min)", ok=bool(targets))
         )
-    loops = policy.inputs.get("numLoops")
+    loops = props.get("numLoops")
     if loops:
         steps.append(Step(f"repeat ×{loops}"))
     return steps
 
 
+def _pager(graph: Graph, services: list[PolicyResource]) -> list[Step]:
+    if not services:
+        return [Step("no PagerDuty service", ok=False)]
+    service = services[0]
+    linked = graph.resolve(
+        service,
+        "escalationPolicy",
+        graph.props(service).get("escalationPolicy"),
+        rt.PD_ESCALATION_POLICY,
+    )
+    policy = linked[0] if linked else None
+    return [Step(f"PagerDuty service {_label(graph, service)}"), *_escalation_steps(graph, policy)]
+
+
+def _site_paths(graph: Graph, site: SiteInfo) -> list[AlertPath]:
+    def of(token: str) -> list[PolicyResource]:
+        return sorted(graph.descendants(site.resource, token), key=lambda r: r.name)
+
+    pager = _pager(graph, of(rt.PD_SERVICE))
+    integrations = [r.name for r in of(rt.PD_INTEGRATION)]
+
+    def integration(tool: str) -> Step:
+        hit = next((n for n in integrations if tool in n.lower()), None)
+        return Step(
+            f"{tool} integration" + (f" {hit}" if hit else ""), ok=bool(hit) or not integrations
+        )
+
+    subs_by_topic: dict[str, list[PolicyResource]] = defaultdict(list)
+    for sub in of(rt.SNS_SUBSCRIPTION):
+        for topic in graph.resolve(sub, "topic", graph.props(sub).get("topic"), rt.SNS_TOPIC) or []:
+            subs_by_topic[topic.urn].append(sub)
+    alarms_by_topic: dict[str, list[PolicyResource]] = defaultdict(list)
+    silent = 0
+    for alarm in of(rt.METRIC_ALARM):
+        actions = graph.props(alarm).get("alarmActions") or []
+        targets = {t.urn for a in actions for t in graph.lookup(rt.SNS_TOPIC, a)}
+        silent += not targets
+        for urn in targets:
+            alarms_by_topic[urn].append(alarm)
+
+    paths: list[AlertPath] = []
+    for topic in of(rt.SNS_TOPIC):
+        alarms = alarms_by_topic.get(topic.urn, [])
+        subs = subs_by_topic.get(topic.urn, [])
+        sev = next((s for s in ("critical", "warning") if s in topic.name), "")
+        protocol = graph.props(subs[0]).get("protocol", "?") if subs else ""
+        steps = [
+            Step(f"{len(alarms)} CloudWatch alarm(s)", ok=bool(alarms)),
+            Step(f"SNS {_label(graph, topic)}{_region(topic)}"),
+            Step(f"{protocol} subscription" if subs else "no subscription", ok=bool(subs)),
+            integration("cloudwatch"),
+            *pager,
+        ]
+        paths.append(AlertPath(f"CloudWatch{f' ({sev})' if sev else ''}", tuple(steps)))
+    if silent:
+        paths.append(
+            AlertPath("CloudWatch", (Step(f"{silent} alarm(s) without actions", ok=False),))
+        )
+    zabbix = [r for r in graph.descendants(site.resource) if rt.is_dynamic(r.resource_type)]
+    if zabbix:
+        paths.append(
+            AlertPath(
+                "Zabbix", (Step(f"{len(zabbix)} Zabbix object(s)"), integration("zabbix"), *pager)
+            )
+        )
+    grafana = _grafana_path(graph, site, of(rt.GRAFANA_CONTACT_POINT), integration, pager)
+    if grafana is not None:
+        paths.append(grafana)
+    return paths
+
+
+def _grafana_path(
+    graph: Graph,
+    site: SiteInfo,
+    points: list[PolicyResource],
+    integration: Callable[[str], Step],
+    pager: list[Step],
+) -> AlertPath | None:
+    """Rule (labelled ``site=<id>``) → notification route → contact point → PagerDuty.
+
+    Counted only where a rule exists: dashboards alone never page. No path at all for a site
+    without Grafana resources.
+    """
+    rules = every_site_covered.grafana_rules(graph, site)
+    if not points and not rules and not graph.descendants(site.resource, rt.GRAFANA_RULE_GROUP):
+        return None
+    label = f"{GRAFANA_SITE_LABEL}={site.site_id}"
+    if rules is None:
+        first = Step(f"Grafana alert rules ({label}) unknown until apply")
+    else:
+        first = Step(f"{len(rules)} Grafana alert rule(s) ({label})", ok=bool(rules))
+    point = _label(graph, points[0]) if points else None
+    return AlertPath(
+        "Grafana",
+        (
+            first,
+            _route_step(graph, site, label, point),
+            Step(f"contact point {point}" if point else "no contact point", ok=bool(point)),
+            integration("grafana"),
+            *pager,
+        ),
+    )
+
+
+def _route_step(graph: Graph, site: SiteInfo, label: str, point: str | None) -> Step:
+    """The notification policy's route for the site's label, when this stack owns the tree."""
+    trees = graph.of_type(rt.GRAFANA_NOTIFICATION_POLICY)
+    if not trees:
+        return Step(f"route {label} in the externally managed policy tree (not verified)")
+    for route in graph.props(trees[0]).get("policies") or []:
+        matchers = route.get("matchers") or []
+        if any(
+            m.get("label") == GRAFANA_SITE_LABEL
+            and m.get("match") == "="
+            and m.get("value") == site.site_id
+            for m in matchers
+        ):
+            target = route.get("contactPoint")
+            ok = point is None or target == point or is_unknown(target)
+            return Step(f"route {label} → {target}", ok=ok)
+    return Step(f"no route for {label} in the notification policy", ok=False)
+
+
 def site_alert_paths(graph: Graph) -> dict[str, list[AlertPath]]:
     """Alert paths of every site (sorted by site id)."""
-    index = reference_index(graph.resources)
-    members: dict[str, list[Resource]] = defaultdict(list)
-    for r in graph.resources:
-        if r.site:
-            members[r.site].append(r)
-    result: dict[str, list[AlertPath]] = {}
-    for site in sorted(members):
-        rs = members[site]
-        of = lambda t, rs=rs: sorted((r for r in rs if r.type == t), key=lambda r: r.name)  # noqa: E731
-        services = of(SERVICE)
-        service = services[0] if services else None
-        policy = None
-        if service is not None:
-            ep = index.get(str(service.inputs.get("escalationPolicy")), "")
-            policy = graph.by_urn.get(ep)
-        pager = (
-            [Step(f"PagerDuty service {service.inputs.get('name') or service.name}")]
-            if service
-            else [Step("no PagerDuty service", ok=False)]
-        )
-        pager += _escalation_steps(policy, index, graph) if service else []
-        integrations = {r.name: r for r in of(INTEGRATION)}
-
-        def integration(tool: str, integrations=integrations) -> Step:
-            hit = next((n for n in integrations if tool in n.lower()), None)
-            return Step(
-                f"{tool} integration" + (f" {hit}" if hit else ""), ok=bool(hit) or not integrations
-            )
-
-        paths: list[AlertPath] = []
-        subs_by_topic: dict[str, list[Resource]] = defaultdict(list)
-        for sub in of(SUBSCRIPTION):
-            for urn in referenced(sub.inputs.get("topic"), index):
-                subs_by_topic[urn].append(sub)
-        alarms_by_topic: dict[str, list[Resource]] = defaultdict(list)
-        silent = 0
-        for alarm in of(ALARM):
-            targets = set(referenced(alarm.inputs.get("alarmActions"), index))
-            silent += not targets
-            for urn in targets:
-                alarms_by_topic[urn].append(alarm)
-        for topic in of(TOPIC):
-            alarms = alarms_by_topic.get(topic.urn, [])
-            subs = subs_by_topic.get(topic.urn, [])
-            sev = next((s for s in ("critical", "warning") if s in topic.name), "")
-            steps = [
-                Step(f"{len(alarms)} CloudWatch alarm(s)", ok=bool(alarms)),
-                Step(f"SNS {topic.inputs.get('name') or topic.name}{_region(topic, graph)}"),
-                Step(
-                    f"{subs[0].inputs.get('protocol', '?')} subscription"
-                    if subs
-                    else "no subscription",
-                    ok=bool(subs),
-                ),
-                integration("cloudwatch"),
-                *pager,
-            ]
-            paths.append(AlertPath(f"CloudWatch{f' ({sev})' if sev else ''}", tuple(steps)))
-        if silent:
-            paths.append(
-                AlertPath("CloudWatch", (Step(f"{silent} alarm(s) without actions", ok=False),))
-            )
-        zabbix = sorted((r for r in rs if rt.is_dynamic(r.type)), key=lambda r: r.name)
-        if zabbix:
-            paths.append(
-                AlertPath(
-                    "Zabbix",
-                    (Step(f"{len(zabbix)} Zabbix object(s)"), integration("zabbix"), *pager),
-                )
-            )
-        if of(DASHBOARD) or of(CONTACT_POINT):
-            cps = of(CONTACT_POINT)
-            paths.append(
-                AlertPath(
-                    "Grafana",
-                    (
-                        Step(f"{len(of(DASHBOARD))} dashboard(s)"),
-                        Step(
-                            f"contact point {cps[0].name}" if cps else "no contact point",
-                            ok=bool(cps),
-                        ),
-                        integration("grafana"),
-                        *pager,
-                    ),
-                )
-            )
-        result[site] = paths
-    return result
+    return {
+        site.site_id: _site_paths(graph, site)
+        for site in sorted(graph.sites, key=lambda s: s.site_id)
+    }

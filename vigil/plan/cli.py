@@ -15,9 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from vigil.plan.coverage import site_coverage
+import pulumi
+
+from policies.graph import Graph
 from vigil.plan.engine import ProgramError
-from vigil.plan.policy_eval import evaluate, has_mandatory, load_policy_set
+from vigil.plan.policy_eval import evaluate, has_mandatory, load_policy_set, policy_resources
 from vigil.plan.record import SITE_TYPE, Resource
 from vigil.plan.report_json import PlanFileError, dumps, read_plan, write_plan
 from vigil.plan.report_text import (
@@ -95,7 +97,11 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def _program_failure(exc: ProgramError) -> int:
     cause = _root_cause(exc)
-    if type(cause).__name__ == "InventoryError" or isinstance(cause, ValueError | OSError):
+    # pulumi.RunError: "shown to the user without a stack trace" (the program's InvalidInventory
+    # and InvalidStackConfig)
+    if type(cause).__name__ == "InventoryError" or isinstance(
+        cause, ValueError | OSError | pulumi.RunError
+    ):
         return _error(str(cause))
     if os.environ.get("VIGIL_DEBUG"):
         traceback.print_exception(cause)
@@ -155,7 +161,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         print(
             f"stack {result.config.stack}: "
-            f"{len(result.graph.resources)} resources recorded offline",
+            f"{len(result.recording.resources)} resources recorded offline",
             file=out,
         )
         print(coverage_matrix(result.sites, paint), file=out)
@@ -187,21 +193,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint = Painter(use_colour(out))
     try:
-        _, graph = read_plan(args.plan_file)
+        _, recording = read_plan(args.plan_file)
         project = Path(args.project) if args.project else find_project()
         policy_set = load_policy_set(project)
     except PlanFileError as exc:
         return _error(str(exc))
     except (FileNotFoundError, LookupError) as exc:
         return _error(f"vigil check: {exc}")
-    violations = evaluate(graph, policy_set)
+    resources = policy_resources(recording)
+    violations = evaluate(recording, policy_set, resources=resources)
     if args.as_json:
         out.write(dumps({"pack": policy_set.pack, "violations": [v.as_json() for v in violations]}))
     else:
-        sites = site_coverage(graph)
+        sites = Graph(resources).sites
         print(
-            f"plan {args.plan_file}: stack {graph.stack}, {len(graph.resources)} resources, "
-            f"{len(sites)} site(s)",
+            f"plan {args.plan_file}: stack {recording.stack}, "
+            f"{len(recording.resources)} resources, {len(sites)} site(s)",
             file=out,
         )
         print(violations_by_site(violations, paint), file=out)

@@ -1,42 +1,30 @@
-"""Coverage per site: how many objects each tool got, and human-readable gaps.
+"""Coverage per site: how many objects each tool got, and what the site lacks to be covered.
 
-Counted from the recorded graph only (type tokens and component props of the architecture
-contract), so the same numbers come out of a live plan and of a saved plan file.
+Read from the one resource graph (`policies.graph.Graph`, built from the recording or a saved
+plan), so a live plan and a saved plan give the same numbers. What "covered" means is the
+``every-site-covered`` policy's `site_gaps`, not a second definition here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from policies import every_site_covered
+from policies.graph import Graph, SiteInfo, prop
 from vigil import resource_types as rt
-from vigil.plan.record import SITE_TYPE, Graph, Resource
 
 TOOLS = ("cloudwatch", "zabbix", "grafana", "pagerduty")
 
-COUNTED: dict[str, tuple[str, ...]] = {
-    "cloudwatch": (rt.METRIC_ALARM,),
-    "grafana": (rt.GRAFANA_DASHBOARD,),
-    "pagerduty": (rt.PD_SERVICE,),
+COUNTED: dict[str, str] = {
+    "cloudwatch": rt.METRIC_ALARM,
+    "pagerduty": rt.PD_SERVICE,
 }
-"""Tools counted by resource; Zabbix is counted by what its config resource holds."""
-TOOL_OF = {t: tool for tool, types in COUNTED.items() for t in types}
-
-HEALTH_CHECK = rt.HEALTH_CHECK
-SUBSCRIPTION = rt.SNS_SUBSCRIPTION
-INTEGRATION = rt.PD_INTEGRATION
-CONTACT_POINT = rt.GRAFANA_CONTACT_POINT
+"""Tools counted by resource below the site; Zabbix is counted by what its config holds,
+Grafana by its alert rules routed to the site (a dashboard alone pages nobody)."""
 ZABBIX_COUNTED = ("web_scenarios", "host_names")
 """A Zabbix ``config`` resource's objects that watch the site: web scenarios and hosts."""
-
-
-def _zabbix_configs(members: list[Resource]) -> list[Resource]:
-    return [r for r in members if rt.is_dynamic(r.type) and r.inputs.get("kind") == "config"]
-
-
-def _zabbix_count(config: Resource) -> int:
-    return sum(len(config.inputs.get(key) or ()) for key in ZABBIX_COUNTED)
 
 
 @dataclass
@@ -57,66 +45,26 @@ class SiteCoverage:
         }
 
 
-def _flag(props: dict[str, Any], key: str) -> bool | None:
-    value = props.get(key)
-    return value if isinstance(value, bool) else None
+def _zabbix_count(graph: Graph, site: SiteInfo) -> int:
+    total = 0
+    for config in every_site_covered.zabbix_configs(graph, site):
+        for key in ZABBIX_COUNTED:
+            value = prop(config.props, key)
+            total += len(value) if isinstance(value, list) else 0
+    return total
 
 
-def site_coverage(graph: Graph) -> list[SiteCoverage]:
-    """One entry per ``SiteMonitoring`` (sorted by id), counted over its descendants."""
-    members: dict[str, list[Resource]] = defaultdict(list)
-    for r in graph.resources:
-        if r.site:
-            members[r.site].append(r)
+def site_coverage(graph: Graph, cfg: Mapping[str, Any] | None = None) -> list[SiteCoverage]:
+    """One entry per ``SiteMonitoring`` (sorted by id); ``cfg`` is the every-site-covered
+    policy's config (``requireZabbix``, ``requireGrafana``)."""
+    gaps = every_site_covered.site_gaps(graph, dict(cfg or {}))
     result = []
-    for site in sorted(graph.of_type(SITE_TYPE), key=lambda r: r.name):
-        props = site.inputs
-        cov = SiteCoverage(site.name, props.get("client"), props.get("tier"))
-        kinds: dict[str, int] = defaultdict(int)
-        for r in members[site.name]:
-            kinds[r.type] += 1
-            tool = TOOL_OF.get(r.type)
-            if tool:
-                cov.coverage[tool] += 1
-        cov.coverage["zabbix"] = sum(map(_zabbix_count, _zabbix_configs(members[site.name])))
-        cov.gaps = _gaps(props, cov.coverage, kinds, members[site.name])
+    for site in sorted(graph.sites, key=lambda s: s.site_id):
+        cov = SiteCoverage(site.site_id, site.client or None, site.tier or None)
+        for tool, token in COUNTED.items():
+            cov.coverage[tool] = len(graph.descendants(site.resource, token))
+        cov.coverage["zabbix"] = _zabbix_count(graph, site)
+        cov.coverage["grafana"] = len(every_site_covered.grafana_rules(graph, site) or [])
+        cov.gaps = gaps[site.site_id]
         result.append(cov)
     return result
-
-
-def _gaps(
-    props: dict[str, Any], counts: dict[str, int], kinds: dict[str, int], members: list[Resource]
-) -> list[str]:
-    gaps = []
-    alarms = [r for r in members if TOOL_OF.get(r.type) == "cloudwatch"]
-    if not alarms:
-        gaps.append("no CloudWatch alarms")
-    else:
-        silent = [a for a in alarms if not a.inputs.get("alarmActions")]
-        if silent:
-            gaps.append(f"{len(silent)} CloudWatch alarm(s) notify nobody")
-        if not kinds.get(SUBSCRIPTION):
-            gaps.append("CloudWatch alarms not routed to PagerDuty (no SNS subscription)")
-    if not kinds.get(HEALTH_CHECK):
-        gaps.append("no URL health check")
-    if counts["zabbix"] == 0:
-        gaps.append(
-            "zabbix not configured for this stack"
-            if _flag(props, "zabbixEnabled") is False
-            else "no Zabbix objects"
-        )
-    elif not any(c.inputs.get("web_scenarios") for c in _zabbix_configs(members)):
-        gaps.append("no Zabbix web check")
-    if counts["grafana"] == 0:
-        gaps.append(
-            "grafana not configured for this stack"
-            if _flag(props, "grafanaEnabled") is False
-            else "no Grafana dashboard"
-        )
-    elif not kinds.get(CONTACT_POINT):
-        gaps.append("Grafana alerts not routed to PagerDuty (no contact point)")
-    if counts["pagerduty"] == 0:
-        gaps.append("no PagerDuty service")
-    elif not kinds.get(INTEGRATION):
-        gaps.append("PagerDuty service has no integrations")
-    return gaps

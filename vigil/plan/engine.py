@@ -35,11 +35,12 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
-from vigil.plan.offline_mocks import shared_mocks
+from vigil import loaded
+from vigil.plan.mocks import OfflineMocks
 from vigil.plan.record import (
     STACK_TYPE,
-    Graph,
     NotPlain,
+    Recording,
     Resource,
     mask_secrets,
     provider_urn,
@@ -115,6 +116,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks, on_resource: OnResource | None = None):
         super().__init__(mocks)
         self.recorded: list[Resource] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
         self.on_resource = on_resource
         self._lock = threading.Lock()
         self._thread_loops: list[asyncio.AbstractEventLoop] = []
@@ -147,14 +149,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             plain = wire_to_plain(request.object, seen=secrets)
             if secrets:
                 revealed = wire_to_plain(request.object, reveal=True)
-        options = {}
+        options: dict[str, Any] = {}
         if request.protect:
             options["protect"] = True
         if request.ignoreChanges:
             options["ignoreChanges"] = sorted(request.ignoreChanges)
         if request.additionalSecretOutputs:
             options["additionalSecretOutputs"] = sorted(request.additionalSecretOutputs)
-        arn = reg.state.get("arn") if reg is not None and custom else None
         res = Resource(
             urn=urn,
             type=request.type,
@@ -167,7 +168,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             dependencies=sorted(set(request.dependencies)),
             options=options,
             id=(reg.id or None) if reg is not None and custom else None,
-            outputs={"arn": arn} if isinstance(arn, str) else {},
+            outputs=_computed(inputs, reg.state) if reg is not None and custom else {},
         )
         with self._lock:
             self.recorded.append(res)
@@ -176,6 +177,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
     def Invoke(self, request: Any) -> Any:
         self._ensure_loop()
+        with self._lock:
+            self.calls.append((request.tok, wire_to_plain(request.args)))
         return super().Invoke(request)
 
     def ReadResource(self, request: Any) -> Any:
@@ -200,12 +203,22 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             custom=request.custom or False,
             transforms=pulumi_mocks._resolve_callbacks(request.transforms),
         )
-        id_, state = self.mocks.new_resource(args)
+        new_id, state = self.mocks.new_resource(args)
+        id_ = new_id or ""
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         reg = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
         self.resources[urn] = reg
         self._record(request, urn, inputs, reg)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto)
+
+
+def _computed(inputs: Any, state: Any) -> dict[str, Any]:
+    """The outputs the mocks added or changed (``arn``, ``integrationKey``); the inputs echoed
+    back are the same objects, so they cost nothing and are left out."""
+    if not isinstance(state, dict):
+        return {}
+    sent = inputs if isinstance(inputs, dict) else {}
+    return {k: v for k, v in state.items() if k not in sent or sent[k] is not v}
 
 
 class _ErrorLog(logging.Handler):
@@ -225,11 +238,11 @@ def record_program(
     on_resource: OnResource | None = None,
     program: Callable[[], Any] | None = None,
     monitor_factory: Callable[..., pulumi_mocks.MockMonitor] | None = None,
-) -> Graph:
-    """Run the project's ``__main__.py`` (or ``program``) offline and return its graph.
+) -> Recording:
+    """Run the project's ``__main__.py`` (or ``program``) offline and return what it registered.
 
     ``monitor_factory(mocks)`` swaps the recording monitor for another one (the benchmark's
-    stock-SDK baseline); the graph is then empty.
+    stock-SDK baseline); the recording is then empty.
     """
     return contextvars.copy_context().run(
         _record, config, mocks, on_resource, program, monitor_factory
@@ -242,7 +255,7 @@ def _record(
     on_resource: OnResource | None,
     program: Callable[[], Any] | None,
     monitor_factory: Callable[..., pulumi_mocks.MockMonitor] | None = None,
-) -> Graph:
+) -> Recording:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     errors = _ErrorLog()
@@ -250,7 +263,7 @@ def _record(
     logger.propagate = False
     logger.addHandler(errors)
     logger.setLevel(logging.WARNING)
-    mocks = mocks or shared_mocks()
+    mocks = mocks or OfflineMocks()
     monitor = monitor_factory(mocks) if monitor_factory else RecordingMonitor(mocks, on_resource)
     cwd = os.getcwd()
     saved_path = list(sys.path)
@@ -267,6 +280,8 @@ def _record(
         )
         pulumi_settings.SETTINGS.root_directory = str(config.project_dir)
         pulumi_settings.SETTINGS.rpc_manager.clear()
+        with pulumi_settings.SETTINGS.lock:  # outputs made outside any run (e.g. a config read)
+            pulumi_settings.SETTINGS.outputs.clear()
         os.chdir(config.project_dir)
         try:
             if program is not None:
@@ -282,6 +297,7 @@ def _record(
             raise ProgramError(str(exc) or type(exc).__name__, exc) from exc
         if errors.messages:
             raise ProgramError("\n".join(errors.messages))
+        exports = _exports(loop)
     finally:
         os.chdir(cwd)
         sys.path[:] = saved_path
@@ -290,9 +306,27 @@ def _record(
             monitor.close_thread_loops()
         if gc_was_enabled:
             gc.enable()
-    graph = Graph(config.project, config.stack, list(getattr(monitor, "recorded", [])))
-    graph.assign_sites()
-    return graph
+    recording = Recording(
+        config.project,
+        config.stack,
+        list(getattr(monitor, "recorded", [])),
+        calls=list(getattr(monitor, "calls", [])),
+        exports=exports,
+        inventory=loaded.INVENTORY.get(),
+        settings=loaded.SETTINGS.get(),
+    )
+    recording.assign_sites()
+    return recording
+
+
+def _exports(loop: asyncio.AbstractEventLoop) -> dict[str, Any]:
+    """The root stack's outputs (``pulumi.export``), resolved (unknowns stay unknown)."""
+    root = pulumi_settings.get_root_resource()
+    outputs = dict(getattr(root, "outputs", None) or {})
+    return {
+        key: loop.run_until_complete(pulumi.Output.from_input(value).future(with_unknowns=True))
+        for key, value in outputs.items()
+    }
 
 
 def _drain(loop: asyncio.AbstractEventLoop) -> None:

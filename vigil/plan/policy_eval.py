@@ -9,18 +9,20 @@ policy → pack default; ``disabled`` skips, ``remediate`` reports as mandatory;
 preview make the policy advisory-only ("cannot verify until apply"); a policy that crashes is
 reported as a mandatory violation, not raised.
 
-The pack is read from a registry module (``policies/pack.py``) that lists the policies
-without constructing ``PolicyPack`` (which would start a gRPC server and block).
+The pack is read from its registry module (``policies/pack.py``), which lists the policies
+without constructing ``PolicyPack`` (that would start a gRPC server and block).
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +41,11 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from vigil.plan.record import Graph, Resource, secrets_as_unknown
+from policies.graph import Graph
+from vigil.plan.record import Recording, Resource, secrets_as_unknown
 from vigil.resource_types import SITE
 
 DEFAULT_PACK = "vigil-coverage"
-REGISTRY_MODULES = ("policies.pack", "policies.registry", "policies")
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Violation:
     level: str
     message: str
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | None]:
         return {
             "policy": self.policy,
             "level": self.level,
@@ -74,65 +76,48 @@ class Violation:
         }
 
 
-def _attr(module: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        value = getattr(module, name, None)
-        if value is not None:
-            return value() if callable(value) and not isinstance(value, EnforcementLevel) else value
-    return default
+COVERED_POLICY = "every-site-covered"
+PACK_MODULE = "policies.pack"
+"""The pack's registry: ``PACK_NAME``, ``DEFAULT_ENFORCEMENT``, ``policies()`` and
+``default_config()`` (``--policy-pack-config`` shape), without constructing ``PolicyPack``."""
 
 
-def load_policy_set(project_dir: str | Path | None = None) -> PolicySet:
-    """Find the registry (``policies/pack.py``): ``PACK_NAME``, ``policies()`` (or
-    ``POLICIES``), optional ``DEFAULT_ENFORCEMENT`` and ``default_config()``."""
-    names = REGISTRY_MODULES
-    if project_dir is not None:
-        if str(project_dir) not in sys.path:
-            sys.path.insert(0, str(project_dir))
-        # Only modules that exist in *this* project: an editable install of another checkout
-        # would otherwise answer `policies.pack` for a project that has none.
-        pkg = Path(project_dir) / "policies"
-        names = tuple(
-            n
-            for n in REGISTRY_MODULES
-            if n == "policies" or (pkg / f"{n.split('.', 1)[1]}.py").is_file()
-        )
-    errors = []
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as exc:
-            errors.append(f"{name}: {exc}")
-            continue
-        found = _policies_of(module)
-        if found is None:
-            continue
-        return PolicySet(
-            pack=str(getattr(module, "PACK_NAME", DEFAULT_PACK)),
-            policies=found,
-            enforcement_level=_attr(
-                module,
-                "DEFAULT_ENFORCEMENT",
-                "ENFORCEMENT_LEVEL",
-                default=EnforcementLevel.ADVISORY,
-            ),
-            config=dict(_attr(module, "INITIAL_CONFIG", "default_config", default={})),
-        )
-    raise LookupError("no policy registry found (" + "; ".join(errors or ["no POLICIES"]) + ")")
+def load_policy_set(project_dir: str | Path) -> PolicySet:
+    """The policy set of the project's ``policies/pack.py`` (``LookupError`` if it has none).
+
+    Imported as ``policies.pack`` when that is this file (vigil itself); a project whose
+    ``policies`` name is already taken by another package (vigil's, imported for the graph)
+    gets its file loaded by path, so its own pack is checked, never vigil's.
+    """
+    project_dir = Path(project_dir).resolve()
+    pack_file = project_dir / "policies" / "pack.py"
+    if not pack_file.is_file():
+        raise LookupError(f"{pack_file}: no policy pack registry")
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    try:
+        module = importlib.import_module(PACK_MODULE)
+    except ImportError:
+        module = None
+    if module is None or Path(module.__file__ or "").resolve() != pack_file:
+        name = f"vigil_project_pack_{abs(hash(str(pack_file)))}"
+        spec = importlib.util.spec_from_file_location(name, pack_file)
+        if spec is None or spec.loader is None:
+            raise LookupError(f"{pack_file}: cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return policy_set_of(module)
 
 
-def _policies_of(module: Any) -> list[Policy] | None:
-    for attr in ("POLICIES", "policies", "all_policies", "ALL"):
-        value = getattr(module, attr, None)
-        if callable(value) and not isinstance(value, Policy) and not inspect.isclass(value):
-            value = value()
-        if isinstance(value, Iterable) and not isinstance(value, str | bytes):
-            items = list(value)
-            if items and all(isinstance(p, Policy) for p in items):
-                return items
-    return None
-
-
+def policy_set_of(module: Any) -> PolicySet:
+    """A registry module (``policies/pack.py`` contract) as a `PolicySet`."""
+    return PolicySet(
+        pack=str(module.PACK_NAME),
+        policies=list(module.policies()),
+        enforcement_level=module.DEFAULT_ENFORCEMENT,
+        config=dict(module.default_config()),
+    )
 
 
 UNVERIFIED = "cannot verify until apply"
@@ -285,34 +270,26 @@ def evaluate_resources(
     sites_total = sum(1 for r in resources if r.resource_type == SITE)
     seen_sites: set[str] = set()
     for res in resources:
-        for policy, level, config in resource_policies:
+        for rpolicy, level, config in resource_policies:
             args = ResourceValidationArgs(
                 res.resource_type, res.props, res.urn, res.name, res.opts, res.provider, config
             )
-            guarded(
-                policy,
-                res.urn,
-                lambda p=policy, a=args, lv=level, u=res.urn: p.validate(a, reporter(p, lv, u)),
-            )
+            report = reporter(rpolicy, level, res.urn)
+            guarded(rpolicy, res.urn, partial(rpolicy.validate, args, report))
         site = site_of.get(res.urn)
         if progress and site and site not in seen_sites:
             seen_sites.add(site)
             progress(len(seen_sites), sites_total)
 
-    for policy, level, config in stack_policies:
-        args = StackValidationArgs(list(resources), config)
-        guarded(
-            policy, "", lambda p=policy, a=args, lv=level: p.validate(a, reporter(p, lv, None))
-        )
+    for spolicy, level, config in stack_policies:
+        stack_args = StackValidationArgs(list(resources), config)
+        guarded(spolicy, "", partial(spolicy.validate, stack_args, reporter(spolicy, level, None)))
     return found
 
 
-def evaluate(
-    graph: Graph, policy_set: PolicySet, progress: Progress | None = None
-) -> list[Violation]:
-    """Every violation of the pack on a recorded ``graph``, once each, sorted by site, policy,
-    URN."""
-    resources = link(
+def policy_resources(recording: Recording) -> list[PolicyResource]:
+    """The recording as the analyzer hands it to policies: linked ``PolicyResource``s."""
+    return link(
         Node(
             r.type,
             r.urn,
@@ -323,9 +300,35 @@ def evaluate(
             r.provider,
             r.dependencies,
         )
-        for r in graph.resources
+        for r in recording.resources
     )
-    site_of = {r.urn: r.site or "" for r in graph.resources}
+
+
+def graph_of(recording: Recording) -> Graph:
+    """The one resource graph (`policies.graph.Graph`) of a recording: what coverage, alert
+    paths and reports read, with the same links the policies follow."""
+    return Graph(policy_resources(recording))
+
+
+def covered_config(policy_set: PolicySet | None) -> dict[str, Any]:
+    """The pack's config of ``every-site-covered`` (what "covered" requires), for coverage."""
+    entry = (policy_set.config if policy_set else {}).get(COVERED_POLICY)
+    if not isinstance(entry, Mapping):
+        return {}
+    return {k: v for k, v in entry.items() if k != "enforcementLevel"}
+
+
+def evaluate(
+    recording: Recording,
+    policy_set: PolicySet,
+    progress: Progress | None = None,
+    resources: Sequence[PolicyResource] | None = None,
+) -> list[Violation]:
+    """Every violation of the pack on a recording (or its already linked ``resources``),
+    once each, sorted by site, policy, URN."""
+    if resources is None:
+        resources = policy_resources(recording)
+    site_of = {r.urn: r.site or "" for r in recording.resources}
     return sorted(set(evaluate_resources(resources, policy_set, site_of, progress)))
 
 

@@ -1,13 +1,13 @@
-"""The recorded resource graph: what `vigil plan` saw the program register, in wire form.
+"""The recording: what `vigil plan` saw the program register, in wire form.
 
 One shape serves the live recording, the JSON plan file and `vigil check`, so policies see
-the same data whether the graph came from running the program or from a saved (possibly
-hand-edited) plan.
+the same data whether it came from running the program or from a saved (possibly
+hand-edited) plan. It is a plain list; the one graph with links (`policies.graph.Graph`) is
+built from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,6 @@ from vigil import resource_types as rt
 SECRET = "[secret]"
 SITE_TYPE = rt.SITE
 STACK_TYPE = rt.STACK
-PROVIDER_PREFIX = rt.PROVIDER_PREFIX
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -44,19 +43,55 @@ class Resource:
     options: dict[str, Any] = field(default_factory=dict)
     site: str | None = None
     id: str | None = None  # mock id, used to resolve references between resources
-    outputs: dict[str, Any] = field(default_factory=dict)  # not serialized
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """What the provider computed beyond the inputs (``arn``, ``integrationKey``): live
+    recording only, never serialized."""
     revealed: dict[str, Any] | None = None
     """Inputs with secret values in clear, for policies only (live plan, offline fake values);
     never serialized. ``None`` when the resource sent no secret."""
 
+    @property
+    def values(self) -> dict[str, Any]:
+        """Inputs with secrets in clear (offline fake values): what policies evaluate."""
+        return self.revealed if self.revealed is not None else self.inputs
+
+    @property
+    def secret_inputs(self) -> frozenset[str]:
+        """Top-level inputs whose value is (or holds) a secret."""
+        if self.revealed is None:
+            return frozenset()
+        return frozenset(k for k, v in self.inputs.items() if v != self.revealed.get(k))
+
+    @property
+    def secret_outputs(self) -> tuple[str, ...]:
+        """``additionalSecretOutputs``: outputs the engine must store encrypted."""
+        return tuple(self.options.get("additionalSecretOutputs", ()))
+
+    @property
+    def provider_name(self) -> str | None:
+        """Name of the resource's provider (``aws-eu-west-1-<account>``), from its URN."""
+        return self.provider.rsplit("::", 1)[-1] if self.provider else None
+
 
 @dataclass
-class Graph:
-    """All resources of one plan in registration order, plus lookups policies need."""
+class Recording:
+    """Everything one run registered, in registration order: the plan's raw material.
+
+    A plain record (serialised to and from plan JSON); links between resources are followed
+    on the one `policies.graph.Graph` built from it (`vigil.plan.policy_eval.graph_of`).
+    """
 
     project: str
     stack: str
     resources: list[Resource] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """Data-source invocations (token, arguments), live recording only."""
+    exports: dict[str, Any] = field(default_factory=dict)
+    """Stack outputs (``pulumi.export``), resolved; live recording only."""
+    inventory: Any = None
+    """The inventory the program loaded (`vigil.loaded`), live recording only."""
+    settings: Any = None
+    """The program's `vigil.settings.StackSettings` (`vigil.loaded`), live recording only."""
 
     def __post_init__(self) -> None:
         self._by_urn: dict[str, Resource] | None = None
@@ -67,15 +102,28 @@ class Graph:
             self._by_urn = {r.urn: r for r in self.resources}
         return self._by_urn
 
-    def of_type(self, *types: str) -> Iterator[Resource]:
-        return (r for r in self.resources if r.type in types)
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
 
-    def children(self) -> dict[str, list[Resource]]:
-        kids: dict[str, list[Resource]] = {}
+    def by_name(self, type_: str, name: str) -> Resource:
+        """The resource of type ``type_`` named ``name`` (``StopIteration`` if none)."""
+        return next(r for r in self.resources if r.type == type_ and r.name == name)
+
+    def descendants(self, urn: str, type_: str | None = None) -> list[Resource]:
+        """Resources below ``urn`` in the parent chain (optionally of one type), in order."""
+        by_urn = self.by_urn
+        found = []
         for r in self.resources:
-            if r.parent:
-                kids.setdefault(r.parent, []).append(r)
-        return kids
+            if type_ is not None and r.type != type_:
+                continue
+            parent = r.parent
+            while parent:
+                if parent == urn:
+                    found.append(r)
+                    break
+                up = by_urn.get(parent)
+                parent = up.parent if up is not None else None
+        return found
 
     def assign_sites(self) -> None:
         """Site of a resource = name of its nearest ``SiteMonitoring`` ancestor (or itself)."""
@@ -191,29 +239,3 @@ def mask_secrets(value: Any, reveal: bool = False, seen: list | None = None) -> 
     if value is None or isinstance(value, str | int | bool):
         return value
     raise NotPlain(type(value).__name__)
-
-
-def reference_index(resources: Iterable[Resource]) -> dict[str, str]:
-    """Values that identify a resource (mock id, arn, URN) → its URN, to follow references."""
-    index: dict[str, str] = {}
-    for r in resources:
-        index[r.urn] = r.urn
-        if r.id:
-            index[r.id] = r.urn
-        arn = r.outputs.get("arn")
-        if isinstance(arn, str) and "arn" not in r.inputs:  # an ``arn`` input is a reference
-            index[arn] = r.urn
-    return index
-
-
-def referenced(value: Any, index: Mapping[str, str]) -> Iterator[str]:
-    """URNs of resources that ``value`` mentions by id, arn or URN."""
-    if isinstance(value, str):
-        if value in index:
-            yield index[value]
-    elif isinstance(value, Mapping):
-        for v in value.values():
-            yield from referenced(v, index)
-    elif isinstance(value, list):
-        for v in value:
-            yield from referenced(v, index)

@@ -7,15 +7,17 @@ northern-winter reference week); alert paths come from the recorded graph.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.plan.alert_paths import AlertPath, site_alert_paths
 from vigil.plan.coverage import TOOLS
 from vigil.plan.report_text import HEADERS
+
+if TYPE_CHECKING:
+    from vigil.plan.service import PlanResult
 
 CSS = """
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2330}
@@ -130,7 +132,7 @@ def oncall_section(inventory: Any) -> str:
         '<h2>On-call week (UTC)</h2><p class="muted">Who is on call each hour of the '
         f"week of {monday.isoformat()} by escalation level; red = nobody.</p>"
     ]
-    for key in sorted(inventory.teams):
+    for key in sorted({site.owner_team for site in inventory.sites}):  # the teams this stack pages
         team = inventory.teams[key]
         names = {m.email: m.name for m in team.members}
         colours: dict[str, str] = {}
@@ -197,20 +199,15 @@ def alert_paths_section(paths: dict[str, list[AlertPath]]) -> str:
     return "".join(parts)
 
 
-def render(result: Any, inventory: Any | None = None) -> str:
-    """The whole page for a `PlanResult` (``inventory`` adds the on-call timelines)."""
+def render(result: PlanResult) -> str:
+    """The whole page for a run: its plan document, its graph (alert paths) and the inventory
+    the program itself loaded (on-call timelines; absent for a program that is not vigil's)."""
     doc = result.document
     title = f"vigil plan — {doc['project']} / {doc['stack']}"
-    summary = defaultdict(int)
-    for s in doc["sites"]:
-        for tool in TOOLS:
-            summary[tool] += s["coverage"].get(tool, 0)
     oncall = (
-        oncall_section(inventory)
-        if inventory is not None
-        else (
-            '<h2>On-call week (UTC)</h2><p class="muted">inventory not loadable: no timelines</p>'
-        )
+        oncall_section(result.inventory)
+        if result.inventory is not None
+        else '<h2>On-call week (UTC)</h2><p class="muted">no vigil inventory in this run</p>'
     )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
@@ -222,16 +219,6 @@ def render(result: Any, inventory: Any | None = None) -> str:
     )
 
 
-def load_inventory_for(result: Any) -> Any | None:
-    """The inventory the plan ran on, or ``None`` if the program's inventory is not vigil's."""
-    try:
-        from vigil.inventory import load_inventory
-
-        return load_inventory(result.config.project_dir / result.inventory)
-    except Exception:
-        return None
-
-
-def write_report(path: str | Path, result: Any, inventory: Any | None = None) -> None:
+def write_report(path: str | Path, result: PlanResult) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(render(result, inventory or load_inventory_for(result)), encoding="utf-8")
+    Path(path).write_text(render(result), encoding="utf-8")

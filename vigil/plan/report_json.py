@@ -8,7 +8,7 @@ from typing import Any
 
 from vigil.plan.coverage import SiteCoverage
 from vigil.plan.policy_eval import Violation
-from vigil.plan.record import Graph, Resource
+from vigil.plan.record import Recording, Resource
 
 
 class PlanFileError(ValueError):
@@ -34,7 +34,7 @@ def resource_json(r: Resource) -> dict[str, Any]:
 
 
 def plan_document(
-    graph: Graph,
+    graph: Recording,
     inventory: str,
     sites: list[SiteCoverage],
     pack: str,
@@ -65,7 +65,7 @@ def _require(cond: bool, where: str, message: str) -> None:
         raise PlanFileError(f"{where}: {message}")
 
 
-def read_plan(path: str | Path) -> tuple[dict[str, Any], Graph]:
+def read_plan(path: str | Path) -> tuple[dict[str, Any], Recording]:
     """Load a plan file and rebuild its graph (inputs keep their ``"[secret]"`` placeholders)."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -77,7 +77,7 @@ def read_plan(path: str | Path) -> tuple[dict[str, Any], Graph]:
     for key in ("project", "stack"):
         _require(isinstance(doc.get(key), str), f"{path}: {key}", "must be a string")
     _require(isinstance(doc.get("resources"), list), f"{path}: resources", "must be a list")
-    graph = Graph(doc["project"], doc["stack"])
+    graph = Recording(doc["project"], doc["stack"])
     seen: set[str] = set()
     for i, item in enumerate(doc["resources"]):
         where = f"{path}: resources[{i}]"

@@ -16,10 +16,14 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-import zabbix_utils.api as zabbix_utils_api
-from zabbix_utils import ZabbixAPI
-from zabbix_utils.exceptions import APIRequestError, ProcessingError
+import zabbix_utils.api as zabbix_utils_api  # type: ignore[import-untyped]
+from zabbix_utils import ZabbixAPI  # type: ignore[import-untyped]
+from zabbix_utils.exceptions import (  # type: ignore[import-untyped]
+    APIRequestError,
+    ProcessingError,
+)
 
 ENV_URL = "ZABBIX_URL"
 ENV_TOKEN = "ZABBIX_API_TOKEN"
@@ -60,6 +64,38 @@ class Credentials:
         return f"{self.url}#{hashlib.sha256(secret).hexdigest()}"
 
 
+API_PATH = "api_jsonrpc.php"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalise_url(url: str) -> str:
+    """One spelling per Zabbix server, so a re-spelt URL never replaces resources.
+
+    ``HTTPS://Zabbix.Example.com:443/zabbix/`` and ``https://zabbix.example.com/zabbix/
+    api_jsonrpc.php`` are the same API: scheme and host lower-cased, the scheme's default port
+    dropped, slashes collapsed, the API path appended when missing (zabbix-utils appends it
+    too, `ZabbixAPI.__check_url`).
+    """
+    parts = urlsplit(url.strip())
+    if not parts.scheme:
+        parts = urlsplit("http://" + url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    segments = [p for p in parts.path.split("/") if p]
+    if not segments or segments[-1] != API_PATH:
+        segments.append(API_PATH)
+    return urlunsplit((scheme, netloc, "/" + "/".join(segments), parts.query, ""))
+
+
+def frontend_url(api_url: str) -> str:
+    """The frontend's base URL (``{$ZABBIX.URL}``, event links) for an API URL."""
+    return normalise_url(api_url).removesuffix("/" + API_PATH)
+
+
 def resolve_credentials(
     inputs: Mapping[str, Any] | None = None, config: Mapping[str, Any] | None = None
 ) -> Credentials:
@@ -91,7 +127,10 @@ def resolve_credentials(
             "secret, or ZABBIX_USER / ZABBIX_PASSWORD)"
         )
     return Credentials(
-        url=url, token=token, user=None if token else user, password=None if token else password
+        url=normalise_url(url),
+        token=token,
+        user=None if token else user,
+        password=None if token else password,
     )
 
 

@@ -68,7 +68,18 @@ def media_type(version: str = "6.0") -> dict[str, Any]:
         "vigil: PagerDuty Events API v2. The routing key is the user media's 'send to'; "
         "each site has its own routing user. " + mt.get("description", "")
     )
-    return {"zabbix_export": {"version": export_version(version), "media_types": [mt]}}
+    return {"zabbix_export": {"version": export_version(version), "media_types": [_trimmed(mt)]}}
+
+
+def _trimmed(value: Any) -> Any:
+    """Texts as Zabbix stores them (trailing whitespace dropped), so export and wanted agree."""
+    if isinstance(value, str):
+        return value.rstrip()
+    if isinstance(value, list):
+        return [_trimmed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _trimmed(v) for k, v in value.items()}
+    return value
 
 
 def media_type_yaml(version: str = "6.0") -> str:
@@ -144,6 +155,7 @@ def action_params(site_id: str, *, mediatypeid: str, userid: str) -> dict[str, A
                 "esc_step_to": 1,
                 "opmessage": message,
                 "opmessage_usr": [{"userid": userid}],
+                "opmessage_grp": [],  # explicit, so a group added by hand is drift
             }
         ],
         "recovery_operations": [

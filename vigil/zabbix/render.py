@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from vigil import naming
 from vigil.models import Server, Site, Threshold, UrlCheck
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
 from vigil.zabbix.uuids import stable_uuid
@@ -44,13 +45,11 @@ def service_template_name(service: str) -> str:
     return f"{SERVICE_TEMPLATE_PREFIX}{canonical_service(service)}"
 
 
-def web_host_name(site_id: str) -> str:
-    """The host that runs the site's web scenarios (once, not once per server)."""
-    return f"{site_id}-web"
+web_host_name = naming.zabbix_web_host  # one naming for the renderer and the Grafana panels
 
 
 def server_host_name(site_id: str, server: Server) -> str:
-    return server.name if server.name.startswith(f"{site_id}-") else f"{site_id}-{server.name}"
+    return naming.zabbix_server_host(site_id, server.name)
 
 
 @dataclass(frozen=True)
@@ -74,13 +73,11 @@ def site_services(site: Site) -> tuple[str, ...]:
 
 
 def site_objects(site: Site) -> SiteObjects:
-    hosts = [web_host_name(site.id)] if site.urls else []
-    hosts += [server_host_name(site.id, s) for s in site.servers]
     return SiteObjects(
         site=site.id,
         client_group=client_group(site.client),
         template_name=site_template_name(site.id),
-        host_names=tuple(sorted(hosts)),
+        host_names=naming.zabbix_host_names(site),
         web_scenarios=tuple(u.name for u in site.urls),
         service_templates=tuple(service_template_name(s) for s in site_services(site)),
     )

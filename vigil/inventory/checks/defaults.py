@@ -1,0 +1,57 @@
+"""defaults.yaml checks: tier time zones and hours, alarm timing, threshold layers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vigil import catalog
+from vigil.inventory.checks import pagerduty
+from vigil.inventory.checks.context import Where
+from vigil.inventory.checks.thresholds import cascade_problems, layer_problems
+from vigil.inventory.problems import Path, Problem
+from vigil.inventory.yaml_source import Source
+from vigil.oncall import minutes_of_day
+
+
+def check_defaults(src: Source) -> list[Problem]:
+    """Tier time zones and hours, alarm timing and threshold layers of defaults.yaml."""
+    doc = src.data
+    problems: list[Problem] = pagerduty.defaults_problems(src)
+    global_layer = doc.get("thresholds") or {}
+    problems += layer_problems(src, ("thresholds",), global_layer)
+    problems += _alarm_problems(src, ("alarm",), doc.get("alarm") or {})
+    for name, tier in doc["tiers"].items():
+        base = ("tiers", name)
+        hours = tier.get("support_hours")
+        if isinstance(hours, dict):
+            start, end = hours.get("start", "09:00"), hours.get("end", "17:00")
+            if minutes_of_day(end) <= minutes_of_day(start):
+                problems.append(
+                    src.problem(
+                        (*base, "support_hours", "end"), f"end {end} must be after start {start}"
+                    )
+                )
+        alarm = {**(doc.get("alarm") or {}), **(tier.get("alarm") or {})}
+        problems += _alarm_problems(src, (*base, "alarm"), alarm)
+        tier_layer = tier.get("thresholds") or {}
+        problems += layer_problems(src, (*base, "thresholds"), tier_layer)
+        for rtype in catalog.resource_types():
+            layers = [
+                (Where(src, ("thresholds", rtype.value)), global_layer.get(rtype.value) or {}),
+                (Where(src, (*base, "thresholds", rtype.value)), tier_layer.get(rtype.value) or {}),
+            ]
+            problems += cascade_problems(layers, rtype)
+    return problems
+
+
+def _alarm_problems(src: Source, path: Path, alarm: Mapping[str, Any]) -> list[Problem]:
+    datapoints, periods = alarm.get("datapoints_to_alarm", 3), alarm.get("evaluation_periods", 5)
+    if datapoints > periods:
+        return [
+            src.problem(
+                (*path, "datapoints_to_alarm"),
+                f"datapoints_to_alarm {datapoints} exceeds evaluation_periods {periods}",
+            )
+        ]
+    return []

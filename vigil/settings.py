@@ -1,0 +1,500 @@
+"""Stack settings: every ``vigil:*`` key as data, one pure parser, one frozen result.
+
+The program reads the stack's config once (``vigil.program.read_settings``) and hands the
+``StackSettings`` to everything that needs a piece of it; components never read config.
+``KEYS`` is the single description of the keys: the parser validates against it,
+``Pulumi.yaml``'s ``config:`` block declares it (``pulumi_declarations``, pinned by a test) so
+the Pulumi CLI type-checks the same keys, and the README lists it.
+
+Pulumi hands every config value to the program as a string, structured values JSON-encoded.
+Unknown ``vigil:*`` keys are errors (a typo would otherwise silently manage every client).
+Secret values are sealed by the caller's ``seal`` (``pulumi.Output.secret`` in the program) and
+never kept as plain strings here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from vigil.grafana.settings import (
+    DEFAULT_ROOT_CONTACT_POINT,
+    POLICY_MODES,
+    GrafanaSettings,
+)
+from vigil.inventory.problems import did_you_mean
+from vigil.models import frozen_map
+
+NAMESPACE = "vigil"
+JsonType = Literal["string", "boolean", "integer", "array", "object"]
+Secrecy = Literal["plain", "secret", "either"]
+ALL_CLIENTS = "*"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key (or one field of an object-valued key).
+
+    ``default`` is what ``Pulumi.yaml`` declares (Pulumi requires a default for an optional
+    declared key, so "unset" is spelled ``""`` for strings and ``["*"]`` for the client list).
+    ``secret``: ``"secret"`` must be set with ``pulumi config set --secret``; ``"either"`` may be.
+    ``fields``: the closed set of keys of an object; ``values``/``key_form``: an open map whose
+    keys match ``key_form = (regex, human form)``.
+    """
+
+    name: str
+    type: JsonType
+    description: str
+    default: Any = None
+    secret: Secrecy = "plain"
+    items: JsonType | None = None
+    fields: tuple[Key, ...] = ()
+    values: JsonType | None = None
+    key_form: tuple[str, str] | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def full_name(self) -> str:
+        return f"{NAMESPACE}:{self.name}"
+
+
+GRAFANA_FIELDS: tuple[Key, ...] = (
+    Key(
+        "enabled",
+        "boolean",
+        "Force Grafana on or off (default: on when grafana:auth or GRAFANA_AUTH is set).",
+    ),
+    Key(
+        "cloudwatchDatasources",
+        "object",
+        "Existing CloudWatch data sources to reuse instead of creating: "
+        '{"<account>/<region>": "<uid>"}.',
+        default={},
+        values="string",
+        key_form=(r"^\d{12}/[a-z]{2}(-[a-z]+)+-\d$", "<12-digit account>/<region>"),
+    ),
+    Key(
+        "cloudwatchAssumeRoleArn",
+        "string",
+        "Role the created CloudWatch data sources assume; {account} is replaced per account.",
+    ),
+    Key("zabbixDatasourceUid", "string", "Draw Zabbix panels with this data source uid."),
+    Key(
+        "notificationPolicy",
+        "string",
+        "manage: this stack owns the organisation's notification policy tree; external: "
+        "another owner does (one owner per organisation).",
+        default="manage",
+        choices=POLICY_MODES,
+    ),
+    Key(
+        "defaultContactPoint",
+        "string",
+        "Root receiver of the managed notification policy tree.",
+        default=DEFAULT_ROOT_CONTACT_POINT,
+    ),
+)
+
+KEYS: tuple[Key, ...] = (
+    Key(
+        "inventory",
+        "string",
+        "Inventory directory (defaults.yaml, teams.yaml, sites/<client>/<site>.yaml), "
+        "relative to the project.",
+        default="inventory",
+    ),
+    Key(
+        "clients",
+        "array",
+        'Client ids this stack manages (a shard of the fleet); ["*"] = every client.',
+        default=[ALL_CLIENTS],
+        items="string",
+    ),
+    Key(
+        "grafanaUrl",
+        "string",
+        "Base URL of dashboard links when it differs from grafana:url (empty: grafana:url).",
+        default="",
+    ),
+    Key(
+        "grafana",
+        "object",
+        "Grafana options (object; not declarable in Pulumi.yaml, checked by vigil).",
+        fields=GRAFANA_FIELDS,
+    ),
+    Key(
+        "zabbixUrl",
+        "string",
+        "Zabbix frontend URL (empty: ZABBIX_URL, else Zabbix is skipped).",
+        default="",
+    ),
+    Key(
+        "zabbixApiToken",
+        "string",
+        "Zabbix API token; set with --secret (empty: ZABBIX_API_TOKEN).",
+        default="",
+        secret="secret",
+    ),
+    Key(
+        "zabbixUser",
+        "string",
+        "Zabbix user, with zabbixPassword (empty: ZABBIX_USER).",
+        default="",
+        secret="either",
+    ),
+    Key(
+        "zabbixPassword",
+        "string",
+        "Zabbix password; set with --secret (empty: ZABBIX_PASSWORD).",
+        default="",
+        secret="secret",
+    ),
+    Key(
+        "awsRoleName",
+        "string",
+        "IAM role assumed in every client account (empty: the caller's credentials).",
+        default="",
+    ),
+)
+BY_NAME: Mapping[str, Key] = frozen_map({k.full_name: k for k in KEYS})
+
+GRAFANA_URL, GRAFANA_AUTH = "grafana:url", "grafana:auth"
+"""Grafana provider keys vigil reads: the URL (links) and whether auth is present (never its
+value; the provider reads it)."""
+ENV_GRAFANA_URL, ENV_GRAFANA_AUTH, ENV_ZABBIX_URL = "GRAFANA_URL", "GRAFANA_AUTH", "ZABBIX_URL"
+
+
+class SettingsError(ValueError):
+    """Invalid stack config; ``problems`` are ``[FILE:LINE: ]key: message`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid stack config:\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class ZabbixSettings:
+    """Where the Zabbix provider connects; ``token``/``password`` are sealed secrets.
+
+    ``None`` fields are read by the provider from the environment at run time (never captured).
+    """
+
+    enabled: bool
+    skip_reason: str = ""
+    url: str | None = None
+    token: Any = None
+    user: Any = None
+    password: Any = None
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """Everything the program takes from stack config, validated."""
+
+    inventory: str = "inventory"
+    clients: tuple[str, ...] | None = None
+    """``None``: every client of the inventory."""
+    aws_role_name: str | None = None
+    dashboard_url: str | None = None
+    """Base URL of the dashboard links in alarms and contact points (``None``: no link)."""
+    grafana: GrafanaSettings = field(
+        default_factory=lambda: GrafanaSettings(enabled=False, skip_reason="not configured")
+    )
+    zabbix: ZabbixSettings = field(default_factory=lambda: ZabbixSettings(enabled=False))
+
+    def inventory_path(self, project_dir: Path) -> Path:
+        path = Path(self.inventory)
+        return path if path.is_absolute() else project_dir / path
+
+
+Seal = Callable[[str], Any]
+Where = Callable[[str], str]
+
+
+def parse_stack_settings(
+    config: Mapping[str, str],
+    *,
+    seal: Seal,
+    secret_keys: Collection[str] = (),
+    env: Mapping[str, str] | None = None,
+    where: Where | None = None,
+) -> StackSettings:
+    """Validate the stack's raw config (full keys → Pulumi's string values) into settings.
+
+    ``seal`` wraps secret values (``pulumi.Output.secret``); ``secret_keys`` are the keys set
+    with ``--secret``; ``env`` supplies the tools' environment fallbacks; ``where(path)`` names
+    the stack file line of a key path for messages. Raises ``SettingsError`` with every problem.
+    """
+    env = env or {}
+    at = where or (lambda _path: "")
+    problems: list[str] = []
+
+    def problem(path: str, message: str) -> None:
+        problems.append(f"{at(path)}{path}: {message}")
+
+    values: dict[str, Any] = {}
+    for name in sorted(config):
+        if not name.startswith(f"{NAMESPACE}:"):
+            continue
+        key = BY_NAME.get(name)
+        if key is None:
+            problem(name, "unknown stack config key" + (_suggest(name, BY_NAME) or _KNOWN))
+            continue
+        raw = config[name]
+        secret = name in secret_keys
+        if secret and key.secret == "plain":
+            problem(name, "is set as a secret but is not one; set it without --secret")
+        elif secret:
+            if raw:
+                values[name] = seal(raw)
+        elif key.secret == "secret" and raw:
+            problem(name, f"must be a secret: pulumi config set --secret {name} <value>")
+        else:
+            decoded = _decode(key, raw, name, problem)
+            if decoded is not None:
+                values[name] = decoded
+
+    settings = _build(values, config, env, problem)
+    if problems:
+        raise SettingsError(sorted(problems, key=_by_place))
+    return settings
+
+
+def _by_place(message: str) -> tuple[str, int, int, str]:
+    """File, line and column order (``FILE:LINE:COL: ``-prefixed messages first)."""
+    found = re.match(r"(.+?):(\d+):(\d+): ", message)
+    if not found:
+        return ("\uffff", 0, 0, message)
+    return (found[1], int(found[2]), int(found[3]), message)
+
+
+def _suggest(name: str, candidates: Collection[str]) -> str:
+    """A case-only difference first (``grafanaURL``), else the closest spelling."""
+    same = [c for c in candidates if c.lower() == name.lower()]
+    return f"; did you mean '{same[0]}'?" if same else did_you_mean(name, candidates)
+
+
+_KNOWN = "; known keys: " + ", ".join(sorted(BY_NAME))
+Problem = Callable[[str, str], None]
+
+
+def _decode(key: Key, raw: str, path: str, problem: Problem) -> Any:
+    """Pulumi's string form → a checked JSON value, or ``None`` after reporting a problem."""
+    if key.type in ("array", "object"):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            problem(path, f"expected {_type_name(key)}, got the text {raw!r}")
+            return None
+    elif key.type == "boolean":
+        if raw not in ("true", "false"):
+            problem(path, f"expected true or false, got {raw!r}")
+            return None
+        value = raw == "true"
+    elif key.type == "integer":
+        try:
+            value = int(raw)
+        except ValueError:
+            problem(path, f"expected an integer, got {raw!r}")
+            return None
+    else:
+        value = raw
+        if raw[:1] in "[{":  # structured YAML handed to a string key arrives JSON-encoded
+            try:
+                structured = json.loads(raw)
+            except ValueError:
+                structured = None
+            if isinstance(structured, list | dict):
+                problem(path, f"expected a string, got {_json_type(structured)}")
+                return None
+    return value if _check(key, value, path, problem) else None
+
+
+def _check(key: Key, value: Any, path: str, problem: Problem) -> bool:
+    """Type, choices, items and object fields of a decoded JSON value; True when valid."""
+    if _json_type(value) != _json_type_of(key.type):
+        problem(path, f"expected {_type_name(key)}, got {_json_type(value)}")
+        return False
+    ok = True
+    if key.choices and value not in key.choices:
+        hint = did_you_mean(value, key.choices)
+        problem(path, f"{value!r} is not one of {list(key.choices)}{hint}")
+        ok = False
+    if key.type == "array" and key.items:
+        item = Key("", key.items, "")
+        for i, element in enumerate(value):
+            ok &= _check(item, element, f"{path}[{i}]", problem)
+    if key.type == "object" and key.fields:
+        known = {f.name: f for f in key.fields}
+        for name, element in value.items():
+            sub = known.get(name)
+            if sub is None:
+                hint = _suggest(name, known) or "; known: " + ", ".join(sorted(known))
+                problem(f"{path}.{name}", "unknown key" + hint)
+                ok = False
+            elif element is not None:
+                ok &= _check(sub, element, f"{path}.{name}", problem)
+    if key.type == "object" and key.values:
+        pattern, form = key.key_form or (r".*", "")
+        item = Key("", key.values, "")
+        for name, element in value.items():
+            if not re.match(pattern, str(name)):
+                problem(f"{path}.{name}", f"keys are {form}")
+                ok = False
+            ok &= _check(item, element, f"{path}.{name}", problem)
+    return ok
+
+
+def _json_type(value: Any) -> str:
+    names = ((bool, "a boolean"), (int, "an integer"), (str, "a string"), (list, "an array"))
+    for kind, name in names:
+        if isinstance(value, kind):
+            return name
+    return "an object" if isinstance(value, dict) else f"{type(value).__name__}"
+
+
+def _json_type_of(kind: JsonType) -> str:
+    return {
+        "string": "a string",
+        "boolean": "a boolean",
+        "integer": "an integer",
+        "array": "an array",
+        "object": "an object",
+    }[kind]
+
+
+def _type_name(key: Key) -> str:
+    base = _json_type_of(key.type)
+    return f"{base} of {key.items}s" if key.type == "array" and key.items else base
+
+
+# --------------------------------------------------------------------------- cross-key rules
+
+
+def _build(
+    values: Mapping[str, Any],
+    config: Mapping[str, str],
+    env: Mapping[str, str],
+    problem: Problem,
+) -> StackSettings:
+    def get(name: str) -> Any:
+        return values.get(f"{NAMESPACE}:{name}") or None  # "" is Pulumi.yaml's "unset"
+
+    clients = values.get(f"{NAMESPACE}:clients")
+    if clients is not None:
+        clients = tuple(dict.fromkeys(clients))
+        if ALL_CLIENTS in clients:
+            if len(clients) > 1:
+                problem("vigil:clients", f"'{ALL_CLIENTS}' (every client) stands alone")
+            clients = None
+        elif not clients:
+            problem("vigil:clients", f"lists no client; ['{ALL_CLIENTS}'] manages every client")
+    for name in ("grafanaUrl", "zabbixUrl"):
+        url = get(name)
+        if url is not None and not _is_http_url(url):
+            problem(f"vigil:{name}", f"expected an http(s) URL, got {url!r}")
+    link_url = (get("grafanaUrl") or "").rstrip("/") or None
+    grafana = _grafana(
+        get("grafana") or {},
+        link_url=link_url,
+        provider_url=config.get(GRAFANA_URL) or env.get(ENV_GRAFANA_URL) or None,
+        has_auth=bool(config.get(GRAFANA_AUTH)) or bool(env.get(ENV_GRAFANA_AUTH)),
+        problem=problem,
+    )
+    return StackSettings(
+        inventory=get("inventory") or "inventory",
+        clients=clients,
+        aws_role_name=get("awsRoleName"),
+        dashboard_url=link_url or (grafana.url if grafana.enabled else None),
+        grafana=grafana,
+        zabbix=_zabbix(get, env),
+    )
+
+
+def _is_http_url(url: str) -> bool:
+    parts = urlparse(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _grafana(
+    raw: Mapping[str, Any],
+    *,
+    link_url: str | None,
+    provider_url: str | None,
+    has_auth: bool,
+    problem: Problem,
+) -> GrafanaSettings:
+    """Whether Grafana is deployed and with which options.
+
+    Without auth (and no explicit ``enabled: true``) Grafana is skipped with a reason the plan
+    prints: a stack without Grafana is a valid choice, not an error.
+    """
+    explicit = raw.get("enabled")
+    enabled = bool(explicit) if explicit is not None else has_auth
+    reason = ""
+    if not enabled:
+        reason = (
+            "vigil:grafana.enabled is false"
+            if explicit is not None
+            else "Grafana not configured (set grafana:url and the secret grafana:auth)"
+        )
+    elif not (provider_url or link_url):
+        problem(
+            "vigil:grafana.enabled", "Grafana enabled but neither grafana:url nor GRAFANA_URL set"
+        )
+    return GrafanaSettings(
+        enabled=enabled,
+        skip_reason=reason,
+        url=(link_url or provider_url or "").rstrip("/"),
+        cloudwatch_datasources=frozen_map(raw.get("cloudwatchDatasources") or {}),
+        cloudwatch_assume_role_arn=raw.get("cloudwatchAssumeRoleArn") or None,
+        zabbix_datasource_uid=raw.get("zabbixDatasourceUid") or None,
+        notification_policy=raw.get("notificationPolicy") or "manage",
+        default_contact_point=raw.get("defaultContactPoint") or DEFAULT_ROOT_CONTACT_POINT,
+    )
+
+
+def _zabbix(get: Callable[[str], Any], env: Mapping[str, str]) -> ZabbixSettings:
+    url = get("zabbixUrl")
+    if url is None and not env.get(ENV_ZABBIX_URL):
+        return ZabbixSettings(
+            enabled=False,
+            skip_reason="no vigil:zabbixUrl in the stack config and no ZABBIX_URL in the "
+            "environment",
+        )
+    return ZabbixSettings(
+        enabled=True,
+        url=url,
+        token=get("zabbixApiToken"),
+        user=get("zabbixUser"),
+        password=get("zabbixPassword"),
+    )
+
+
+# --------------------------------------------------------------------------- Pulumi.yaml
+
+
+def pulumi_declarations() -> dict[str, dict[str, Any]]:
+    """The ``config:`` block of ``Pulumi.yaml`` for ``KEYS`` (project keys, no namespace).
+
+    Pulumi's project config schema types a key as ``string``, ``boolean``, ``integer`` or
+    ``array`` (sdk/go/common/workspace/project.json ``simpleConfigType``), so object-valued keys
+    (``vigil:grafana``) are left out and checked by vigil only. ``secret: true`` is not
+    declared either: Pulumi then demands the key be set (no default may be given) and vigil's
+    secrets are optional; vigil enforces ``--secret`` itself.
+    """
+    block: dict[str, dict[str, Any]] = {}
+    for key in KEYS:
+        if key.type == "object":
+            continue
+        entry: dict[str, Any] = {"type": key.type, "description": key.description}
+        if key.items:
+            entry["items"] = {"type": key.items}
+        entry["default"] = key.default
+        block[key.name] = entry
+    return block

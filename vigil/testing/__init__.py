@@ -1,1 +1,0 @@
-"""Offline helpers: Pulumi mocks that record the resource graph (tests, ``vigil plan``)."""
