@@ -1,6 +1,6 @@
 """Peak memory of ``vigil validate`` stays under 200 MB on any input (a bound, not a timing).
 
-Each case runs ``vigil validate`` in a fresh subprocess and reads its own peak resident size
+Each case runs ``vigil validate`` in a fresh subprocess and reads its peak resident size
 (``resource.getrusage``), so the figure is the whole process: interpreter, imports, data.
 The inputs are the worst the loader's bounds allow: an alias bomb, a file at the byte limit,
 one at the nesting limit, and a whole inventory of valid sites filling the node budget.
@@ -22,18 +22,23 @@ from vigil.inventory import MAX_INVENTORY_NODES
 from vigil.inventory.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 LIMIT_MB = 200
-MEASURE = (
-    "import json, resource, sys\n"
-    "from vigil.cli import main\n"
-    "code = main(['validate', '--json', sys.argv[1]])\n"
-    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"  # KiB on Linux
-    "print(json.dumps({'code': code, 'peak_mb': peak}), file=sys.stderr)\n"
+# The peak is read by a small launcher as RUSAGE_CHILDREN of a fresh ``vigil validate`` process:
+# Linux carries the RSS high-water mark of a process image across exec into RUSAGE_SELF, so a
+# process forked from pytest (hundreds of MB after the fuzzers) would report pytest's size.
+LAUNCH = (
+    "import json, resource, subprocess, sys\n"
+    "run = subprocess.run([sys.executable, '-m', 'vigil.cli', 'validate', '--json', sys.argv[1]],"
+    " capture_output=True, text=True)\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"  # KiB on Linux
+    "sys.stdout.write(run.stdout)\n"
+    "print(json.dumps({'code': run.returncode, 'peak_mb': peak}), file=sys.stderr)\n"
 )
 
 
 def validate_peak(root: Path) -> tuple[int, float, dict]:
+    """Exit code, peak resident MB and JSON report of ``vigil validate --json root``."""
     result = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(root)],
+        [sys.executable, "-c", LAUNCH, str(root)],
         capture_output=True,
         text=True,
         timeout=600,
