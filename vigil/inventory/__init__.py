@@ -56,6 +56,13 @@ def _read(path: Path, display: str, kind: str, problems: list[Problem]) -> _Load
     return _Loaded(src, not schema_problems)
 
 
+def _cross_file_path(path: tuple[str | int, ...]) -> bool:
+    """Paths that checks across site files point at once every file is checked: top-level
+    keys (site id, client) and the servers (Zabbix host names); deeper problems fall back to
+    the nearest kept ancestor."""
+    return len(path) <= 1 or (path[0] == "servers" and len(path) <= 3)
+
+
 def _over_budget(src: Source, rest: list[SiteFile]) -> Problem:
     unread = f"; {len(rest)} more site file(s) not read" if rest else ""
     return Problem(
@@ -132,7 +139,7 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
                 )
             else:
                 ids[site_id] = src
-        src.release_nodes()  # positions stay, the node tree goes: memory is bounded by the data
+        src.release_nodes(keep=_cross_file_path)  # memory stays bounded by the data
     problems += grafana_uid_problems(ids.values())
 
     if problems:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -102,11 +103,12 @@ class Source:
                 return 1, 1
             p = p[:-1]
 
-    def release_nodes(self) -> None:
-        """Keep only the positions of the node tree (a quarter of its memory): a checked file
-        can still be pointed at by cross-file checks, but its nodes are gone (``node`` → None).
-        """
+    def release_nodes(self, keep: Callable[[Path], bool]) -> None:
+        """Drop the node tree, keeping the positions of the paths ``keep`` selects: a checked
+        file can still be pointed at by cross-file checks without holding all its nodes."""
         for path, (key, value) in self.nodes.items():
+            if not keep(path):
+                continue
             k, v = (key.start_mark if key is not None else None), value.start_mark
             self.positions[path] = ((k.line + 1, k.column + 1) if k is not None else (0, 0)) + (
                 v.line + 1,
