@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.inventory import checks, schema
-from vigil.inventory.build import Doc, build_inventory
+from vigil.inventory.build import build_inventory
+from vigil.inventory.cascade import Cascade
 from vigil.inventory.checks.grafana_uids import grafana_uid_problems
 from vigil.inventory.discovery import SiteFile, resolve_file, site_files
 from vigil.inventory.problems import InventoryError, Problem
@@ -100,17 +101,21 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
         "teams.yaml defines the on-call teams sites refer to",
     )
     defaults_clean = False
+    cascade: Cascade | None = None
     if defaults.valid and defaults.src is not None:
-        found = checks.check_defaults(defaults.src)
+        cascade = Cascade(defaults.src)  # folded once: the checks and the models share it
+        found = checks.check_defaults(defaults.src, cascade)
         problems += found
         defaults_clean = not found
     clean_teams: set[str] = set()
     if teams.valid and teams.src is not None:
         found, clean_teams = checks.check_teams(teams.src)
         problems += found
-    ctx = checks.build_context(defaults.src, defaults_clean, teams.src, clean_teams, horizon)
+    ctx = checks.build_context(
+        defaults.src, defaults_clean, teams.src, clean_teams, cascade, horizon
+    )
 
-    sites: list[tuple[str, Doc]] = []
+    sites: list[Source] = []
     ids: dict[str, Source] = {}  # site id → the file that uses it first
     files, discovery_problems = site_files(root)
     problems += discovery_problems
@@ -126,7 +131,7 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
             break
         if site.valid:
             problems += checks.check_site(src, file.client, ctx)
-            sites.append((src.file, src.data))
+            sites.append(src)
         site_id = src.data.get("id") if isinstance(src.data, dict) else None
         if isinstance(site_id, str):
             if site_id in ids:
@@ -144,5 +149,5 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
 
     if problems:
         raise InventoryError(problems)
-    assert defaults.src is not None and teams.src is not None
-    return build_inventory(str(root), defaults.src.data, teams.src.data, sites)
+    assert defaults.src is not None and teams.src is not None and ctx.cascade is not None
+    return build_inventory(str(root), defaults.src.data, teams.src.data, sites, ctx.cascade)
