@@ -67,7 +67,7 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
     if treat not in cfg["allowed"]:
         report(
             f"availability alarm {args.name} has treatMissingData={treat or 'missing (default)'}: "
-            f"it stays quiet when the site stops reporting. {REMEDIATION}"
+            f"it stays quiet when the site stops reporting. {REMEDIATION}", None
         )
 
 

@@ -110,7 +110,7 @@ def check(
                     ep.urn,
                 )
         delay = first_delay(ep)
-        if delay == g.UNKNOWN:
+        if isinstance(delay, str):  # g.UNKNOWN
             unverified.add(f"first escalation delay of {ep.name}")
             continue
         if delay is None:
@@ -161,7 +161,7 @@ def check(
                 continue
             for ep in eps:
                 delay = first_delay(ep)
-                if delay == g.UNKNOWN:
+                if isinstance(delay, str):  # g.UNKNOWN
                     unverified.add(what)
                 elif (
                     delay is not None

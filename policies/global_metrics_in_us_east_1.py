@@ -60,7 +60,7 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
     if provider is None:
         report(
             f"alarm {args.name} watches {', '.join(global_ns)} but has no explicit AWS provider; "
-            f"it must be created in {wanted}. {REMEDIATION}"
+            f"it must be created in {wanted}. {REMEDIATION}", None
         )
         return
     region = g.prop(provider.props, "region")
@@ -70,7 +70,7 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
         report(
             f"alarm {args.name} watches {', '.join(global_ns)} (metrics exist only in {wanted}) "
             f"but its provider {provider.name} is in {region or 'no explicit region'}. "
-            f"{REMEDIATION}"
+            f"{REMEDIATION}", None
         )
 
 

@@ -63,9 +63,9 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
         and managed != cfg["managedBy"]
     )
     if missing:
-        report(f"{args.name} lacks tags {', '.join(missing)}. {REMEDIATION}")
+        report(f"{args.name} lacks tags {', '.join(missing)}. {REMEDIATION}", None)
     if wrong_owner:
-        report(f"{args.name} has {g.TAG_MANAGED_BY}={managed}, expected {cfg['managedBy']}.")
+        report(f"{args.name} has {g.TAG_MANAGED_BY}={managed}, expected {cfg['managedBy']}.", None)
     if unknown:
         raise g.CannotVerifyUntilApply([f"tags {', '.join(unknown)} of {args.name}"])
 

@@ -37,7 +37,7 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
         if key == forbidden or key.endswith(f":{forbidden}"):
             report(
                 f"SNS topic {args.name} is encrypted with {key}: CloudWatch cannot publish to it, "
-                f"so its alarms never page. {REMEDIATION}"
+                f"so its alarms never page. {REMEDIATION}", None
             )
             return
 

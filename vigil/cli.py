@@ -34,6 +34,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("validate", "vigil.inventory.cli", "validate an inventory directory"),
     Command("plan", "vigil.plan.cli", "run the Pulumi program offline and report coverage"),
     Command("check", "vigil.plan.cli", "evaluate the policy pack on a saved plan"),
+    Command(
+        "preflight",
+        "vigil.pagerduty.preflight_cli",
+        "check PagerDuty has every user and vendor a stack looks up (needs a token)",
+    ),
     Command("diff", "vigil.diff.cli", "compare two saved plans: added, removed, changed fields"),
 )
 """Add a subcommand by adding a row here and a ``configure`` function in its module."""

@@ -64,11 +64,42 @@ for _name in (
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a resolved threshold level was set: the cascade layer, its file and line.
+
+    ``layer`` is ``catalog`` (the built-in default), ``defaults``, ``tiers.<tier>``, ``site``
+    or ``resource``; the catalog has no file.
+    """
+
+    layer: str
+    file: str = ""
+    line: int = 0
+
+    def __str__(self) -> str:
+        if not self.file:
+            return "the catalog default"
+        return f"set in {self.layer} at {self.file}:{self.line}"
+
+
+CATALOG_DEFAULT = Origin("catalog")
+
+
+@dataclass(frozen=True)
 class Threshold:
-    """Warning and critical levels of one signal; ``None`` turns that severity off."""
+    """Warning and critical levels of one signal; ``None`` turns that severity off.
+
+    ``origins`` (warning's, critical's) say which cascade layer set each level; they do not
+    take part in equality, so a threshold compares by its levels only.
+    """
 
     warning: float | None = None
     critical: float | None = None
+    origins: tuple[Origin, Origin] = field(
+        default=(CATALOG_DEFAULT, CATALOG_DEFAULT), compare=False, repr=False
+    )
+
+    def origin(self, severity: Severity) -> Origin:
+        return self.origins[0] if severity == "warning" else self.origins[1]
 
 
 Thresholds = Mapping[str, Threshold]

@@ -404,7 +404,25 @@ def test_conflict_across_cascade_layers_names_both_places(inv: Path, fake_catalo
         "urls[0].thresholds.response_time_seconds.critical",
     )
     assert message.startswith(
-        f"warning 3 must be below critical 2 (warning set at {inv}/defaults.yaml:42)"
+        f"warning 3 must be below critical 2 (warning set in defaults at {inv}/defaults.yaml:42)"
+    )
+
+
+def test_conflict_with_a_tier_names_the_tier(inv: Path, fake_catalog: dict) -> None:
+    # gold raises the ALB p99 warning; a site of that tier lowering critical below it is
+    # reported at the site, naming the tier layer and its line in defaults.yaml.
+    edit(inv / "defaults.yaml", "    escalation_loops: 3\n",
+         "    escalation_loops: 3\n    thresholds:\n      alb:\n"
+         "        target_response_time_p99: {warning: 2.4}\n")  # fmt: skip
+    edit(inv / SHOP, "{warning: 1.5, critical: 3.0}", "{critical: 2.2}")
+    file, _line, _col, path, message = only(inv)
+    assert (file, path) == (
+        SHOP, "resources.load_balancers[0].thresholds.target_response_time_p99.critical",
+    )  # fmt: skip
+    assert message == (
+        f"warning 2.4 must be below critical 2.2 (warning set in tiers.gold at "
+        f"{inv}/defaults.yaml:18): alb.target_response_time_p99 alarms when the value is above "
+        "the level"
     )
 
 

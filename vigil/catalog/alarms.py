@@ -15,7 +15,7 @@ from typing import TypeVar
 from vigil import catalog, naming
 from vigil.catalog import ec2, url
 from vigil.catalog.spec import Signal, Target
-from vigil.models import SEVERITIES, ResourceType, Severity, Site
+from vigil.models import CATALOG_DEFAULT, SEVERITIES, Origin, ResourceType, Severity, Site
 
 _Id = TypeVar("_Id")
 
@@ -51,6 +51,7 @@ class AlarmSpec:
     title: str = ""
     unit: str = "count"  # unit of ``display_threshold`` (inventory unit)
     display_threshold: float = 0.0  # threshold as written in the inventory
+    origin: Origin = CATALOG_DEFAULT  # the cascade layer (file:line) that set the level
     extra_alarm_actions: tuple[str, ...] = ()  # e.g. EC2 recover
     runbook_url: str = ""
     dashboard_url: str = ""
@@ -150,6 +151,7 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     title=signal.title or signal.key,
                     unit=signal.unit,
                     display_threshold=float(level),
+                    origin=threshold.origin(severity),
                     extra_alarm_actions=extra,
                     runbook_url=site.runbook_url,
                     dashboard_url=dash,
@@ -174,7 +176,7 @@ def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
 def alarms_for_site(site: Site, grafana_url: str | None = None) -> tuple[AlarmSpec, ...]:
     """Every default alarm of ``site`` (resolved thresholds), sorted by name.
 
-    ``grafana_url`` (config ``vigil:grafanaUrl``) adds the site's dashboard link to each alarm's
+    ``grafana_url`` (``StackSettings.dashboard_url``) adds the site's dashboard link to each alarm's
     description; the dashboard uid is stable, so the link is valid before Grafana exists.
     """
     dash = naming.dashboard_url(grafana_url, site) if grafana_url else ""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
+from vigil.inventory.cascade import Cascade
 from vigil.inventory.checks.grafana_uids import grafana_uid_problems
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
@@ -106,15 +107,19 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
         "teams.yaml defines the on-call teams sites refer to",
     )
     defaults_clean = False
+    cascade: Cascade | None = None
     if defaults.valid and defaults.src is not None:
-        found = checks.check_defaults(defaults.src)
+        cascade = Cascade(defaults.src)  # folded once: the checks and the models share it
+        found = checks.check_defaults(defaults.src, cascade)
         problems += found
         defaults_clean = not found
     clean_teams: set[str] = set()
     if teams.valid and teams.src is not None:
         found, clean_teams = checks.check_teams(teams.src)
         problems += found
-    ctx = checks.build_context(defaults.src, defaults_clean, teams.src, clean_teams, horizon)
+    ctx = checks.build_context(
+        defaults.src, defaults_clean, teams.src, clean_teams, cascade, horizon
+    )
 
     sites: list[Source] = []
     ids: dict[str, Source] = {}
@@ -142,7 +147,5 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
 
     if problems:
         raise InventoryError(problems)
-    assert defaults.src is not None and teams.src is not None
-    return build_inventory(
-        str(root), defaults.src.data, teams.src.data, [(s.file, s.data) for s in sites]
-    )
+    assert defaults.src is not None and teams.src is not None and ctx.cascade is not None
+    return build_inventory(str(root), defaults.src.data, teams.src.data, sites, ctx.cascade)

@@ -1,8 +1,8 @@
-"""Turn validated inventory documents into immutable models, resolving the threshold cascade.
+"""Turn validated, checked inventory documents into immutable models.
 
-Cascade, lowest to highest precedence: catalog built-ins → ``defaults.yaml`` ``thresholds``
-(per resource type) → the tier's ``thresholds`` → the site's ``thresholds`` → the resource's own
-``thresholds``. Input is assumed schema-valid; semantic checks run on the result.
+AWS resource entries are built by their catalog module (``ResourceKind.build``); every
+resource's thresholds come from the run's ``Cascade`` (``vigil.inventory.cascade``), the same
+folds the checks used, so each level keeps the file and line that set it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from vigil import catalog
+from vigil.catalog.spec import ResolveThresholds
+from vigil.inventory.cascade import Cascade
+from vigil.inventory.problems import Path, format_path
+from vigil.inventory.yaml_source import Source
 from vigil.models import (
     DEFAULT_TIME_ZONE,
     WEEKDAYS,
@@ -35,8 +39,6 @@ from vigil.models import (
 )
 
 Doc = Mapping[str, Any]
-Layer_ = Mapping[str, Mapping[str, Any]]
-"""One cascade layer as written: ``{resource_type: {signal: {warning?, critical?}}}``."""
 
 
 def _number(value: Any) -> float | None:
@@ -56,44 +58,6 @@ def parse_thresholds(raw: Mapping[str, Any] | None) -> dict[str, Threshold]:
 def parse_overrides(raw: Mapping[str, Any] | None) -> dict[str, dict[str, Threshold]]:
     """``{resource_type: {signal: {...}}}`` → nested ``Threshold`` maps."""
     return {rtype: parse_thresholds(signals) for rtype, signals in (raw or {}).items()}
-
-
-def apply_layer(resolved: dict[str, Threshold], layer: Mapping[str, Mapping[str, Any]]) -> None:
-    """Overlay one layer's ``{signal: {warning?, critical?}}`` onto ``resolved``.
-
-    A severity the layer leaves out keeps the lower layer's value; an explicit ``null``
-    turns that severity off. Raw documents are used because ``Threshold`` cannot tell the two
-    apart.
-    """
-    for key, raw in layer.items():
-        base = resolved.get(key, Threshold())
-        resolved[key] = Threshold(
-            warning=_number(raw["warning"]) if "warning" in raw else base.warning,
-            critical=_number(raw["critical"]) if "critical" in raw else base.critical,
-        )
-
-
-Base = Mapping[ResourceType, Mapping[str, Threshold]]
-"""Catalog built-ins per resource type, looked up once per inventory build."""
-
-
-def catalog_base() -> dict[ResourceType, dict[str, Threshold]]:
-    return {rtype: catalog.default_thresholds(rtype) for rtype in catalog.resource_types()}
-
-
-def resolve(
-    layers: list[Layer_],
-    rtype: ResourceType,
-    own: Mapping[str, Any] | None,
-    base: Base | None = None,
-) -> Thresholds:
-    """Fold catalog built-ins, every cascade layer and the resource's own thresholds."""
-    builtin = base[rtype] if base is not None else catalog.default_thresholds(rtype)
-    resolved: dict[str, Threshold] = dict(builtin)
-    for layer in layers:
-        apply_layer(resolved, layer.get(rtype.value) or {})
-    apply_layer(resolved, own or {})
-    return frozen_map(resolved)
 
 
 def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
@@ -172,33 +136,48 @@ def build_team(key: str, doc: Doc) -> Team:
     )
 
 
-def build_resources(doc: Doc, layers: list[Layer_], base: Base | None = None) -> AwsResources:
-    """Each catalog type's entries, built by its own module with the cascade above the site."""
+def _entry_thresholds(
+    cascade: Cascade, src: Source, entry_path: Path, entry: Doc
+) -> ResolveThresholds:
+    """The cascade for one resource entry and the entries nested in it (target groups).
+
+    A catalog builder passes the ``thresholds`` mapping it is resolving; its place in the file
+    (for the levels' origins) is found among the entry's own and its nested lists' entries.
+    """
 
     def thresholds(rtype: ResourceType, own: Mapping[str, Any] | None) -> Thresholds:
-        return resolve(layers, rtype, own, base)
+        if not own:
+            return cascade.thresholds(src, rtype)
+        if entry.get("thresholds") is own:
+            return cascade.thresholds(src, rtype, (*entry_path, "thresholds"))
+        for key, items in entry.items():
+            for index, item in enumerate(items if isinstance(items, list) else ()):
+                if isinstance(item, Mapping) and item.get("thresholds") is own:
+                    return cascade.thresholds(src, rtype, (*entry_path, key, index, "thresholds"))
+        raise ValueError(f"{src.file}: thresholds of {format_path(entry_path)} not found")
 
-    return AwsResources(
-        {
-            kind.inventory_key: tuple(
-                kind.build(item, thresholds) for item in doc.get(kind.inventory_key, ())
-            )
-            for kind in catalog.LISTED
-            if kind.inventory_key and kind.build
-        }
-    )
+    return thresholds
 
 
-def build_site(
-    doc: Doc,
-    source: str,
-    tiers: Mapping[str, Tier],
-    layers_above: Mapping[str, list[Layer_]],
-    base: Base | None = None,
-) -> Site:
-    """``layers_above[tier]`` is the raw cascade above the site: defaults, then the tier."""
+def build_resources(src: Source, cascade: Cascade) -> AwsResources:
+    """Each catalog type's entries, built by its own module over the run's cascade."""
+    doc = src.data.get("resources") or {}
+    lists: dict[str, tuple[Any, ...]] = {}
+    for kind in catalog.LISTED:
+        key = kind.inventory_key
+        if key is None or kind.build is None:
+            continue
+        lists[key] = tuple(
+            kind.build(item, _entry_thresholds(cascade, src, ("resources", key, index), item))
+            for index, item in enumerate(doc.get(key, ()))
+        )
+    return AwsResources(lists)
+
+
+def build_site(src: Source, tiers: Mapping[str, Tier], cascade: Cascade) -> Site:
+    """One schema-valid, checked site file; thresholds come from the run's ``cascade``."""
+    doc = src.data
     tier = tiers[doc["tier"]]
-    layers = [*layers_above[tier.name], doc.get("thresholds") or {}]
     return Site(
         id=doc["id"],
         client=doc["client"],
@@ -209,7 +188,7 @@ def build_site(
         runbook_url=doc["runbook_url"],
         aws_account_id=str(doc["aws"]["account_id"]),
         aws_region=doc["aws"]["region"],
-        resources=build_resources(doc.get("resources") or {}, layers, base),
+        resources=build_resources(src, cascade),
         urls=tuple(
             UrlCheck(
                 url=u["url"],
@@ -218,9 +197,9 @@ def build_site(
                 required_text=u.get("required_text"),
                 timeout_seconds=u.get("timeout_seconds", 10),
                 follow_redirects=u.get("follow_redirects", True),
-                thresholds=resolve(layers, ResourceType.URL, u.get("thresholds"), base),
+                thresholds=cascade.thresholds(src, ResourceType.URL, ("urls", index, "thresholds")),
             )
-            for u in doc.get("urls") or ()
+            for index, u in enumerate(doc.get("urls") or ())
         ),
         servers=tuple(
             Server(
@@ -232,31 +211,21 @@ def build_site(
             for s in doc.get("servers") or ()
         ),
         tags=frozen_map({str(k): str(v) for k, v in (doc.get("tags") or {}).items()}),
-        source=source,
+        source=src.file,
     )
 
 
 def build_inventory(
-    root: str, defaults: Doc, teams: Doc, sites: list[tuple[str, Doc]]
+    root: str, defaults: Doc, teams: Doc, sites: list[Source], cascade: Cascade
 ) -> Inventory:
-    """``sites`` is ``[(source path, document)]``; the result is sorted by site id."""
+    """Checked documents → the inventory, sorted by site id; ``cascade`` is the run's folds."""
     tiers = {
         name: build_tier(name, doc, defaults.get("alarm", {}))
         for name, doc in sorted(defaults["tiers"].items())
-    }
-    global_layer = defaults.get("thresholds") or {}
-    base = catalog_base()
-    layers_above = {
-        name: [global_layer, doc.get("thresholds") or {}] for name, doc in defaults["tiers"].items()
     }
     return Inventory(
         root=root,
         tiers=frozen_map(tiers),
         teams=frozen_map({k: build_team(k, d) for k, d in sorted(teams["teams"].items())}),
-        sites=tuple(
-            sorted(
-                (build_site(doc, src, tiers, layers_above, base) for src, doc in sites),
-                key=lambda s: s.id,
-            )
-        ),
+        sites=tuple(sorted((build_site(src, tiers, cascade) for src in sites), key=lambda s: s.id)),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from vigil import catalog
 from vigil.catalog.spec import Signal
 from vigil.inventory.build import build_team, build_tier
+from vigil.inventory.cascade import Cascade
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
 from vigil.models import ResourceType, Team, Tier
@@ -43,6 +44,7 @@ class Context:
     """What site checks need from defaults.yaml and teams.yaml, computed once per run."""
 
     defaults: Source | None = None  # schema-valid defaults, else None
+    cascade: Cascade | None = None  # the run's threshold folds, when defaults are clean
     tier_names: set[str] | None = None  # None: unknown (defaults.yaml unreadable)
     team_names: set[str] | None = None
     tiers: dict[str, Tier] = field(default_factory=dict)
@@ -71,6 +73,7 @@ def build_context(
     defaults_clean: bool,
     teams: Source | None,
     clean_teams: set[str],
+    cascade: Cascade | None = None,
     horizon: Horizon | None = None,
 ) -> Context:
     """Collect what sites refer to from whatever parts of defaults/teams are usable."""
@@ -83,6 +86,7 @@ def build_context(
         ctx.tier_names = set(defaults.data["tiers"])
     if defaults is not None and defaults_clean:
         ctx.defaults = defaults
+        ctx.cascade = cascade or Cascade(defaults)
         alarm = defaults.data.get("alarm") or {}
         ctx.tiers = {
             name: build_tier(name, doc, alarm) for name, doc in defaults.data["tiers"].items()

@@ -6,17 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from vigil import catalog
+from vigil.inventory.cascade import Cascade, order_problems
 from vigil.inventory.checks import pagerduty
-from vigil.inventory.checks.context import Where
-from vigil.inventory.checks.thresholds import cascade_problems, layer_problems
+from vigil.inventory.checks.context import catalog_signals
+from vigil.inventory.checks.thresholds import layer_problems
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
 from vigil.oncall import minutes_of_day
 
 
-def check_defaults(src: Source) -> list[Problem]:
-    """Tier time zones and hours, alarm timing and threshold layers of defaults.yaml."""
+def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]:
+    """Tier time zones and hours, alarm timing and threshold layers of defaults.yaml.
+
+    ``cascade`` (over ``src``) keeps the folds of the defaults and tier layers for the sites.
+    """
     doc = src.data
+    cascade = cascade or Cascade(src)
     problems: list[Problem] = pagerduty.defaults_problems(src)
     global_layer = doc.get("thresholds") or {}
     problems += layer_problems(src, ("thresholds",), global_layer)
@@ -37,11 +42,8 @@ def check_defaults(src: Source) -> list[Problem]:
         tier_layer = tier.get("thresholds") or {}
         problems += layer_problems(src, (*base, "thresholds"), tier_layer)
         for rtype in catalog.resource_types():
-            layers = [
-                (Where(src, ("thresholds", rtype.value)), global_layer.get(rtype.value) or {}),
-                (Where(src, (*base, "thresholds", rtype.value)), tier_layer.get(rtype.value) or {}),
-            ]
-            problems += cascade_problems(layers, rtype)
+            signals = catalog_signals(rtype)
+            problems += order_problems(cascade.above(name, rtype), rtype, signals)
     return problems
 
 

@@ -8,15 +8,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from vigil import catalog
+from vigil.inventory.cascade import order_problems
 from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import Context, Where
 from vigil.inventory.checks.identifiers import address_problem, url_problem
-from vigil.inventory.checks.thresholds import (
-    cascade_problems,
-    layer_problems,
-    layers_above,
-    signal_problems,
-)
+from vigil.inventory.checks.thresholds import layer_problems, signal_problems
 from vigil.inventory.problems import Path, Problem, did_you_mean, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import ResourceType
@@ -233,25 +229,19 @@ def _site_threshold_problems(src: Source, ctx: Context) -> list[Problem]:
         if layer:
             problems += signal_problems(Where(src, path), rtype, layer)
 
-    above = layers_above(ctx, doc["tier"])
-    if above is None:  # defaults.yaml or the tier is broken: reported there
-        return problems
+    cascade, defaults = ctx.cascade, ctx.defaults
+    if cascade is None or defaults is None or doc["tier"] not in defaults.data["tiers"]:
+        return problems  # defaults.yaml or the tier is broken: reported there
     # Resources without their own thresholds resolve alike: check each type once for them
     # (which also covers site overrides of types the site has no resource of).
-    types = {rtype for rtype, _, _ in own} | {ResourceType(key) for key in site_layer}
-    checks = [(rtype, path, layer) for rtype, path, layer in own if layer]
-    checks += [(rtype, (), {}) for rtype in sorted(types)]
-    for rtype, path, layer in checks:
-        signals = ctx.signals(rtype)
-        if not signals:
-            continue
-        layers = [
-            *above(rtype),
-            (Where(src, ("thresholds", rtype.value)), site_layer.get(rtype.value) or {}),
-        ]
+    for rtype, path, layer in own:
         if layer:
-            layers.append((Where(src, path), layer))
-        problems += cascade_problems(layers, rtype, signals)
+            problems += order_problems(
+                cascade.resource(src, rtype, path), rtype, ctx.signals(rtype)
+            )
+    types = {rtype for rtype, _, _ in own} | {ResourceType(key) for key in site_layer}
+    for rtype in sorted(types):
+        problems += order_problems(cascade.site(src, rtype), rtype, ctx.signals(rtype))
     return problems
 
 
