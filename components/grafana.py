@@ -340,7 +340,7 @@ class GrafanaPlugin:
             folder_uid=self.folders[site.client].uid,
             pagerduty_key=sm.grafana_integration_key,
             settings=self.settings,
-            pagerduty_service_url=_service_url(sm),
+            pagerduty_service_url=sm.pagerduty.html_url,
             health_check_ids=sm.cloudwatch.health_check_ids,
             depends_on=[
                 ds
@@ -357,9 +357,6 @@ class GrafanaPlugin:
         return {site_id: c.contact_point_name for site_id, c in self.dashboards.items()}
 
 
-def _service_url(sm: SiteMonitoring) -> pulumi.Input[str] | None:
-    """The PagerDuty service's ``html_url`` when the PagerDuty component exposes it."""
-    return getattr(sm.pagerduty, "html_url", None)
 
 
 def grafana_plugin(

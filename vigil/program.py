@@ -88,20 +88,13 @@ def _stack_file_locations() -> Where | None:
     return stack_file_locations(stack_file, shown=stack_file.relative_to(root))
 
 
-def _messages(error: BaseException) -> list[str]:
-    problems = getattr(error, "problems", None)
-    if problems:
-        return [p.format() for p in problems]
-    return [line for line in str(error).splitlines() if line.strip()] or [repr(error)]
-
-
 def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec, ...]]]:
     """Load, shard and pre-compute every alarm spec, or raise ``InvalidInventory``."""
     root = settings.inventory_path(Path(os.getcwd()))
     try:
         inventory = load_inventory(root)
     except InventoryError as error:
-        raise InvalidInventory(_format(root, _messages(error))) from None
+        raise InvalidInventory(_format(root, [p.format() for p in error.problems])) from None
     except OSError as error:  # e.g. a file that cannot be read
         raise InvalidInventory(_format(root, [f"{type(error).__name__}: {error}"])) from None
     problems: list[str] = []
