@@ -7,10 +7,10 @@ builds ``GrafanaSettings``; the components only read it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-from vigil.models import Site, frozen_map
+from vigil.models import Site
 from vigil.naming import GRAFANA_SITE_LABEL, grafana_uid
 
 PolicyMode = Literal["manage", "external"]
@@ -22,14 +22,16 @@ DEFAULT_ROOT_CONTACT_POINT = "grafana-default-email"
 
 @dataclass(frozen=True)
 class GrafanaSettings:
+    """Built by ``vigil.settings`` (the defaults are its ``GRAFANA_FIELDS``)."""
+
     enabled: bool
-    skip_reason: str = ""
-    url: str = ""
-    cloudwatch_datasources: Mapping[str, str] = field(default_factory=frozen_map)
-    cloudwatch_assume_role_arn: str | None = None
-    zabbix_datasource_uid: str | None = None
-    notification_policy: PolicyMode = "manage"
-    default_contact_point: str = DEFAULT_ROOT_CONTACT_POINT
+    skip_reason: str
+    url: str
+    cloudwatch_datasources: Mapping[str, str]
+    cloudwatch_assume_role_arn: str | None
+    zabbix_datasource_uid: str | None
+    notification_policy: PolicyMode
+    default_contact_point: str
 
     def cloudwatch_uid(self, account: str, region: str) -> str:
         """An existing data source named in config, else the one vigil creates."""
