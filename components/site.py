@@ -9,6 +9,7 @@ own component; see ``SitePlugin``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import pulumi
 
@@ -27,6 +28,18 @@ Use ``site.site``, ``site.dashboard_url``, ``site.grafana_integration_key`` /
 ``site.zabbix_integration_key`` (secret Outputs of the site's PagerDuty Events v2 keys) and
 ``site.alarms`` (the same ``AlarmSpec``s CloudWatch uses, for dashboard panels).
 """
+
+
+def project_path(path: str) -> str:
+    """``path`` relative to the project (the program's working directory, as under `pulumi up`
+    and `vigil plan`) when it lies inside it, else absolute: how policy messages name the file."""
+    if not path:
+        return ""
+    full = Path(path).resolve()
+    try:
+        return full.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return full.as_posix()
 
 
 class SiteMonitoring(pulumi.ComponentResource):
@@ -54,6 +67,7 @@ class SiteMonitoring(pulumi.ComponentResource):
             "ownerTeam": site.owner_team,
             "zabbixEnabled": "zabbix" in plugins,
             "grafanaEnabled": "grafana" in plugins,
+            "sourceFile": project_path(site.source),
         }
         super().__init__("vigil:index:SiteMonitoring", site.id, props, opts)
         self.site = site

@@ -226,12 +226,6 @@ def config(args: Any, defaults: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def site_file(client: str, site_id: str) -> str:
-    """``inventory/sites/<client>/<site>.yaml``; site ids are ``<client>-<site>``."""
-    short = site_id[len(client) + 1 :] if client and site_id.startswith(f"{client}-") else site_id
-    return f"inventory/sites/{client or '<client>'}/{short}.yaml"
-
-
 # --------------------------------------------------------------------------- sites
 
 
@@ -248,12 +242,15 @@ class SiteInfo:
     owner_team: str
     zabbix_enabled: bool
     grafana_enabled: bool
+    source_file: str = ""
+    """The inventory file the site came from (``sourceFile`` prop), relative to the project."""
     missing: tuple[str, ...] = ()
     """Policy-facing props the component does not expose (absent or unknown)."""
 
     @property
     def file(self) -> str:
-        return site_file(self.client, self.site_id)
+        """Where messages send the reader: the site's own file as the component reports it."""
+        return self.source_file or f"the inventory file of site {self.site_id}"
 
     @property
     def urn(self) -> str:
@@ -272,6 +269,7 @@ def site_info(resource: PolicyResource) -> SiteInfo:
     props = plain(resource.props) or {}
     site_id = props.get("siteId")
     client = props.get("client")
+    source = props.get("sourceFile")
     return SiteInfo(
         resource=resource,
         site_id=site_id if isinstance(site_id, str) and not is_unknown(site_id) else resource.name,
@@ -282,6 +280,7 @@ def site_info(resource: PolicyResource) -> SiteInfo:
         owner_team=str(props.get("ownerTeam") or ""),
         zabbix_enabled=as_bool(props.get("zabbixEnabled"), default=True),
         grafana_enabled=as_bool(props.get("grafanaEnabled"), default=True),
+        source_file=source if isinstance(source, str) and not is_unknown(source) else "",
         missing=tuple(k for k in SITE_PROPS if props.get(k) is None or is_unknown(props.get(k))),
     )
 

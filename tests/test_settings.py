@@ -86,7 +86,7 @@ def test_vigil_plan_exits_2_naming_the_stack_file_line(tmp_path):
         "    notificationPolicy: replace\n"
     )
     out = subprocess.run(
-        [sys.executable, "-m", "vigil.plan.cli", "plan", "--stack", "typo"],
+        [sys.executable, "-m", "vigil.cli", "plan", "--stack", "typo"],
         cwd=project,
         env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
         capture_output=True,

@@ -2,23 +2,25 @@
 
 Each subcommand is one row of ``COMMANDS``: ``(name, module, help)``. Only the chosen
 command's module is imported (``vigil plan`` pulls in Pulumi; ``vigil validate`` must stay
-fast), and a module that is not part of this build yields a clear message instead of a
-traceback. A command module provides::
+fast). A command module provides::
 
     def configure(parser: argparse.ArgumentParser, name: str) -> Handler
 
 adding its arguments to ``parser`` and returning ``handler(args) -> exit code``. Exit codes
-follow the CLI contract: 0 ok, 1 mandatory policy violation, 2 invalid input.
+follow the CLI contract: 0 ok, 1 mandatory policy violation, 2 invalid input; they survive a
+reader that goes away (``vigil plan | head``, ``| true``): see `StdoutGuard`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.metadata
+import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 Handler = Callable[[argparse.Namespace], int]
 EXIT_INVALID = 2
@@ -62,14 +64,46 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     return parser, parsers
 
 
-def _configure(command: Command, parser: argparse.ArgumentParser) -> Handler | None:
-    try:
-        module = importlib.import_module(command.module)
-    except ModuleNotFoundError as exc:
-        if exc.name and command.module.startswith(exc.name):
-            return None  # the module itself is missing, not one of its imports
-        raise
-    return module.configure(parser, command.name)
+def _configure(command: Command, parser: argparse.ArgumentParser) -> Handler:
+    handler: Handler = importlib.import_module(command.module).configure(parser, command.name)
+    return handler
+
+
+class StdoutGuard:
+    """Stands in for ``sys.stdout`` while a command runs: when the reader goes away (a closed
+    pipe), the rest of the output is dropped and the command runs to its end, so its exit code
+    is the real one (a mandatory violation still exits 1 under ``vigil plan | true``)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        self.closed_by_reader = True
+        # The stream still holds the unwritten buffer, flushed again at exit: point its file
+        # descriptor at /dev/null so that flush succeeds quietly (Python's documented remedy).
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, fileno …
+        return getattr(self.stream, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,12 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Find the subcommand before parsing so only its module is imported and configured.
     chosen = next((c for c in COMMANDS if c.name in argv[:1]), None)
     handler = _configure(chosen, parsers[chosen.name]) if chosen else None
-    if chosen and handler is None:
-        print(f"vigil: command '{chosen.name}' is not available in this build", file=sys.stderr)
-        return EXIT_INVALID
     args = parser.parse_args(argv)
     assert handler is not None  # argparse exits when no known command was given
-    return handler(args)
+    real_stdout = sys.stdout
+    sys.stdout = StdoutGuard(real_stdout)  # type: ignore[assignment]
+    try:
+        return handler(args)
+    finally:
+        sys.stdout = real_stdout
 
 
 if __name__ == "__main__":

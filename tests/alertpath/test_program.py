@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,7 @@ from vigil.catalog.alarms import alarms_for_site
 from vigil.plan.record import Recording
 from vigil.program import InvalidInventory, main
 
-from .conftest import GRAFANA, INVENTORY
+from .conftest import GRAFANA, INVENTORY, ROOT
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
@@ -334,6 +335,7 @@ def test_component_props_and_exports(inventory, mocks, exports):
             "responseSlaMinutes": site.tier.response_sla_minutes,
             "support24x7": site.tier.is_24x7, "ownerTeam": site.owner_team,
             "zabbixEnabled": False, "grafanaEnabled": False,
+            "sourceFile": Path(site.source).resolve().relative_to(ROOT).as_posix(),
         }
         for typ in ("vigil:aws:CloudWatchAlarms", "vigil:pagerduty:SiteService"):
             (child,) = mocks.descendants(comp.urn, typ)

@@ -8,13 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+
+
 def vigil(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    env = ENV
     return subprocess.run(
-        [sys.executable, "-m", "vigil.plan.cli", *args],
+        [sys.executable, "-m", "vigil.cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -75,3 +80,31 @@ def test_check_exit_codes(fixture_dir, tmp_path):
     assert "alarm-has-actions" in broken.stdout
     plan.write_text("{not json")
     assert vigil("check", str(plan), cwd=fixture_dir).returncode == 2
+
+
+def _with_reader_gone(*args: str, cwd: Path) -> tuple[int, str]:
+    """Run ``vigil`` with its stdout a pipe whose reader is already gone (``… | true``)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vigil.cli", *args],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    return proc.wait(timeout=120), err
+
+
+@pytest.mark.parametrize("json_out", [False, True], ids=["matrix", "json"])
+def test_exit_code_survives_a_closed_pipe(fixture_dir, json_out):
+    """``vigil plan | true`` must still exit 1 on a mandatory violation, without a traceback."""
+    extra = ("--json", "-") if json_out else ()
+    assert vigil("plan", "--stack", "silent", *extra, cwd=fixture_dir).returncode == 1
+    code, err = _with_reader_gone("plan", "--stack", "silent", *extra, cwd=fixture_dir)
+    assert code == 1, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    clean, _ = _with_reader_gone("plan", "--stack", "test", cwd=fixture_dir)
+    assert clean == 0

@@ -104,3 +104,37 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
         out = Path(os.environ["VIGIL_SCREENSHOT_DIR"])
         out.mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, out / "plan-report.png")
+
+
+def test_escalation_timeline_in_json_terminal_and_html(dev_plan, page, capsys):
+    from vigil.cli import main
+
+    policies = [f"{t['team']}-{t['tier']}" for t in dev_plan.document["escalation"]]
+    assert policies == ["ops-gold", "ops-silver", "web-bronze"]
+    gold = dev_plan.document["escalation"][0]
+    assert [(p["level"], p["minute"]) for p in gold["pages"] if p["loop"] == 1] == [
+        ("L1", 0), ("L2", 5), ("L3", 20), ("L4", 50)]
+    assert gold["autoResolveMinutes"] is None and gold["cutByAutoResolve"] is False
+    assert 'id="escalation"' in page and 'data-policy="ops-gold"' in page
+    assert "loop 2: L1 80′ → L2 85′ → L3 100′ → L4 130′" in page
+    assert main(["plan", "--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "ops-gold (SLA 5 min): L1 0′ · L2 5′ · L3 20′ · L4 50′" in out
+
+
+def test_oncall_shows_everyone_paged_and_off_hours(dev_plan):
+    from datetime import date
+
+    from vigil.oncall_calendar import Horizon
+    from vigil.plan.report_html import oncall_section
+
+    html = oncall_section(dev_plan.inventory, Horizon(date(2026, 1, 5), months=1))
+    # 21:00 UTC in January: Sydney (APAC, 08:00) and New York (AMER, 16:00) both on call
+    ops = html[html.index('id="oncall-ops"'):html.index('id="oncall-web"')]
+    both = re.search(r'data-people="2" title="Mon 21:00 ([^"]+)"', ops)
+    assert both and both.group(1) == "Mia Chen, Ava Johnson"
+    web = html[html.index('id="oncall-web"'):]
+    # the web team serves only a business-hours tier: its nights are not gaps
+    assert 'title="Mon 03:00 outside support hours"' in web
+    assert 'class="h gap' not in web
+    assert re.search(r'title="Mon 09:00 (Ella Baker|Finn Meyer)"', web)

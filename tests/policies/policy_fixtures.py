@@ -150,6 +150,7 @@ def build_stack(
             "siteId": site_id, "client": client, "tier": tier, "responseSlaMinutes": sla,
             "support24x7": tiers[tier]["support24x7"], "ownerTeam": "ops",
             "zabbixEnabled": zabbix, "grafanaEnabled": grafana,
+            "sourceFile": f"inventory/sites/{client}/{site_id.removeprefix(client + '-')}.yaml",
         })
         tags = _tags(site_id, client, tier)
         pd = s.add(g.SITE_SERVICE_COMPONENT, f"{site_id}-pagerduty", {"siteId": site_id},

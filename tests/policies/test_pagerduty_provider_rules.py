@@ -88,7 +88,7 @@ def test_valid_inputs_pass():
     (g.PD_SERVICE, {**BUSINESS, "supportHours": {**BUSINESS["supportHours"],
                                                  "timeZone": "Asia/Dubai"}},
      "time-zone", "did you mean 'Asia/Muscat'"),
-    (g.PD_SERVICE, {**SERVICE, "autoResolveTimeout": "0"}, "incident-timeout", "null"),
+    (g.PD_SERVICE, {**SERVICE, "autoResolveTimeout": "4h"}, "incident-timeout", "null"),
     (PD_ALERT_GROUPING, {"type": "time", "config": {"timeout": 5}}, "grouping-timeout",
      "counts seconds"),
 ])
@@ -120,11 +120,11 @@ def test_every_rule_has_a_source_and_is_applied():
 
 def test_stack(stack, run):
     assert run(NAME, stack.resources()) == []
-    stack.inputs("acme-shop-service")["autoResolveTimeout"] = "0"
+    stack.inputs("acme-shop-service")["autoResolveTimeout"] = "-60"
     [v] = run(NAME, stack.resources())
     assert v.level == "mandatory" and "autoResolveTimeout" in v.message
 
 
 def test_ignored_rules_config(stack, run):
-    stack.inputs("acme-shop-service")["autoResolveTimeout"] = "0"
+    stack.inputs("acme-shop-service")["autoResolveTimeout"] = "-60"
     assert run(NAME, stack.resources(), {NAME: {"ignoredRules": ["incident-timeout"]}}) == []

@@ -215,7 +215,7 @@ def test_site_without_a_url_check(tmp_path):
     assert ("every-site-covered", "mandatory") in _policies(found)
     [v] = [v for v in found if v.policy == "every-site-covered"]
     assert "site acme-shop" in v.message
-    assert "add a url to inventory/sites/acme/shop.yaml" in v.message
+    assert f"add a url to {site_file}" in v.message  # the file this run read
 
 
 def test_site_without_health_checks_in_the_recorded_graph(records):
@@ -231,6 +231,31 @@ def test_site_without_health_checks_in_the_recorded_graph(records):
     found = check(records)
     assert _policies(found) == {("every-site-covered", "mandatory")}
     assert "add a url to inventory/sites/acme/shop.yaml" in found[0].message
+
+
+def test_policy_names_the_real_file_of_a_site_whose_id_differs_from_its_name(tmp_path):
+    """``sites/acme/shop.yaml`` holding ``id: acme-webshop``: the file travels with the site
+    (``sourceFile``), so the message names shop.yaml, not a file guessed from the id."""
+    inventory = _copy_inventory(tmp_path)
+    site_file = inventory / "sites" / "acme" / "shop.yaml"
+    site_file.write_text(site_file.read_text().replace("id: acme-shop", "id: acme-webshop"))
+    records = record_program(inventory)
+    (site,) = [r for r in records if r["type"] == g.SITE and r["name"] == "acme-webshop"]
+    assert site["inputs"]["sourceFile"] == str(site_file)
+    graph = g.Graph(resources_from_records(records))
+    info = next(s for s in graph.sites if s.site_id == "acme-webshop")
+    doomed = {r.urn for r in graph.descendants(info.resource, g.HEALTH_CHECK)}
+    records[:] = [r for r in records if r["urn"] not in doomed]
+    (found,) = check(records)
+    assert found.policy == "every-site-covered"
+    assert f"add a url to {site_file}" in found.message
+    assert "webshop.yaml" not in found.message
+
+
+def test_site_file_is_relative_to_the_project_inside_it(recorded):
+    sites = {r["name"]: r["inputs"]["sourceFile"] for r in recorded if r["type"] == g.SITE}
+    assert sites["acme-shop"] == "inventory/sites/acme/shop.yaml"
+    assert all((ROOT / path).is_file() for path in sites.values())
 
 
 def _enabled(records: Records, flag: str) -> bool:

@@ -57,16 +57,20 @@ def test_web_scenario_per_url_with_checks(site) -> None:
     assert checkout["timeout"] == "20s"
 
 
-def test_triggers_on_fail_rspcode_and_time_with_macro_thresholds(site) -> None:
+def test_one_down_trigger_per_url_with_reason_and_time_with_macro_thresholds(site) -> None:
     export = _export(site)
     expressions = [t["expression"] for t in export["triggers"]]
     tpl = "vigil-site-acme-shop"
-    assert f"last(/{tpl}/web.test.fail[home])<>0" in expressions
-    assert f"last(/{tpl}/web.test.rspcode[home,home])<>200" in expressions
-    assert (
-        f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>200 and "
-        f"last(/{tpl}/web.test.rspcode[checkout,checkout])<>302"
-    ) in expressions
+    down = f"last(/{tpl}/web.test.fail[home])<>0 and length(last(/{tpl}/web.test.error[home]))>=0"
+    assert down in expressions
+    assert not any("rspcode" in e for e in expressions), "a 5xx and 'down' would page twice"
+    by_expr = {t["expression"]: t for t in export["triggers"]}
+    assert by_expr[down]["event_name"].endswith(": {ITEM.LASTVALUE2}")  # the reason
+    assert by_expr[down]["url"] == "https://runbooks.example.com/acme-shop"
+    crit = f'avg(/{tpl}/web.test.time[home,home,resp],5m)>{{$WEB.TIME.CRIT:"home"}}'
+    warn = f'avg(/{tpl}/web.test.time[home,home,resp],5m)>{{$WEB.TIME.WARN:"home"}}'
+    assert [d["expression"] for d in by_expr[crit]["dependencies"]] == [down]
+    assert [d["expression"] for d in by_expr[warn]["dependencies"]] == [crit]
     assert f'avg(/{tpl}/web.test.time[home,home,resp],5m)>{{$WEB.TIME.WARN:"home"}}' in expressions
     macros = {m["macro"]: m["value"] for m in _template(export, tpl)["macros"]}
     assert macros['{$WEB.TIME.WARN:"home"}'] == "2" and macros['{$WEB.TIME.CRIT:"home"}'] == "5"
@@ -183,15 +187,20 @@ def test_pagerduty_media_type_takes_key_from_send_to() -> None:
     assert params["token"] == "{ALERT.SENDTO}" and params["eventid"] == "{EVENT.ID}"
     assert mt["name"] == media.MEDIA_TYPE_NAME and mt["type"] == "WEBHOOK"
     script = mt["script"]
-    assert "events.pagerduty.com/v2/enqueue" in script and "dedup_key = params.eventid" in script
+    assert params["endpoint"] == "https://events.pagerduty.com/v2/enqueue"
+    assert "req.post(params.endpoint" in script and "dedup_key = params.eventid" in script
+    eu = media.media_type(endpoint=media.EVENTS_ENDPOINTS["eu"])["zabbix_export"]
+    eu_params = {p["name"]: p["value"] for p in eu["media_types"][0]["parameters"]}
+    assert eu_params["endpoint"] == "https://events.eu.pagerduty.com/v2/enqueue"
+    assert int(mt["attempts"]) * 30 >= 270, "retries must outlast a short PagerDuty outage"
     # the official script's severity table matches the documented mapping
     order = ["info", "info", "warning", "warning", "error", "critical"]
     assert [
         media.SEVERITY_MAP[s]
         for s in ("Not classified", "Information", "Warning", "Average", "High", "Disaster")
     ] == order
-    table = script[script.index("severityMapping = [") : script.index("];")]
-    assert [line.split("'")[1] for line in table.splitlines() if "'" in line] == order
+    table = script[script.index("SEVERITY = [") : script.index("];")]
+    assert [w.strip(" '") for w in table.split("[", 1)[1].split(",")] == order
 
 
 def test_routing_user_and_action(site) -> None:

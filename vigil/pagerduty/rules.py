@@ -298,9 +298,9 @@ def urgency_rule(service: Any) -> str | None:
 def incident_timeout(value: Any) -> str | None:
     """``auto_resolve_timeout`` / ``acknowledgement_timeout``: seconds as a string, or "null"."""
     text = str(value)
-    if text == "null" or (text.isdigit() and int(text) > 0):
+    if text == "null" or text.isdigit():
         return None
-    return f"timeout '{value}' is neither a positive number of seconds nor \"null\" (off)"
+    return f"timeout '{value}' is neither a whole number of seconds nor \"null\" (off)"
 
 
 def grouping_timeout(value: Any) -> str | None:
@@ -345,7 +345,8 @@ RULES: dict[str, Rule] = {rule.key: rule for rule in (
          ".markdown scheduled_actions: \"only possible … high for during_support_hours and "
          "low for outside_support_hours\"", urgency_rule),
     Rule("incident-timeout", f"{SERVICE_GO}: auto_resolve_timeout / acknowledgement_timeout "
-         "strings; website/docs/r/service.html.markdown: seconds, \"null\" disables",
+         "strings; website/docs/r/service.html.markdown: seconds, \"null\" disables; API "
+         "reference schema Service.auto_resolve_timeout: seconds, not negative, 0/null = off",
          incident_timeout),
     Rule("grouping-timeout", f"{PROVIDER} pagerdutyplugin/resource_pagerduty_alert_grouping"
          "_setting.go Schema (config.timeout: seconds, NoneOf(0)); PagerDuty support "

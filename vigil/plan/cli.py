@@ -2,7 +2,7 @@
 
 Exit codes (DESIGN.md): 0 clean, 1 a mandatory policy violation, 2 invalid input (bad
 inventory, unknown stack, unreadable or malformed plan file, failing program).
-`vigil.cli` calls ``configure(parser, name)``; ``main()`` runs them standalone.
+`vigil.cli` calls ``configure(parser, name)`` (and keeps exit codes under a closed pipe).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from vigil.plan.report_text import (
     Painter,
     Progress,
     coverage_matrix,
+    escalation_section,
     gaps_by_site,
     use_colour,
     violations_by_site,
@@ -55,7 +56,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
         parser.add_argument(
             "--html", metavar="FILE", dest="html_file", help="write the HTML coverage report"
         )
-        return _quiet_broken_pipe(cmd_plan)
+        return cmd_plan
     if name == "check":
         parser.add_argument("plan_file", metavar="PLAN.json")
         parser.add_argument("--project", metavar="DIR", help="project directory holding policies/")
@@ -65,18 +66,8 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
             dest="as_json",
             help="print the re-evaluated violations as JSON",
         )
-        return _quiet_broken_pipe(cmd_check)
+        return cmd_check
     raise ValueError(f"unknown command {name}")
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``plan`` and ``check`` to any ``vigil``-style parser (standalone `main`)."""
-    for name, text in (
-        ("plan", "run the Pulumi program offline, evaluate policies, show coverage"),
-        ("check", "evaluate the policy pack on a saved plan"),
-    ):
-        sub = subparsers.add_parser(name, help=text, description=text)
-        sub.set_defaults(func=configure(sub, name))
 
 
 def _error(message: str, stream: TextIO = sys.stderr) -> int:
@@ -109,19 +100,6 @@ def _program_failure(exc: ProgramError) -> int:
         f"the Pulumi program failed: {type(cause).__name__}: {cause}\n"
         "(set VIGIL_DEBUG=1 for the traceback)"
     )
-
-
-def _quiet_broken_pipe(handler: Callable[[argparse.Namespace], int]):
-    """`vigil plan | head` must not end in a traceback when the reader goes away."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except BrokenPipeError:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-            return EXIT_OK
-
-    return run
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -165,6 +143,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             file=out,
         )
         print(coverage_matrix(result.sites, paint), file=out)
+        if result.escalation:
+            print("\n" + escalation_section(result.escalation, paint), file=out)
         gaps = gaps_by_site(result.sites, paint)
         if gaps:
             print("\n" + paint("gaps", "bold") + "\n" + gaps, file=out)
@@ -213,14 +193,3 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
         print(violations_by_site(violations, paint), file=out)
     return EXIT_VIOLATION if has_mandatory(violations) else EXIT_OK
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="vigil")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,13 +1,14 @@
-"""Self-contained HTML report: coverage matrix, weekly on-call timelines, alert paths.
+"""Self-contained HTML report: coverage matrix, escalation timeline, on-call, alert paths.
 
 One file, inline CSS, no scripts, fonts or images, so it can be attached to a pull request
-or opened offline. Timelines come from the inventory (``vigil.oncall`` week arithmetic, UTC,
-northern-winter reference week); alert paths come from the recorded graph.
+or opened offline. On-call comes from the inventory through ``vigil.oncall_calendar`` (the
+plan's first week hour by hour, every person paged; gaps over the whole horizon); the
+escalation timeline from the plan document; alert paths from the recorded graph.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,9 @@ ul.gaps{margin:0;padding-left:18px;color:#9b1c1c}p.gaps{color:#9b1c1c;font-weigh
 table.tl{table-layout:fixed}table.tl td,table.tl th{padding:0;border:0;height:22px}
 table.tl th.lvl{width:150px;text-align:left;padding-right:6px;font-weight:500;background:none}
 table.tl td.h{width:7px;border-right:1px solid #fff}table.tl td.d{border-left:2px solid #1d2330}
-table.tl td.gap{background:#e02424}table.tl th.day{font-weight:500;background:none;font-size:12px}
+table.tl td.gap{background:#e02424}table.tl td.off{background-color:#d9dbe1}
+table.tl td.off[style]{opacity:.55}.legend i.off{background:#d9dbe1}
+table.tl th.day{font-weight:500;background:none;font-size:12px}
 .legend span{display:inline-block;margin:2px 10px 2px 0}.legend i{display:inline-block;width:12px;
 height:12px;margin-right:4px;vertical-align:-2px}
 .path{margin:4px 0}.step{display:inline-block;padding:2px 8px;margin:2px 0;border-radius:10px;
@@ -100,81 +103,163 @@ def violations_section(violations: list[dict[str, Any]]) -> str:
     )
 
 
+# --------------------------------------------------------------------------- escalation
+
+
+def escalation_section(timelines: list[dict[str, Any]]) -> str:
+    """Per team × tier: the minute each level is first paged in each loop, and auto-resolve."""
+    if not timelines:
+        return ""
+    rows = []
+    for t in timelines:
+        loops: dict[int, list[str]] = {}
+        for p in t["pages"]:
+            loops.setdefault(p["loop"], []).append(f"{_e(p['level'])} {p['minute']}′")
+        passes = "".join(
+            f"<div>loop {n}: {' → '.join(items)}</div>" for n, items in sorted(loops.items())
+        )
+        resolve = t["autoResolveMinutes"]
+        resolve_text = "off" if resolve is None else f"{resolve}′"
+        cls = ' class="zero"' if t["cutByAutoResolve"] else ""
+        hours = "24×7" if t["support24x7"] else "business hours (outside: L1 only, low urgency)"
+        rows.append(
+            f'<tr data-policy="{_e(t["team"])}-{_e(t["tier"])}"><td>{_e(t["team"])}-'
+            f'{_e(t["tier"])}</td><td class="n">{t["responseSlaMinutes"]}</td>'
+            f"<td>{_e(hours)}</td><td>{passes}</td><td class=\"n\">{t['endsAtMinute']}′</td>"
+            f"<td{cls}>{resolve_text}</td></tr>"
+        )
+    return (
+        '<h2>Escalation timeline</h2><p class="muted">Minutes after an incident opens at which '
+        "each level is first paged when nobody acknowledges (PagerDuty escalation rules and "
+        "loops), and when auto-resolve would end it.</p>"
+        '<table id="escalation"><thead><tr><th>policy</th><th>SLA (min)</th><th>hours</th>'
+        "<th>pages</th><th>escalation ends</th><th>auto-resolve</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 # --------------------------------------------------------------------------- on-call
 
 
-def _level_hours(team: Any, level: Any, monday: Any) -> list[str | None]:
-    """Who is on call at each hour of the reference week for one escalation level
-    (``None`` = nobody for at least part of the hour)."""
-    from vigil.oncall import gaps, on_call, schedule_windows
+def _people(calendars: list[Any], users: tuple[str, ...], start: int) -> tuple[str, ...]:
+    """Everyone one level pages during the hour from ``start`` (sampled every 15 minutes)."""
+    from vigil.oncall_calendar import paged_at
 
-    if level.schedule is None:
-        return [", ".join(level.users) or None] * 168
-    schedule = team.schedule(level.schedule)
-    holes = gaps(schedule_windows(schedule, monday))
-    origin = datetime.combine(monday, time(0), tzinfo=UTC)
-    hours: list[str | None] = []
-    for hour in range(168):
-        lo, hi = hour * 60, hour * 60 + 60
-        uncovered = any(
-            (s < hi and e > lo) or (s < hi + 10080 and e > lo + 10080) for s, e in holes
-        )
-        who = on_call(schedule, origin + timedelta(minutes=lo + 30))
-        hours.append(None if uncovered or who is None else who)
-    return hours
+    if not calendars:
+        return users
+    found: dict[str, None] = dict.fromkeys(users)
+    for quarter in range(4):
+        found.update(dict.fromkeys(paged_at(calendars, start + quarter * 900)))
+    return tuple(found)
 
 
-def oncall_section(inventory: Any) -> str:
-    from vigil.oncall import REFERENCE_WEEKS, format_window, uncovered
+def _hour_state(gaps: list[Any], required: list[Any], start: int) -> str:
+    """``gap`` if part of the hour is required and uncovered, ``off`` if none of it is required."""
+    from vigil.oncall_calendar import clip
 
-    monday = REFERENCE_WEEKS[0]
+    hour = (start, start + 3600)
+    if not clip(required, hour):
+        return "off"
+    return "gap" if clip(gaps, hour) and clip(required, hour) else "ok"
+
+
+def _colours(people: tuple[str, ...], colours: dict[str, str]) -> str:
+    shades = [colours.setdefault(p, PALETTE[len(colours) % len(PALETTE)]) for p in people]
+    if len(shades) == 1:
+        return f"background:{shades[0]}"
+    step = 100 / len(shades)
+    stops = ",".join(f"{c} {i * step:.0f}% {(i + 1) * step:.0f}%" for i, c in enumerate(shades))
+    return f"background:linear-gradient(to bottom,{stops})"
+
+
+def oncall_section(inventory: Any, horizon: Any = None) -> str:
+    """Every person paged at each hour of the plan's first week, per escalation level, for the
+    teams this stack pages: red where the level leaves a required hour uncovered, grey where
+    no tier the team serves needs anyone (a business-hours team's off-hours); and each tier's
+    L1 gaps over the whole horizon (``vigil.oncall_calendar``)."""
+    from vigil.oncall_calendar import (
+        Calendar,
+        Horizon,
+        coverage_gaps,
+        merge,
+        schedule_spans,
+        subtract,
+        summarize,
+        support_spans,
+    )
+
+    horizon = horizon or Horizon.coming_year()
+    start = horizon.start
+    first = datetime.fromtimestamp(start, UTC)
+    days = [(first + timedelta(days=d)) for d in range(7)]
     parts = [
-        '<h2>On-call week (UTC)</h2><p class="muted">Who is on call each hour of the '
-        f"week of {monday.isoformat()} by escalation level; red = nobody.</p>"
+        '<h2>On-call (UTC)</h2><p class="muted">Everyone paged at each hour from '
+        f"{first.date().isoformat()} for 7 days by escalation level (stacked colours: several "
+        "people, as overlapping zones page one person each); red = nobody when someone must be "
+        "on call; grey = outside support hours. Gaps below cover "
+        f"{_e(horizon.describe())}.</p>"
     ]
     for key in sorted({site.owner_team for site in inventory.sites}):  # the teams this stack pages
         team = inventory.teams[key]
         names = {m.email: m.name for m in team.members}
+        tiers = {s.tier.name: s.tier for s in inventory.sites if s.owner_team == key}
+        required = merge(
+            span for tier in tiers.values() for span in support_spans(tier.support_hours, horizon)
+        )
         colours: dict[str, str] = {}
         rows = []
         for level in team.escalation:
-            hours = _level_hours(team, level, monday)
+            schedules = (team.schedule(level.schedule),) if level.schedule else ()
+            calendars = [Calendar.of(s, horizon) for s in schedules]
+            covered = merge(x for s in schedules for x in schedule_spans(s, horizon))
+            gaps = subtract([horizon.span], covered) if schedules else []
             cells = []
-            for i, who in enumerate(hours):
+            for i in range(168):
+                at = start + i * 3600
                 edge = " d" if i % 24 == 0 else ""
-                if who is None:
+                when = f"{DAYS[days[i // 24].weekday()]} {i % 24:02d}:00"
+                state = _hour_state(gaps, required, at)
+                people = _people(calendars, level.users, at)
+                label = ", ".join(names.get(p, p) for p in people)
+                if state == "gap":
+                    cells.append(f'<td class="h gap{edge}" title="{when} nobody"></td>')
+                elif not people:
                     cells.append(
-                        f'<td class="h gap{edge}" title="{DAYS[i // 24]} {i % 24:02d}:00 nobody">'
-                        "</td>"
+                        f'<td class="h off{edge}" title="{when} outside support hours"></td>'
                     )
-                    continue
-                colour = colours.setdefault(who, PALETTE[len(colours) % len(PALETTE)])
-                label = ", ".join(names.get(p.strip(), p.strip()) for p in who.split(","))
-                cells.append(
-                    f'<td class="h{edge}" style="background:{colour}" '
-                    f'title="{DAYS[i // 24]} {i % 24:02d}:00 {_e(label)}"></td>'
-                )
+                else:
+                    extra = " off" if state == "off" else ""
+                    cells.append(
+                        f'<td class="h{extra}{edge}" style="{_colours(people, colours)}" '
+                        f'data-people="{len(people)}" title="{when} {_e(label)}"></td>'
+                    )
             rows.append(
                 f'<tr class="level"><th class="lvl">{_e(level.level)} '
                 f'<span class="muted">{_e(level.description)}</span></th>{"".join(cells)}</tr>'
             )
-        day_head = "".join(f'<th class="day" colspan="24">{d}</th>' for d in DAYS)
+        day_head = "".join(
+            f'<th class="day" colspan="24">{DAYS[d.weekday()]} {d.date().isoformat()[5:]}</th>'
+            for d in days
+        )
         legend = "".join(
-            f'<span><i style="background:{c}"></i>'
-            f"{_e(', '.join(names.get(p.strip(), p.strip()) for p in who.split(',')))}</span>"
+            f'<span><i style="background:{c}"></i>{_e(names.get(who, who))}</span>'
             for who, c in colours.items()
-        )
-        l1_gaps = uncovered(team.first_line_schedules) if team.first_line_schedules else []
-        gap_text = (
-            '<p class="gaps">L1 gaps: ' + ", ".join(_e(format_window(w)) for w in l1_gaps) + "</p>"
-            if l1_gaps
-            else '<p class="muted">L1 covers every minute of both reference weeks.</p>'
-        )
+        ) + '<span><i class="off"></i>outside support hours</span>'
+        notes = []
+        for name, tier in sorted(tiers.items()):
+            gaps = coverage_gaps(team, tier, horizon)
+            hours = "24×7" if tier.is_24x7 else "support hours"
+            if gaps:
+                notes.append(f'<p class="gaps">L1 gaps, tier {_e(name)} ({hours}): '
+                             f"{_e(summarize(gaps))}</p>")
+            else:
+                notes.append(f'<p class="muted">Tier {_e(name)}: L1 covers every minute of its '
+                             f"{hours} from {_e(horizon.describe())}.</p>")
         parts.append(
             f'<section class="oncall" id="oncall-{_e(key)}"><h3>{_e(team.name)} ({_e(key)})</h3>'
             f'<table class="tl"><thead><tr><th class="lvl"></th>{day_head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table><div class="legend">{legend}</div>{gap_text}'
-            "</section>"
+            f'<tbody>{"".join(rows)}</tbody></table><div class="legend">{legend}</div>'
+            f"{''.join(notes)}</section>"
         )
     return "".join(parts)
 
@@ -207,7 +292,7 @@ def render(result: PlanResult) -> str:
     oncall = (
         oncall_section(result.inventory)
         if result.inventory is not None
-        else '<h2>On-call week (UTC)</h2><p class="muted">no vigil inventory in this run</p>'
+        else '<h2>On-call (UTC)</h2><p class="muted">no vigil inventory in this run</p>'
     )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
@@ -215,7 +300,8 @@ def render(result: PlanResult) -> str:
         f'<p class="muted">{len(doc["sites"])} site(s), {len(doc["resources"])} resources, '
         f"inventory {_e(doc['inventory'])}, policy pack {_e(doc['policies']['pack'])}.</p>"
         f"{coverage_section(doc['sites'])}{violations_section(doc['policies']['violations'])}"
-        f"{oncall}{alert_paths_section(site_alert_paths(result.graph))}</body></html>\n"
+        f"{escalation_section(doc.get('escalation') or [])}{oncall}"
+        f"{alert_paths_section(site_alert_paths(result.graph))}</body></html>\n"
     )
 
 

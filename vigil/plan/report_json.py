@@ -39,11 +39,15 @@ def plan_document(
     sites: list[SiteCoverage],
     pack: str,
     violations: list[Violation],
+    escalation: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``escalation``: per team × tier, the minute each level is first paged in each loop
+    (``vigil.pagerduty.timeline``), sorted by team and tier."""
     return {
         "project": graph.project,
         "stack": graph.stack,
         "inventory": inventory,
+        "escalation": escalation or [],
         "sites": [s.as_json() for s in sorted(sites, key=lambda s: s.id)],
         "resources": [resource_json(r) for r in sorted(graph.resources, key=lambda r: r.urn)],
         "policies": {"pack": pack, "violations": [v.as_json() for v in sorted(violations)]},

@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from typing import TextIO
 
+from vigil.pagerduty.timeline import Timeline
 from vigil.plan.coverage import TOOLS, SiteCoverage
 from vigil.plan.policy_eval import Violation
 
@@ -76,6 +77,17 @@ def coverage_matrix(sites: list[SiteCoverage], paint: Painter) -> str:
         + ", ".join(f"{totals[t]} {HEADERS[t]}" for t in TOOLS)
         + f"; {sum(1 for s in sites if s.gaps)} site(s) with gaps"
     )
+    return "\n".join(lines)
+
+
+def escalation_section(timelines: list[Timeline], paint: Painter) -> str:
+    """Per team × tier: the minute each level is first paged for an unacknowledged incident."""
+    if not timelines:
+        return ""
+    lines = [paint("escalation", "bold") + " (minutes after an incident opens, nobody acks)"]
+    for t in timelines:
+        lines.append(f"  {t.team}-{t.tier} (SLA {t.sla_minutes} min): "
+                     + paint(t.summary(), "yellow" if t.cut else "green"))
     return "\n".join(lines)
 
 

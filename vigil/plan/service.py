@@ -6,11 +6,12 @@ Shared by the CLI, the benchmark and tests, so they all measure and check the sa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from policies.graph import Graph
+from vigil.pagerduty.timeline import Timeline, timeline
 from vigil.plan.coverage import SiteCoverage, site_coverage
 from vigil.plan.engine import StackConfig, load_stack_config, record_program
 from vigil.plan.policy_eval import (
@@ -38,6 +39,8 @@ class PlanResult:
     policy_set: PolicySet
     violations: list[Violation]
     document: dict[str, Any]
+    escalation: list[Timeline] = field(default_factory=list)
+    """Every team × tier the stack's sites page: when each level is first paged."""
 
     @property
     def inventory(self) -> Any:
@@ -74,11 +77,23 @@ def run_plan(
     violations = evaluate(recording, policy_set, on_policy_progress, resources)
     sites = site_coverage(graph, covered_config(policy_set))
     settings = recording.settings  # None: not a vigil program
+    escalation = escalation_timelines(recording.inventory)
     doc = plan_document(
         recording,
         settings.inventory if settings else stack_config.values.get(INVENTORY_KEY, "inventory"),
         sites,
         policy_set.pack,
         violations,
+        [t.as_json() for t in escalation],
     )
-    return PlanResult(stack_config, recording, graph, sites, policy_set, violations, doc)
+    return PlanResult(
+        stack_config, recording, graph, sites, policy_set, violations, doc, escalation
+    )
+
+
+def escalation_timelines(inventory: Any) -> list[Timeline]:
+    """One timeline per (owner team, tier) of the stack's sites (none without an inventory)."""
+    if inventory is None:
+        return []
+    used = sorted({(site.owner_team, site.tier.name) for site in inventory.sites})
+    return [timeline(inventory.teams[team], inventory.tiers[tier]) for team, tier in used]

@@ -48,26 +48,77 @@ GUI_ACCESS_DISABLED = 3
 ALL_SEVERITIES = 63
 
 
+EVENTS_ENDPOINTS = {
+    "us": "https://events.pagerduty.com/v2/enqueue",
+    "eu": "https://events.eu.pagerduty.com/v2/enqueue",
+}
+"""PagerDuty Events API v2 hosts per service region (PagerDuty: "Events API v2 Overview";
+EU accounts send to events.eu.pagerduty.com). The endpoint is a media type parameter."""
+
+RETRY = {"attempts": "10", "attempt_interval": "30s", "timeout": "10s"}
+"""Outlasts a PagerDuty blip: 10 attempts 30 s apart, each waiting at most 10 s, keep a page
+alive for 4.5-6 minutes (Zabbix 6.0 media type: attempts 1-100, attempt_interval 0-1h,
+webhook timeout 1-60 s). Zabbix's default (3 attempts, 10 s) loses a page in a 30 s outage."""
+
+PARAMETERS = {
+    "endpoint": "",  # filled from the region (or a loopback capture server in tests)
+    "token": "{ALERT.SENDTO}",  # the site's routing key, from the routing user's media
+    "eventid": "{EVENT.ID}",
+    "event_name": "{EVENT.NAME}",
+    "eventvalue": "{EVENT.VALUE}",
+    "eventupdate": "{EVENT.UPDATE.STATUS}",
+    "eventack": "{EVENT.ACK.STATUS}",
+    "severity": "{EVENT.NSEVERITY}",
+    "severity_name": "{EVENT.SEVERITY}",
+    "eventtags_json": "{EVENT.TAGSJSON}",
+    "eventtags": "{EVENT.TAGS}",
+    "eventdate": "{EVENT.DATE}",
+    "eventtime": "{EVENT.TIME}",
+    "hostname": "{HOST.NAME}",
+    "triggerid": "{TRIGGER.ID}",
+    "triggerdesc": "{TRIGGER.DESCRIPTION}",
+    "opdata": "{EVENT.OPDATA}",
+    "runbook": "{TRIGGER.URL}",
+    "url": "{$ZABBIX.URL}",  # replaced by the frontend URL of the stack's Zabbix
+}
+"""Webhook parameters: Zabbix resolves the macros per alert (only global user macros resolve
+in notifications, so site facts travel as event tags: vigil:site, vigil:runbook,
+vigil:dashboard; Zabbix 6.0 manual, "User macros supported by location")."""
+
+
 @cache
 def _stock_media_type() -> dict[str, Any]:
     text = resources.files("vigil.zabbix").joinpath("data/media_pagerduty.yaml").read_text()
     return yaml.safe_load(text)
 
 
-def media_type(version: str = "6.0") -> dict[str, Any]:
-    """The export document of the vigil PagerDuty media type."""
-    mt = dict(_stock_media_type())
-    mt["name"] = MEDIA_TYPE_NAME
-    params = []
-    for p in mt["parameters"]:
-        if p["name"] == "token":
-            p = {"name": "token", "value": "{ALERT.SENDTO}"}
-        params.append(p)
-    mt["parameters"] = params
-    mt["description"] = (
-        "vigil: PagerDuty Events API v2. The routing key is the user media's 'send to'; "
-        "each site has its own routing user. " + mt.get("description", "")
-    )
+@cache
+def webhook_script() -> str:
+    return resources.files("vigil.zabbix").joinpath("data/pagerduty_webhook.js").read_text()
+
+
+def media_type(
+    version: str = "6.0", *, endpoint: str = EVENTS_ENDPOINTS["us"], frontend_url: str = ""
+) -> dict[str, Any]:
+    """The export document of the vigil PagerDuty media type.
+
+    Message templates come from Zabbix's stock PagerDuty media type (actions with default
+    messages need them); the script and parameters are vigil's.
+    """
+    stock = _stock_media_type()
+    values = {**PARAMETERS, "endpoint": endpoint}
+    if frontend_url:
+        values["url"] = frontend_url
+    mt: dict[str, Any] = {
+        "name": MEDIA_TYPE_NAME,
+        "type": "WEBHOOK",
+        "parameters": [{"name": k, "value": v} for k, v in sorted(values.items())],
+        **RETRY,
+        "script": webhook_script(),
+        "description": "vigil: PagerDuty Events API v2. The routing key is the user media's "
+        "'send to'; each site has its own routing user. Managed by vigil: edits are drift.",
+        "message_templates": stock["message_templates"],
+    }
     return {"zabbix_export": {"version": export_version(version), "media_types": [_trimmed(mt)]}}
 
 
@@ -82,8 +133,10 @@ def _trimmed(value: Any) -> Any:
     return value
 
 
-def media_type_yaml(version: str = "6.0") -> str:
-    return dump(media_type(version))
+def media_type_yaml(
+    version: str = "6.0", *, endpoint: str = EVENTS_ENDPOINTS["us"], frontend_url: str = ""
+) -> str:
+    return dump(media_type(version, endpoint=endpoint, frontend_url=frontend_url))
 
 
 def routing_user_name(site_id: str) -> str:

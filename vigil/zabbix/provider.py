@@ -41,7 +41,7 @@ from vigil.zabbix.api import (
 )
 from vigil.zabbix.drift import compare_changes, sha
 from vigil.zabbix.media import media_type_yaml
-from vigil.zabbix.render import render_site_yaml, site_objects
+from vigil.zabbix.render import DEFAULT_OPTIONS, RenderOptions, render_site_yaml, site_objects
 
 CONNECTION_INPUTS = ("url", "token", "user", "password")
 SECRET_INPUTS = ("token", "password", "routing_key")
@@ -127,7 +127,9 @@ class ZabbixProvider(ResourceProvider):
             return self._diff_config(olds, news)
         if kind == "routing":
             return self._diff_routing(olds, news)
-        if olds.get("export_sha") != sha(news["export"]):
+        if olds.get("export_sha") != sha(news["export"]) or (olds.get("frontend_url") or "") != (
+            news.get("frontend_url") or ""
+        ):
             return DiffResult(changes=True)
         return DiffResult(changes=bool(shared_media.drift(self._session(news), olds)))
 
@@ -241,7 +243,7 @@ class ZabbixProvider(ResourceProvider):
         return CreateResult(media.MEDIA_TYPE_NAME, outs)
 
 
-def config_inputs(site: Site) -> dict[str, Any]:
+def config_inputs(site: Site, options: RenderOptions = DEFAULT_OPTIONS) -> dict[str, Any]:
     """Inputs of a site's ``config`` resource (without connection settings)."""
     objects = site_objects(site)
     return {
@@ -252,10 +254,22 @@ def config_inputs(site: Site) -> dict[str, Any]:
         "host_names": list(objects.host_names),
         "web_scenarios": list(objects.web_scenarios),
         "service_templates": list(objects.service_templates),
-        "export": render_site_yaml(site),
+        "export": render_site_yaml(site, options=options),
     }
 
 
-def media_inputs() -> dict[str, Any]:
-    """Inputs of the shared ``pagerduty-media`` resource (without connection settings)."""
-    return {"kind": "pagerduty-media", "site": "", "export": media_type_yaml()}
+def media_inputs(
+    *, endpoint: str = media.EVENTS_ENDPOINTS["us"], frontend_url: str = ""
+) -> dict[str, Any]:
+    """Inputs of the shared ``pagerduty-media`` resource (without connection settings).
+
+    ``endpoint``: the PagerDuty Events API v2 URL of the account's service region;
+    ``frontend_url``: the Zabbix frontend people click through to (default: the API URL
+    without ``/api_jsonrpc.php``).
+    """
+    return {
+        "kind": "pagerduty-media",
+        "site": "",
+        "export": media_type_yaml(endpoint=endpoint),
+        "frontend_url": frontend_url,
+    }

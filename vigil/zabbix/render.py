@@ -53,6 +53,24 @@ def server_host_name(site_id: str, server: Server) -> str:
 
 
 @dataclass(frozen=True)
+class RenderOptions:
+    """What the export needs besides the site: links and the check interval.
+
+    ``dashboard_url``: the site's Grafana dashboard, carried as the ``vigil:dashboard`` host
+    tag so every page links it (notifications resolve only global user macros, but event tags
+    include host tags). ``check_interval``: how often web scenarios run (Zabbix default 1m).
+    """
+
+    dashboard_url: str = ""
+    check_interval: str = "1m"
+
+
+DEFAULT_OPTIONS = RenderOptions()
+TAG_VALUE_MAX = 255
+"""Zabbix 6.0 tag values are at most 255 characters (``host_tag.value``)."""
+
+
+@dataclass(frozen=True)
 class SiteObjects:
     """Names of what a site's export holds; what the provider owns and may delete."""
 
@@ -137,36 +155,39 @@ def export_version(server_version: str) -> str:
 # --------------------------------------------------------------------------- web checks
 
 
+def _fail_trigger(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
+    """ "<site>: <url> is down", with the reason (``web.test.error``) in the event name.
+
+    One trigger per URL: a wrong status code, missing text, timeout or refused connection all
+    fail the scenario (the step lists the expected codes), so the 5xx and "down" cases are one
+    problem, one page. ``web.test.error`` is the expression's second item (an always-true
+    ``length(...)>=0``) only so ``{ITEM.LASTVALUE2}`` names the reason (Zabbix 6.0: trigger
+    ``event_name`` and ``opdata`` resolve ``{ITEM.LASTVALUE<N>}`` of the N-th item).
+    """
+    n = url.name
+    name = f"{site.id}: {n} is down ({url.url})"
+    return {
+        "uuid": stable_uuid("trigger", template, n, "fail"),
+        "expression": f"last(/{template}/web.test.fail[{n}])<>0"
+        f" and length(last(/{template}/web.test.error[{n}]))>=0",
+        "name": name,
+        "event_name": name + ": {ITEM.LASTVALUE2}",
+        "opdata": "{ITEM.LASTVALUE2}",
+        "priority": "DISASTER",
+        "description": f"Web scenario {n} of site {site.id} failed. Runbook: {site.runbook_url}",
+        "url": site.runbook_url,
+        "tags": _tags([*site_tags(site), ("scope", "availability"), ("vigil:signal", "url")]),
+    }
+
+
 def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
     triggers: list[dict[str, Any]] = []
     tags = site_tags(site)
     for url in site.urls:
         n = url.name
-        fail = {
-            "uuid": stable_uuid("trigger", template, n, "fail"),
-            "expression": f"last(/{template}/web.test.fail[{n}])<>0",
-            "name": f"{site.id}: {n} is down ({url.url})",
-            "priority": "DISASTER",
-            "description": f"Web scenario {n} failed: {{ITEM.LASTVALUE}}. Runbook: "
-            f"{site.runbook_url}",
-            "url": site.runbook_url,
-            "tags": _tags([*tags, ("scope", "availability")]),
-        }
+        fail = _fail_trigger(site, template, url)
         triggers.append(fail)
-        codes = " and ".join(
-            f"last(/{template}/web.test.rspcode[{n},{n}])<>{c}" for c in url.expected_status
-        )
-        triggers.append(
-            {
-                "uuid": stable_uuid("trigger", template, n, "rspcode"),
-                "expression": codes,
-                "name": f"{site.id}: {n} answers HTTP {{ITEM.LASTVALUE}}, expected "
-                + "/".join(str(c) for c in url.expected_status),
-                "priority": "HIGH",
-                "url": site.runbook_url,
-                "tags": _tags([*tags, ("scope", "availability")]),
-            }
-        )
+        down = [{"name": fail["name"], "expression": fail["expression"]}]
         time_key = f"web.test.time[{n},{n},resp]"
         levels = response_time(url)
         crit_trigger = None
@@ -191,12 +212,13 @@ def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
                     {"name": crit_trigger["name"], "expression": crit_trigger["expression"]}
                 ]
             else:
+                trig["dependencies"] = down  # nor while it is down
                 crit_trigger = trig
             triggers.append(trig)
     return sorted(triggers, key=lambda t: (t["name"], t["expression"]))
 
 
-def _httptest(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
+def _httptest(site: Site, template: str, url: UrlCheck, options: RenderOptions) -> dict[str, Any]:
     step: dict[str, Any] = {"name": url.name, "url": url.url}
     if not url.follow_redirects:
         step["follow_redirects"] = "NO"
@@ -205,16 +227,23 @@ def _httptest(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
     if url.required_text:
         step["required"] = url.required_text
     step["status_codes"] = ",".join(str(c) for c in url.expected_status)
-    return {
+    test: dict[str, Any] = {
         "uuid": stable_uuid("httptest", template, url.name),
         "name": url.name,
-        "attempts": "2",
-        "steps": [step],
-        "tags": _tags([*site_tags(site), ("url", url.url)]),
     }
+    if options.check_interval != "1m":
+        test["delay"] = options.check_interval
+    test.update(
+        attempts="2",
+        verify_peer="YES",  # TLS verified: an expired or wrong certificate is an outage
+        verify_host="YES",
+        steps=[step],
+        tags=_tags([*site_tags(site), ("url", url.url)]),
+    )
+    return test
 
 
-def _site_template(site: Site, version: str) -> dict[str, Any]:
+def _site_template(site: Site, version: str, options: RenderOptions) -> dict[str, Any]:
     name = site_template_name(site.id)
     macros = {
         "{$WEB.TIME.WARN}": _num(DEFAULT_RESPONSE_TIME.warning or 0),
@@ -236,7 +265,7 @@ def _site_template(site: Site, version: str) -> dict[str, Any]:
     }
     if site.urls:
         template["httptests"] = sorted(
-            (_httptest(site, name, u) for u in site.urls), key=lambda h: h["name"]
+            (_httptest(site, name, u, options) for u in site.urls), key=lambda h: h["name"]
         )
     template["tags"] = _tags(site_tags(site))
     template["macros"] = _macros(macros)
@@ -317,9 +346,15 @@ def _is_ip(address: str) -> bool:
     return True
 
 
-def _hosts(site: Site) -> list[dict[str, Any]]:
+def link_tags(site: Site, options: RenderOptions) -> list[tuple[str, str]]:
+    """Host tags every page carries as event tags: the runbook and the Grafana dashboard."""
+    links = [("vigil:runbook", site.runbook_url), ("vigil:dashboard", options.dashboard_url)]
+    return [(k, v) for k, v in links if v and len(v) <= TAG_VALUE_MAX]
+
+
+def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
     group = client_group(site.client)
-    tags = [*site_tags(site), *site.tags.items()]
+    tags = [*site_tags(site), *site.tags.items(), *link_tags(site, options)]
     hosts = []
     if site.urls:
         hosts.append(
@@ -354,10 +389,12 @@ def _hosts(site: Site) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- document
 
 
-def render_site(site: Site, version: str = "6.0") -> dict[str, Any]:
+def render_site(
+    site: Site, version: str = "6.0", options: RenderOptions = DEFAULT_OPTIONS
+) -> dict[str, Any]:
     """The export document (a dict) for one site: groups, templates, hosts, triggers."""
     host_key, template_key = _groups_key(version)
-    site_template = _site_template(site, version)
+    site_template = _site_template(site, version, options)
     templates = [site_template]
     triggers = _web_triggers(site, site_template["template"])
     for service in site_services(site):
@@ -373,7 +410,7 @@ def render_site(site: Site, version: str = "6.0") -> dict[str, Any]:
                 {"uuid": stable_uuid("group", g), "name": g} for g in sorted(group_names[key])
             ]
     export["templates"] = sorted(templates, key=lambda t: t["template"])
-    hosts = _hosts(site)
+    hosts = _hosts(site, options)
     if hosts:
         export["hosts"] = hosts
     if triggers:
@@ -386,5 +423,7 @@ def dump(document: Mapping[str, Any]) -> str:
     return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=1000)
 
 
-def render_site_yaml(site: Site, version: str = "6.0") -> str:
-    return dump(render_site(site, version))
+def render_site_yaml(
+    site: Site, version: str = "6.0", options: RenderOptions = DEFAULT_OPTIONS
+) -> str:
+    return dump(render_site(site, version, options))

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from vigil.zabbix import media
-from vigil.zabbix.api import ZabbixError, ZabbixSession
+from vigil.zabbix.api import ZabbixError, ZabbixSession, frontend_url
 from vigil.zabbix.drift import field_changes, object_changes, sha
 from vigil.zabbix.ownership import check_owned
 
@@ -24,8 +24,20 @@ MEDIA_RULES = {"mediaTypes": {"createMissing": True, "updateExisting": True}}
 MARKER_TEXT = "description starting with 'vigil:'"
 
 
-def _wanted(props: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(yaml.safe_load(props["export"])["zabbix_export"]["media_types"][0])
+def _document(s: ZabbixSession, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The export to import: event links point at this Zabbix's frontend (``{$ZABBIX.URL}``
+    would need a global macro vigil does not own)."""
+    doc = yaml.safe_load(props["export"])
+    site_url = props.get("frontend_url") or frontend_url(s.url)
+    for mt in doc["zabbix_export"]["media_types"]:
+        for p in mt.get("parameters", []):
+            if p["name"] == "url" and p["value"] == "{$ZABBIX.URL}":
+                p["value"] = site_url
+    return dict(doc)
+
+
+def _wanted(s: ZabbixSession, props: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(_document(s, props)["zabbix_export"]["media_types"][0])
 
 
 def _find_media(s: ZabbixSession) -> list[dict[str, Any]]:
@@ -64,7 +76,7 @@ def write(s: ZabbixSession, props: Mapping[str, Any], recorded: Mapping[str, str
     )
     # As JSON: Zabbix's YAML reader adds a space at each escaped line break of PyYAML's long
     # double-quoted scalars, which would change the script (and show as drift for ever).
-    source = json.dumps(yaml.safe_load(props["export"]))
+    source = json.dumps(_document(s, props))
     s.call(
         "configuration.import",
         {"format": "json", "source": source, "rules": MEDIA_RULES},
@@ -102,6 +114,7 @@ def write(s: ZabbixSession, props: Mapping[str, Any], recorded: Mapping[str, str
         "url": props.get("url"),
         "export": props["export"],
         "export_sha": sha(props["export"]),
+        "frontend_url": props.get("frontend_url") or "",
         "mediatypeid": str(mediatypeid),
         "usrgrpid": str(usrgrpid),
         "roleid": str(roles[0]["roleid"]),
@@ -127,7 +140,7 @@ def drift(s: ZabbixSession, props: Mapping[str, Any]) -> list[str]:
             what=f"media type {name}",
         )
         have = json.loads(exported)["zabbix_export"]["media_types"][0]
-        out += object_changes(f"media type {name!r}", have, _wanted(props))
+        out += object_changes(f"media type {name!r}", have, _wanted(s, props))
     groups = s.call(
         "usergroup.get",
         {"usrgrpids": [props["usrgrpid"]], "output": "extend"},

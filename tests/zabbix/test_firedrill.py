@@ -1,0 +1,170 @@
+"""Fire drill: the real zabbix_server pages PagerDuty when a site fails, and resolves it.
+
+A site is provisioned through the provider (shared media type with a loopback PagerDuty
+endpoint, site config, routing), the real daemon (``scripts/zabbix-server daemon start``)
+checks a loopback HTTPS site, and the site is made to fail four ways: HTTP 500, missing text,
+timeout, connection refused. Each failure must give exactly one PagerDuty "trigger" event
+carrying the routing key, a dedup key, severity, a summary naming the site and the reason,
+the runbook, dashboard and event links; recovery must resolve the same dedup key.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.zabbix.conftest import SCRIPT, make_site
+from tests.zabbix.firedrill import FlakySite, PagerDutyCapture, make_ca_and_cert
+from vigil.models import UrlCheck
+from vigil.zabbix import api as zapi
+from vigil.zabbix.api import ZabbixSession, frontend_url, resolve_credentials, session
+from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
+from vigil.zabbix.render import RenderOptions
+
+pytestmark = pytest.mark.zabbix
+
+KEY = "FIREDRILL-ROUTING-KEY-0123456789"
+DASHBOARD = "https://grafana.example.com/d/vigil-drill-shop/drill-shop"
+TIMEOUT_S = 3
+PAGE_WAIT_S = 90
+REASONS = {  # failure mode -> text of Zabbix's web.test.error that the summary must carry
+    "500": "500",
+    "missing": "required pattern",
+    "slow": "Timeout",
+    "down": "onnect",  # "Couldn't connect to server" / "Connection refused"
+}
+
+
+def _script(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    state = clean_zabbix.get("VIGIL_ZABBIX_DIR")
+    if not state:
+        pytest.skip("the fire drill needs the sandbox (scripts/zabbix-server) to run the daemon")
+    cert, key = make_ca_and_cert(tmp_path_factory.mktemp("tls"), Path(state) / "ca")
+    site_server = FlakySite(cert, key, slow_seconds=TIMEOUT_S + 3)
+    capture = PagerDutyCapture()
+    zapi.forget_sessions()
+    zx = session(resolve_credentials())
+    provider = ZabbixProvider()
+    site = make_site(
+        "drill-shop",
+        "drill",
+        urls=(
+            UrlCheck(
+                url=site_server.url,
+                name="home",
+                required_text="Welcome",
+                timeout_seconds=TIMEOUT_S,
+            ),
+        ),
+        servers=(),
+    )
+    shared = provider.create(media_inputs(endpoint=capture.endpoint)).outs
+    cfg = provider.create(
+        config_inputs(site, RenderOptions(dashboard_url=DASHBOARD, check_interval="5s"))
+    ).outs
+    provider.create(
+        {
+            "kind": "routing",
+            "site": site.id,
+            "routing_key": KEY,
+            **{k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")},
+        }
+    )
+    started = _script("daemon", "start", env={"VIGIL_ZABBIX_DIR": state})
+    if started.returncode != 0:
+        message = f"zabbix_server did not start: {started.stderr.strip()}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield {"zx": zx, "site": site, "web": site_server, "pd": capture, "cfg": cfg}
+    finally:
+        _script("daemon", "stop", env={"VIGIL_ZABBIX_DIR": state})
+        site_server.close()
+        capture.close()
+
+
+def _fail_value(zx: ZabbixSession, host: str) -> str | None:
+    items = zx.call(
+        "item.get",
+        {
+            "host": host,
+            "webitems": True,
+            "search": {"key_": "web.test.fail["},
+            "output": ["lastvalue", "lastclock"],
+        },
+        what="web scenario state",
+    )
+    if not items or items[0]["lastclock"] == "0":
+        return None
+    return str(items[0]["lastvalue"])
+
+
+def _wait_healthy(drill: dict[str, Any], timeout: float = PAGE_WAIT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _fail_value(drill["zx"], "drill-shop-web") == "0":
+            return
+        time.sleep(0.5)
+    log = Path(os.environ.get("VIGIL_ZABBIX_DIR", ".")) / "zabbix_server.log"
+    tail = log.read_text()[-2000:] if log.exists() else ""
+    raise AssertionError(f"the web scenario never succeeded on the healthy site:\n{tail}")
+
+
+@pytest.mark.parametrize("mode", list(REASONS))
+def test_failure_pages_once_and_recovery_resolves(drill: dict[str, Any], mode: str) -> None:
+    pd: PagerDutyCapture = drill["pd"]
+    _wait_healthy(drill)
+    start = time.monotonic()
+    drill["web"].set(mode)
+    found = pd.wait_for(start, lambda e: e.get("event_action") == "trigger", PAGE_WAIT_S)
+    assert found, f"no PagerDuty trigger event within {PAGE_WAIT_S}s of the site failing ({mode})"
+    paged_at, event = found
+    payload = event["payload"]
+    assert event["routing_key"] == KEY
+    assert event["dedup_key"].isdigit()
+    assert payload["severity"] == "critical"
+    assert "drill-shop" in payload["summary"] and "home is down" in payload["summary"]
+    assert REASONS[mode] in payload["summary"], payload["summary"]
+    assert payload["custom_details"]["Site"] == "drill-shop"
+    assert REASONS[mode] in payload["custom_details"]["Reason"]
+    links = {link["text"]: link["href"] for link in event["links"]}
+    assert links["Runbook"] == drill["site"].runbook_url
+    assert links["Grafana dashboard"] == DASHBOARD
+    event_link = links["Zabbix event"]
+    base = frontend_url(os.environ["ZABBIX_URL"])
+    assert event_link.startswith(base + "/tr_events.php?triggerid=")
+    assert event_link.endswith("&eventid=" + event["dedup_key"])
+
+    drill["web"].set("ok")
+    resolved = pd.wait_for(
+        paged_at,
+        lambda e: e.get("event_action") == "resolve" and e["dedup_key"] == event["dedup_key"],
+        PAGE_WAIT_S,
+    )
+    assert resolved, f"no resolve for dedup key {event['dedup_key']} after recovery ({mode})"
+    assert resolved[1]["routing_key"] == KEY
+    triggers = [e for _, e in pd.since(start) if e.get("event_action") == "trigger"]
+    assert len(triggers) == 1, f"one failure, {len(triggers)} pages: {triggers}"
+    print(  # measured figures for bench/ZABBIX.md (pytest -s)
+        f"fire drill {mode}: paged {paged_at - start:.1f}s after failing, "
+        f"resolved {resolved[0] - paged_at:.1f}s after the page"
+    )
