@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
@@ -219,16 +219,14 @@ class ZabbixSettings:
 class StackSettings:
     """Everything the program takes from stack config, validated."""
 
-    inventory: str = "inventory"
-    clients: tuple[str, ...] | None = None
+    inventory: str
+    clients: tuple[str, ...] | None
     """``None``: every client of the inventory."""
-    aws_role_name: str | None = None
-    dashboard_url: str | None = None
+    aws_role_name: str | None
+    dashboard_url: str | None
     """Base URL of the dashboard links in alarms and contact points (``None``: no link)."""
-    grafana: GrafanaSettings = field(
-        default_factory=lambda: GrafanaSettings(enabled=False, skip_reason="not configured")
-    )
-    zabbix: ZabbixSettings = field(default_factory=lambda: ZabbixSettings(enabled=False))
+    grafana: GrafanaSettings
+    zabbix: ZabbixSettings
 
     def inventory_path(self, project_dir: Path) -> Path:
         path = Path(self.inventory)
@@ -406,9 +404,11 @@ def _build(
     problem: Problem,
 ) -> StackSettings:
     def get(name: str) -> Any:
-        return values.get(f"{NAMESPACE}:{name}") or None  # "" is Pulumi.yaml's "unset"
+        """The key's value, else its table default; ``""`` (Pulumi.yaml's "unset") → None."""
+        full = f"{NAMESPACE}:{name}"
+        return values.get(full, BY_NAME[full].default) or None
 
-    clients = values.get(f"{NAMESPACE}:clients")
+    clients = values.get("vigil:clients", BY_NAME["vigil:clients"].default)
     if clients is not None:
         clients = tuple(dict.fromkeys(clients))
         if ALL_CLIENTS in clients:
@@ -430,7 +430,7 @@ def _build(
         problem=problem,
     )
     return StackSettings(
-        inventory=get("inventory") or "inventory",
+        inventory=get("inventory") or BY_NAME["vigil:inventory"].default,
         clients=clients,
         aws_role_name=get("awsRoleName"),
         dashboard_url=link_url or (grafana.url if grafana.enabled else None),
@@ -457,6 +457,8 @@ def _grafana(
     Without auth (and no explicit ``enabled: true``) Grafana is skipped with a reason the plan
     prints: a stack without Grafana is a valid choice, not an error.
     """
+    given = {k: v for k, v in raw.items() if v is not None and v != ""}  # keeps enabled: false
+    raw = {**{f.name: f.default for f in GRAFANA_FIELDS}, **given}
     explicit = raw.get("enabled")
     enabled = bool(explicit) if explicit is not None else has_auth
     reason = ""
@@ -475,10 +477,10 @@ def _grafana(
         enabled=enabled,
         skip_reason=reason,
         url=(link_url or provider_url or "").rstrip("/"),
-        cloudwatch_datasources=frozen_map(raw.get("cloudwatchDatasources") or {}),
-        zabbix_datasource_uid=raw.get("zabbixDatasourceUid") or None,
-        notification_policy=raw.get("notificationPolicy") or "manage",
-        default_contact_point=raw.get("defaultContactPoint") or DEFAULT_ROOT_CONTACT_POINT,
+        cloudwatch_datasources=frozen_map(raw["cloudwatchDatasources"]),
+        zabbix_datasource_uid=raw["zabbixDatasourceUid"],
+        notification_policy=raw["notificationPolicy"],
+        default_contact_point=raw["defaultContactPoint"],
         **access,
     )
 

@@ -7,11 +7,11 @@ builds ``GrafanaSettings``; the components only read it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from vigil.grafana.datasources import CloudWatchAccess, cloudwatch_uid
-from vigil.models import Site, frozen_map
+from vigil.models import Site
 from vigil.naming import GRAFANA_SITE_LABEL
 
 __all__ = ["GrafanaSettings", "cloudwatch_uid", "contact_point_name"]
@@ -25,19 +25,21 @@ DEFAULT_ROOT_CONTACT_POINT = "grafana-default-email"
 
 @dataclass(frozen=True)
 class GrafanaSettings:
+    """Built by ``vigil.settings`` (the defaults are its ``GRAFANA_FIELDS``)."""
+
     enabled: bool
-    skip_reason: str = ""
-    url: str = ""
-    cloudwatch_datasources: Mapping[str, str] = field(default_factory=frozen_map)
-    cloudwatch_assume_role_arn: str | None = None
-    aws_account_id: str | None = None
+    skip_reason: str
+    url: str
+    cloudwatch_datasources: Mapping[str, str]
+    cloudwatch_assume_role_arn: str | None
+    aws_account_id: str | None
     """The account of Grafana's own AWS credentials (what ``authType: default`` reads)."""
-    monitoring_account: str | None = None
-    source_accounts: tuple[str, ...] = ()
+    monitoring_account: str | None
+    source_accounts: tuple[str, ...]
     """CloudWatch cross-account observability: source accounts linked to the monitoring one."""
-    zabbix_datasource_uid: str | None = None
-    notification_policy: PolicyMode = "manage"
-    default_contact_point: str = DEFAULT_ROOT_CONTACT_POINT
+    zabbix_datasource_uid: str | None
+    notification_policy: PolicyMode
+    default_contact_point: str
 
     @property
     def access(self) -> CloudWatchAccess:
