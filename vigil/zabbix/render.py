@@ -279,6 +279,7 @@ def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]
     """A service template and its multi-item triggers (which export at top level)."""
     spec = service_table()[service]
     name = service_template_name(service)
+    by_name = _triggers_by_name(spec)
     items = []
     for item in spec["items"]:
         entry: dict[str, Any] = {
@@ -292,7 +293,7 @@ def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]
         entry["tags"] = _tags([("component", service)])
         if item.get("triggers"):
             entry["triggers"] = sorted(
-                (_trigger(name, t) for t in item["triggers"]), key=lambda t: t["name"]
+                (_trigger(name, t, by_name) for t in item["triggers"]), key=lambda t: t["name"]
             )
         items.append(entry)
     template: dict[str, Any] = {
@@ -305,18 +306,38 @@ def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]
         "tags": _tags([MANAGED_BY, ("vigil:service", service)]),
         "macros": _macros(spec.get("macros", {})),
     }
-    top = [_trigger(name, t) for t in spec.get("triggers", [])]
+    top = [_trigger(name, t, by_name) for t in spec.get("triggers", [])]
     return template, top
 
 
-def _trigger(template: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+def _triggers_by_name(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    found = {t["name"]: t for t in spec.get("triggers", [])}
+    for item in spec["items"]:
+        found.update({t["name"]: t for t in item.get("triggers", [])})
+    return found
+
+
+def _trigger(
+    template: str, spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """A service trigger; ``depends_on`` names a trigger of the same template that, while in
+    problem, holds this one (Zabbix 6.0 manual, "Trigger dependencies": a dependent trigger
+    does not change state while the trigger it depends on is in PROBLEM) - so one failure is
+    one page: a stopped process, not also its closed port; CRIT, not also WARN."""
     expression = spec["expression"].replace("{T}", template)
-    return {
+    trigger: dict[str, Any] = {
         "uuid": stable_uuid("trigger", template, spec["name"]),
         "expression": expression,
         "name": spec["name"],
         "priority": spec["priority"],
     }
+    parent = spec.get("depends_on")
+    if parent:
+        target = by_name[parent]
+        trigger["dependencies"] = [
+            {"name": parent, "expression": target["expression"].replace("{T}", template)}
+        ]
+    return trigger
 
 
 # --------------------------------------------------------------------------- hosts
