@@ -255,3 +255,18 @@ def test_process_checks_match_every_distribution_and_mariadb() -> None:
     assert apache.search("/usr/sbin/apache2 -k start") and apache.search(
         "/usr/sbin/httpd -DFOREGROUND"
     )
+
+
+def test_agentless_server_gets_port_checks_from_zabbix_not_agent_items() -> None:
+    box = Server("lb", "192.0.2.9", ("haproxy",), agent=False, macros={"{$HAPROXY.PORT}": "8443"})
+    agent = Server("app", "192.0.2.10", ("nginx",), macros={"{$NGINX.PORT}": "8080"})
+    export = _export(make_site(servers=(box, agent)))
+    hosts = {h["host"]: h for h in export["hosts"]}
+    lb = hosts["acme-shop-lb"]
+    assert "templates" not in lb, "no agent: no agent templates (no 'agent unavailable' page)"
+    assert [i["key"] for i in lb["items"]] == ["net.tcp.service[tcp,,{$HAPROXY.PORT}]"]
+    assert lb["items"][0]["type"] == "SIMPLE"
+    assert {m["macro"]: m["value"] for m in lb["macros"]} == {"{$HAPROXY.PORT}": "8443"}
+    app = hosts["acme-shop-app"]
+    assert {t["name"] for t in app["templates"]} == {"vigil-svc-linux", "vigil-svc-nginx"}
+    assert {m["macro"]: m["value"] for m in app["macros"]} == {"{$NGINX.PORT}": "8080"}
