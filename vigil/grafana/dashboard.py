@@ -18,14 +18,15 @@ from typing import Any
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models import cloudwatch as cwm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from vigil import naming
 from vigil.catalog.alarms import AlarmSpec
+from vigil.grafana.datasources import CloudWatchAccess
 from vigil.grafana.panels import alarm_state_panel, metric_panel, url_health_panel, zabbix_panels
 from vigil.grafana.plan import GLOBAL_REGION, Query, plan_rows
 from vigil.grafana.queries import cloudwatch_ref, zabbix_ref
-from vigil.grafana.settings import cloudwatch_uid
 from vigil.models import Site
 from vigil.naming import dashboard_uid
 
@@ -36,8 +37,8 @@ PERIODS = ("60", "300", "900", "3600")
 class DashboardInputs:
     """Everything besides the site and its alarms; all plain values (outputs already resolved)."""
 
-    cloudwatch_datasources: Mapping[str, str] = field(default_factory=dict)
-    """``"<account>/<region>"`` → uid; missing entries use vigil's own data source uid."""
+    access: CloudWatchAccess = field(default_factory=CloudWatchAccess)
+    """Which data source reads which account (``GrafanaSettings.access``)."""
     zabbix_datasource_uid: str | None = None
     pagerduty_service_url: str | None = None
     health_check_ids: Mapping[str, str] = field(default_factory=dict)
@@ -45,10 +46,11 @@ class DashboardInputs:
     resolved); required for every URL alarm of the site."""
 
     def cloudwatch(self, account: str, region: str) -> dm.DataSourceRef:
-        key = f"{account}/{region}"
-        return cloudwatch_ref(
-            self.cloudwatch_datasources.get(key) or cloudwatch_uid(account, region)
-        )
+        return cloudwatch_ref(self.access.reader(account, region).uid)
+
+    def query_account(self, account: str, region: str) -> str | None:
+        """``accountId`` the site's queries carry (cross-account observability), else None."""
+        return self.access.reader(account, region).query_account_id
 
 
 def build_dashboard(
@@ -65,7 +67,8 @@ def build_dashboard(
         )
         return global_ if is_global else regional
 
-    rows = plan_rows(alarms, inputs.health_check_ids)
+    account_id = inputs.query_account(site.aws_account_id, site.aws_region)
+    rows = plan_rows(alarms, inputs.health_check_ids, account_id)
     all_queries = [q for row in rows for panel in row.panels for q in panel.queries]
 
     board = (
@@ -114,6 +117,9 @@ def build_dashboard(
     model = board.build()
     for index, panel in enumerate(model.panels or [], start=1):
         panel.id_val = index  # unique, deterministic panel ids
+        for target in getattr(panel, "targets", None) or []:
+            if account_id and isinstance(target, cwm.CloudWatchMetricsQuery):
+                target.account_id = account_id
     return model
 
 

@@ -1,9 +1,10 @@
 """Load an inventory directory into validated, immutable models — or report every mistake.
 
-``load_inventory(dir)`` reads ``defaults.yaml``, ``teams.yaml`` and ``sites/<client>/<site>.yaml``,
-checks each file against its JSON Schema, runs the semantic checks and only then builds the
-models. Any problem anywhere raises one ``InventoryError`` listing all of them, so a pull
-request shows every mistake at once and nothing half-valid is ever provisioned.
+``load_inventory(dir)`` reads ``defaults.yaml``, ``teams.yaml`` and ``sites/<client>/<site>.yaml``
+(``discovery`` finds them and reports every other entry under ``sites/``; ``yaml_source`` reads
+each within fixed bounds), checks each file against its JSON Schema, runs the semantic checks
+and only then builds the models. Any problem anywhere raises one ``InventoryError`` listing all
+of them, so a pull request shows every mistake at once and nothing half-valid is ever provisioned.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
 from vigil.inventory.cascade import Cascade
 from vigil.inventory.checks.grafana_uids import grafana_uid_problems
+from vigil.inventory.discovery import SiteFile, resolve_file, site_files
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
 from vigil.models import Inventory
@@ -22,7 +24,10 @@ from vigil.oncall_calendar import Horizon
 
 __all__ = ["InventoryError", "Problem", "load_inventory"]
 
-SITE_SUFFIXES = (".yaml", ".yml")
+MAX_INVENTORY_NODES = 500_000
+"""YAML nodes all site files may hold together: the 1,000-site benchmark inventory has about
+110,000 (the example sites have 30–140 each). With the per-file bounds of ``yaml_source`` this
+bounds the memory of ``vigil validate`` on any input (``tests/inventory/test_memory.py``)."""
 
 
 @dataclass
@@ -31,10 +36,18 @@ class _Loaded:
     valid: bool  # parsed and schema-valid: semantic checks may run
 
 
-def _load(path: Path, display: str, kind: str, problems: list[Problem], why: str) -> _Loaded:
-    if not path.is_file():
-        problems.append(Problem(display, 1, 1, "", f"missing file: {why}"))
+def _load(path: Path, root: Path, kind: str, problems: list[Problem], why: str) -> _Loaded:
+    display = str(path)
+    target = resolve_file(path, root)
+    if isinstance(target, str):
+        message = f"missing file: {why}" if target == "missing" else target
+        problems.append(Problem(display, 1, 1, "", message))
         return _Loaded(None, False)
+    return _read(target, display, kind, problems)
+
+
+def _read(path: Path, display: str, kind: str, problems: list[Problem]) -> _Loaded:
+    """Parse and schema-check one file, collecting its problems."""
     src = load_source(path, display)
     problems += src.problems
     if src.data is None:
@@ -44,43 +57,23 @@ def _load(path: Path, display: str, kind: str, problems: list[Problem], why: str
     return _Loaded(src, not schema_problems)
 
 
-def _site_files(root: Path, problems: list[Problem]) -> list[tuple[Path, str, str]]:
-    """``(path, display path, client folder)`` of every site file, reporting misplaced ones."""
-    sites_dir = root / "sites"
-    if not sites_dir.is_dir():
-        problems.append(
-            Problem(
-                str(sites_dir), 1, 1, "", "missing directory: site files live in sites/<client>/"
-            )
-        )
-        return []
-    found = []
-    for path in sorted(sites_dir.rglob("*")):
-        rel = path.relative_to(sites_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        if path.suffix.lower() not in SITE_SUFFIXES:
-            continue
-        display = str(path)
-        if len(rel.parts) != 2:
-            problems.append(
-                Problem(
-                    display,
-                    1,
-                    1,
-                    "",
-                    "site file is not loaded: put it in sites/<client>/<site>.yaml",
-                )
-            )
-        elif path.suffix != ".yaml":
-            problems.append(
-                Problem(
-                    display, 1, 1, "", f"site file is not loaded: rename it to {path.stem}.yaml"
-                )
-            )
-        else:
-            found.append((path, display, rel.parts[0]))
-    return found
+def _cross_file_path(path: tuple[str | int, ...]) -> bool:
+    """Paths that checks across site files point at once every file is checked: top-level
+    keys (site id, client) and the servers (Zabbix host names); deeper problems fall back to
+    the nearest kept ancestor."""
+    return len(path) <= 1 or (path[0] == "servers" and len(path) <= 3)
+
+
+def _over_budget(src: Source, rest: list[SiteFile]) -> Problem:
+    unread = f"; {len(rest)} more site file(s) not read" if rest else ""
+    return Problem(
+        src.file,
+        1,
+        1,
+        "",
+        f"the inventory passes {MAX_INVENTORY_NODES} YAML nodes in all here{unread}: split it "
+        "into several inventories (one per stack)",
+    )
 
 
 def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventory:
@@ -92,16 +85,17 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
     if not root.is_dir():
         raise InventoryError([Problem(str(root), 1, 1, "", "inventory directory not found")])
     problems: list[Problem] = []
+    real_root = root.resolve()
     defaults = _load(
         root / "defaults.yaml",
-        str(root / "defaults.yaml"),
+        real_root,
         "defaults",
         problems,
         "defaults.yaml defines the tiers sites refer to",
     )
     teams = _load(
         root / "teams.yaml",
-        str(root / "teams.yaml"),
+        real_root,
         "teams",
         problems,
         "teams.yaml defines the on-call teams sites refer to",
@@ -122,14 +116,21 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
     )
 
     sites: list[Source] = []
-    ids: dict[str, Source] = {}
-    for path, display, folder in _site_files(root, problems):
-        site = _load(path, display, "site", problems, "")
+    ids: dict[str, Source] = {}  # site id → the file that uses it first
+    files, discovery_problems = site_files(root)
+    problems += discovery_problems
+    budget = MAX_INVENTORY_NODES
+    for index, file in enumerate(files):
+        site = _read(file.path, file.display, "site", problems)
         src = site.src
         if src is None or src.data is None:
             continue
+        budget -= src.size
+        if budget < 0:
+            problems.append(_over_budget(src, files[index + 1 :]))
+            break
         if site.valid:
-            problems += checks.check_site(src, folder, ctx)
+            problems += checks.check_site(src, file.client, ctx)
             sites.append(src)
         site_id = src.data.get("id") if isinstance(src.data, dict) else None
         if isinstance(site_id, str):
@@ -143,6 +144,7 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
                 )
             else:
                 ids[site_id] = src
+        src.release_nodes(keep=_cross_file_path)  # memory stays bounded by the data
     problems += grafana_uid_problems(ids.values())
 
     if problems:
