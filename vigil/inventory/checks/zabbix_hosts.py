@@ -10,13 +10,14 @@ pages. Each such name is reported at both places, before anything is provisioned
 The inventory does not say which stack (and so which Zabbix server) a site goes to, so names
 are checked across the whole inventory: unique there means unique on every server.
 
-Rules (Zabbix 6.0):
+Rules (Zabbix 6.0; both pinned against the real server by tests/zabbix/test_host_name_rules.py):
 - a host's technical name is at most 128 characters: ``hosts.host`` is ``varchar(128)``
-  (``MAX_ZBX_HOSTNAME_LEN 128``, include/common.h; the agent's ``Hostname`` parameter:
-  "Maximum length: 128 characters", manual/appendix/config/zabbix_agentd);
-- it is unique: ``host.create`` refuses "Host with the same name ... already exists", and
-  ``configuration.import`` updates the existing host instead (manual/api/reference/host/create,
-  manual/xml_export_import/hosts).
+  (``MAX_ZBX_HOSTNAME_LEN 128``, include/common.h; Zabbix 6.0 manual, Appendix → Zabbix agent
+  (UNIX), ``Hostname``: "Maximum length: 128 characters"); the API answers 'Value ... is too
+  long for field "host" - 129 characters. Allowed length is 128 characters';
+- it is unique per server: ``host.create`` answers 'Host with the same name "…" already
+  exists', and ``configuration.import`` (how vigil creates hosts) updates that host instead
+  (Zabbix 6.0 manual, API → host.create; XML export/import → hosts).
 """
 
 from __future__ import annotations
