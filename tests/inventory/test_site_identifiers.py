@@ -105,3 +105,65 @@ def test_bad_addresses(inv: Path, address: str, message: str) -> None:
 def test_good_addresses(inv: Path, address: str) -> None:
     edit(inv / SHOP, "address: 10.10.1.12\n", f'address: "{address}"\n')
     assert problems_or_none(inv) == []
+
+
+ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/acme-shop-prod/"
+
+
+@pytest.mark.parametrize(
+    ("partition", "region", "message"),
+    [
+        ("aws-cn", "eu-west-1",
+         "ARN partition 'aws-cn' is not the partition of aws.region 'eu-west-1' ('aws'): ARNs "
+         "are arn:aws:… there"),
+        ("aws-us-gov", "eu-west-1",
+         "ARN partition 'aws-us-gov' is not the partition of aws.region 'eu-west-1' ('aws'): "
+         "ARNs are arn:aws:… there"),
+    ],
+)  # fmt: skip
+def test_arn_of_another_partition(inv: Path, partition: str, region: str, message: str) -> None:
+    edit(inv / SHOP, ALB_ARN, ALB_ARN.replace("arn:aws:", f"arn:{partition}:"))
+    assert only(inv) == (SHOP, 16, 12, "resources.load_balancers[0].arn", message)
+
+
+def test_arn_region_and_account_are_checked_too(inv: Path) -> None:
+    edit(inv / SHOP, ALB_ARN, ALB_ARN.replace("eu-west-1:111111111111", "eu-west-2:999999999999"))
+    assert sorted(p[4] for p in problems(inv)) == [
+        "ARN account '999999999999' does not match aws.account_id '111111111111'",
+        "ARN region 'eu-west-2' does not match aws.region 'eu-west-1'",
+    ]
+
+
+def test_partition_follows_botocore() -> None:
+    from vigil.inventory.checks.identifiers import partition_of
+
+    assert [partition_of(r) for r in ("eu-west-1", "cn-north-1", "us-gov-west-1", "xx")] == [
+        "aws", "aws-cn", "aws-us-gov", None,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        "https://shop.acme.example/",
+        "https://SHOP.acme.example/",
+        "https://shop.acme.example:443/",
+        "https://shop.acme.example",
+        "https://shop.acme.example./",
+    ],
+)
+def test_the_same_url_twice_is_reported(inv: Path, again: str) -> None:
+    edit(inv / SHOP, "    url: https://shop.acme.example/checkout/cart/\n", f"    url: {again}\n")
+    assert only(inv) == (
+        SHOP, 40, 10, "urls[1].url",
+        f"URL {again} is already checked by urls[0]; the same URL twice is two health checks "
+        "and two pages for one outage: keep one",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "other", ["https://shop.acme.example/Checkout", "https://shop.acme.example/?a=1"]
+)
+def test_different_paths_and_queries_are_different_urls(inv: Path, other: str) -> None:
+    edit(inv / SHOP, "    url: https://shop.acme.example/checkout/cart/\n", f"    url: {other}\n")
+    assert problems_or_none(inv) == []

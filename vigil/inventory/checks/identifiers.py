@@ -108,6 +108,22 @@ def url_problem(url: str) -> str | None:
     return f"URL host {problem}" if problem else None
 
 
+def same_url_key(url: str) -> str:
+    """What two URLs that fetch the same resource share: scheme and host are case-insensitive
+    and the default port is implied (RFC 3986 §6.2.2.1, §6.2.3), an empty path is ``/``; the
+    path and query are compared as written (they are case-sensitive)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url
+    host = (parts.hostname or "").rstrip(".")
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{query}"
+
+
 def address_problem(address: str) -> str | None:
     """An IPv4/IPv6 address or a fully qualified DNS name (what a Zabbix interface takes)."""
     try:
