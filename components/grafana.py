@@ -67,27 +67,29 @@ def cloudwatch_datasources(
     settings: GrafanaSettings,
     opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, grafana.oss.DataSource]:
-    """A CloudWatch data source per account × region the sites need (their region and
-    us-east-1 for Route 53/CloudFront), except those config maps to existing uids."""
-    needed = sorted(
-        {(s.aws_account_id, region) for s in sites for region in (s.aws_region, GLOBAL_REGION)}
-    )
-    created: dict[str, grafana.oss.DataSource] = {}
-    for account, region in needed:
-        if not settings.manages_datasource(account, region):
-            continue
-        json_data: dict[str, str] = {"authType": "default", "defaultRegion": region}
-        if settings.cloudwatch_assume_role_arn:
-            json_data["assumeRoleArn"] = settings.cloudwatch_assume_role_arn.format(account=account)
-        created[f"{account}/{region}"] = grafana.oss.DataSource(
-            f"cloudwatch-{account}-{region}",
+    """The CloudWatch data sources the sites' accounts need (their region and us-east-1 for
+    Route 53/CloudFront): one per account assuming its role, or the monitoring account's for
+    linked source accounts; none where config names an existing one
+    (``vigil.grafana.datasources``). Keyed ``"<account>/<region>"`` of the data source."""
+    access = settings.access
+    pairs = {(s.aws_account_id, r) for s in sites for r in (s.aws_region, GLOBAL_REGION)}
+    return {
+        spec.key: grafana.oss.DataSource(
+            f"cloudwatch-{spec.account}-{spec.region}",
             type="cloudwatch",
-            name=f"CloudWatch {account} {region}",
-            uid=settings.cloudwatch_uid(account, region),
-            json_data_encoded=json.dumps(json_data, sort_keys=True),
+            name=f"CloudWatch {spec.account} {spec.region}",
+            uid=spec.uid,
+            json_data_encoded=json.dumps(spec.json_data, sort_keys=True),
             opts=opts,
         )
-    return created
+        for spec in access.created(pairs)
+    }
+
+
+def datasource_keys(site: Site, settings: GrafanaSettings) -> set[str]:
+    """Keys (``cloudwatch_datasources``) of the data sources the site's dashboard reads."""
+    access = settings.access
+    return {access.reader(site.aws_account_id, r).key for r in (site.aws_region, GLOBAL_REGION)}
 
 
 def notification_policy(
@@ -160,7 +162,15 @@ class SiteDashboard(pulumi.ComponentResource):
         (``CloudWatchAlarms.health_check_ids``), the same convention the alarms use
         (``AlarmSpec.resolved_dimensions``). ``depends_on``: e.g. the data sources the
         dashboard queries."""
-        super().__init__(SITE_DASHBOARD_TYPE, name, {"siteId": site.id}, opts)
+        props = {
+            "siteId": site.id,
+            # what grafana-datasource-reads-site-account checks the queries against
+            "awsAccountId": site.aws_account_id,
+            "grafanaAccountId": settings.aws_account_id or "",
+            "monitoringAccount": settings.monitoring_account or "",
+            "existingDatasources": sorted(set(settings.cloudwatch_datasources.values())),
+        }
+        super().__init__(SITE_DASHBOARD_TYPE, name, props, opts)
         child = pulumi.ResourceOptions(parent=self)
         specs = tuple(alarms)
         urls = sorted((health_check_ids or {}).items())
@@ -168,7 +178,7 @@ class SiteDashboard(pulumi.ComponentResource):
         def render(args: list) -> str:
             service_url, *ids = args
             inputs = DashboardInputs(
-                cloudwatch_datasources=settings.cloudwatch_datasources,
+                access=settings.access,
                 zabbix_datasource_uid=settings.zabbix_datasource_uid,
                 pagerduty_service_url=service_url,
                 health_check_ids={k: v for (k, _), v in zip(urls, ids, strict=True)},
@@ -223,7 +233,7 @@ class SiteDashboard(pulumi.ComponentResource):
         self.contact_point_name = self.contact_point.name
         self.register_outputs(
             {
-                "siteId": site.id,
+                **props,
                 "dashboardUid": self.dashboard.uid,
                 "contactPoint": self.contact_point.name,
                 "healthRules": len(self.health_rules),
@@ -270,16 +280,24 @@ def health_rule_group(
     def datasource(alarm: AlarmSpec) -> str:
         return settings.cloudwatch_uid(site.aws_account_id, alarm.region)
 
+    account_id = settings.access.reader(site.aws_account_id, site.aws_region).query_account_id
     names = sorted(health_check_ids)
     # the rule set itself does not depend on the ids: plan it once with placeholders
     placeholders = {name: f"<{name}>" for name in names}
-    planned = monitoring_health_group(site, alarms, datasource, placeholders, dashboard_link)
+    planned = monitoring_health_group(
+        site, alarms, datasource, placeholders, dashboard_link, account_id
+    )
     if not planned.rules:
         return None, ()
 
     def render(ids: list[str]) -> list[grafana.alerting.RuleGroupRuleArgs]:
         group = monitoring_health_group(
-            site, alarms, datasource, dict(zip(names, ids, strict=True)), dashboard_link
+            site,
+            alarms,
+            datasource,
+            dict(zip(names, ids, strict=True)),
+            dashboard_link,
+            account_id,
         )
         return [_rule_args(rule) for rule in group.rules]
 
@@ -315,7 +333,6 @@ class GrafanaPlugin:
 
     def __call__(self, sm: SiteMonitoring) -> SiteDashboard:
         site = sm.site
-        regions = {site.aws_region, GLOBAL_REGION}
         component = SiteDashboard(
             f"{site.id}-grafana",
             site,
@@ -328,7 +345,7 @@ class GrafanaPlugin:
             depends_on=[
                 ds
                 for key, ds in sorted(self.datasources.items())
-                if key in {f"{site.aws_account_id}/{r}" for r in regions}
+                if key in datasource_keys(site, self.settings)
             ],
             opts=sm.child_opts(),
         )

@@ -95,8 +95,9 @@ def check(
             unverified.add(f"rules of escalation policy {ep.name}")
             continue
         if not rules:
-            report(f"escalation policy {ep.name} has no rules: it pages nobody. {REMEDIATION}",
-                   ep.urn)
+            report(
+                f"escalation policy {ep.name} has no rules: it pages nobody. {REMEDIATION}", ep.urn
+            )
             continue
         for index, rule in enumerate(rules):
             targets = rule.get("targets") if isinstance(rule, Mapping) else None
@@ -117,8 +118,13 @@ def check(
             continue
         tier = team_tier(graph, ep)
         business_hours = tier is not None and not tier[2]
-        cap = float(cfg["maxFirstEscalationMinutesBusinessHours" if business_hours
-                        else "maxFirstEscalationMinutes"])
+        cap = float(
+            cfg[
+                "maxFirstEscalationMinutesBusinessHours"
+                if business_hours
+                else "maxFirstEscalationMinutes"
+            ]
+        )
         if delay > cap:
             report(
                 f"escalation policy {ep.name} escalates after {g.fmt_minutes(delay)} min, above "
@@ -157,10 +163,16 @@ def check(
                 delay = first_delay(ep)
                 if isinstance(delay, str):  # g.UNKNOWN
                     unverified.add(what)
-                elif delay is not None and sla is not None and delay > sla and (
-                    ep.urn,
-                    sla,
-                ) not in reported:
+                elif (
+                    delay is not None
+                    and sla is not None
+                    and delay > sla
+                    and (
+                        ep.urn,
+                        sla,
+                    )
+                    not in reported
+                ):
                     report(
                         f"site {site.site_id} (tier {site.tier}, SLA {g.fmt_minutes(sla)} min): "
                         f"escalation policy {ep.name} escalates only after "

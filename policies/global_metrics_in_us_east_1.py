@@ -75,6 +75,11 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
 
 
 POLICY = d.resource_policy(
-    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check,
+    NAME,
+    DESCRIPTION,
+    EnforcementLevel.MANDATORY,
+    REMEDIATION,
+    CONFIG_SCHEMA,
+    check,
     types=(g.METRIC_ALARM,),
 )

@@ -17,6 +17,7 @@ from policies import (
     escalation_within_sla,
     every_site_covered,
     global_metrics_in_us_east_1,
+    grafana_datasource_reads_site_account,
     pagerduty_provider_rules,
     required_tags,
     schedules_cover_24x7,
@@ -37,6 +38,7 @@ MODULES = (
     schedules_cover_24x7,
     pagerduty_provider_rules,
     every_site_covered,
+    grafana_datasource_reads_site_account,
     required_tags,
 )
 

@@ -59,6 +59,11 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
 
 
 POLICY = d.resource_policy(
-    NAME, DESCRIPTION, EnforcementLevel.MANDATORY, REMEDIATION, CONFIG_SCHEMA, check,
+    NAME,
+    DESCRIPTION,
+    EnforcementLevel.MANDATORY,
+    REMEDIATION,
+    CONFIG_SCHEMA,
+    check,
     types=tuple(sorted(rules.RULE_TYPES)),
 )

@@ -37,8 +37,11 @@ REMEDIATION = (
     "(teams.<team>.schedules.<schedule>.layers) so the windows above are covered, or move "
     "the site to a business-hours tier."
 )
-DEFAULTS: dict[str, Any] = {"maxReportedWindows": 10, "horizonMonths": DEFAULT_MONTHS,
-                             "planDate": ""}
+DEFAULTS: dict[str, Any] = {
+    "maxReportedWindows": 10,
+    "horizonMonths": DEFAULT_MONTHS,
+    "planDate": "",
+}
 CONFIG_SCHEMA = d.config_schema(
     DEFAULTS,
     maxReportedWindows={
@@ -119,8 +122,9 @@ def schedule_model(res: PolicyResource) -> Schedule:
                 turn_seconds=turn,
             )
         )
-    return Schedule(key=res.name, name=str(props.get("name") or res.name), timezone=zone,
-                    layers=tuple(layers))
+    return Schedule(
+        key=res.name, name=str(props.get("name") or res.name), timezone=zone, layers=tuple(layers)
+    )
 
 
 def l1_schedules(graph: g.Graph, ep: PolicyResource) -> list[PolicyResource]:
@@ -200,8 +204,10 @@ def check(
             unverified.add(exc.what)
             continue
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            report(f"schedule {', '.join(r.name for r in resources)} cannot be evaluated: {exc}",
-                   resources[0].urn)
+            report(
+                f"schedule {', '.join(r.name for r in resources)} cannot be evaluated: {exc}",
+                resources[0].urn,
+            )
             continue
         if not windows:
             continue

@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
+from vigil.grafana.datasources import ACCOUNT_ID, assume_role_problem
 from vigil.grafana.settings import (
     DEFAULT_ROOT_CONTACT_POINT,
     POLICY_MODES,
@@ -81,7 +82,29 @@ GRAFANA_FIELDS: tuple[Key, ...] = (
     Key(
         "cloudwatchAssumeRoleArn",
         "string",
-        "Role the created CloudWatch data sources assume; {account} is replaced per account.",
+        "Role the created CloudWatch data sources assume, one per account: an IAM role ARN "
+        "template whose {account} is replaced by the account id.",
+    ),
+    Key(
+        "awsAccountId",
+        "string",
+        "AWS account of Grafana's own credentials: the one account a data source without a "
+        "role reads.",
+    ),
+    Key(
+        "crossAccountObservability",
+        "object",
+        "CloudWatch cross-account observability: the monitoring account's data source reads "
+        "its linked source accounts (queries carry accountId).",
+        fields=(
+            Key("monitoringAccount", "string", "The monitoring account (12 digits)."),
+            Key(
+                "sourceAccounts",
+                "array",
+                "Source accounts linked to it in every region the sites use.",
+                items="string",
+            ),
+        ),
     ),
     Key("zabbixDatasourceUid", "string", "Draw Zabbix panels with this data source uid."),
     Key(
@@ -196,16 +219,14 @@ class ZabbixSettings:
 class StackSettings:
     """Everything the program takes from stack config, validated."""
 
-    inventory: str = "inventory"
-    clients: tuple[str, ...] | None = None
+    inventory: str
+    clients: tuple[str, ...] | None
     """``None``: every client of the inventory."""
-    aws_role_name: str | None = None
-    dashboard_url: str | None = None
+    aws_role_name: str | None
+    dashboard_url: str | None
     """Base URL of the dashboard links in alarms and contact points (``None``: no link)."""
-    grafana: GrafanaSettings = field(
-        default_factory=lambda: GrafanaSettings(enabled=False, skip_reason="not configured")
-    )
-    zabbix: ZabbixSettings = field(default_factory=lambda: ZabbixSettings(enabled=False))
+    grafana: GrafanaSettings
+    zabbix: ZabbixSettings
 
     def inventory_path(self, project_dir: Path) -> Path:
         path = Path(self.inventory)
@@ -383,9 +404,11 @@ def _build(
     problem: Problem,
 ) -> StackSettings:
     def get(name: str) -> Any:
-        return values.get(f"{NAMESPACE}:{name}") or None  # "" is Pulumi.yaml's "unset"
+        """The key's value, else its table default; ``""`` (Pulumi.yaml's "unset") → None."""
+        full = f"{NAMESPACE}:{name}"
+        return values.get(full, BY_NAME[full].default) or None
 
-    clients = values.get(f"{NAMESPACE}:clients")
+    clients = values.get("vigil:clients", BY_NAME["vigil:clients"].default)
     if clients is not None:
         clients = tuple(dict.fromkeys(clients))
         if ALL_CLIENTS in clients:
@@ -407,7 +430,7 @@ def _build(
         problem=problem,
     )
     return StackSettings(
-        inventory=get("inventory") or "inventory",
+        inventory=get("inventory") or BY_NAME["vigil:inventory"].default,
         clients=clients,
         aws_role_name=get("awsRoleName"),
         dashboard_url=link_url or (grafana.url if grafana.enabled else None),
@@ -434,6 +457,8 @@ def _grafana(
     Without auth (and no explicit ``enabled: true``) Grafana is skipped with a reason the plan
     prints: a stack without Grafana is a valid choice, not an error.
     """
+    given = {k: v for k, v in raw.items() if v is not None and v != ""}  # keeps enabled: false
+    raw = {**{f.name: f.default for f in GRAFANA_FIELDS}, **given}
     explicit = raw.get("enabled")
     enabled = bool(explicit) if explicit is not None else has_auth
     reason = ""
@@ -447,16 +472,54 @@ def _grafana(
         problem(
             "vigil:grafana.enabled", "Grafana enabled but neither grafana:url nor GRAFANA_URL set"
         )
+    access = _grafana_access(raw, problem)
     return GrafanaSettings(
         enabled=enabled,
         skip_reason=reason,
         url=(link_url or provider_url or "").rstrip("/"),
-        cloudwatch_datasources=frozen_map(raw.get("cloudwatchDatasources") or {}),
-        cloudwatch_assume_role_arn=raw.get("cloudwatchAssumeRoleArn") or None,
-        zabbix_datasource_uid=raw.get("zabbixDatasourceUid") or None,
-        notification_policy=raw.get("notificationPolicy") or "manage",
-        default_contact_point=raw.get("defaultContactPoint") or DEFAULT_ROOT_CONTACT_POINT,
+        cloudwatch_datasources=frozen_map(raw["cloudwatchDatasources"]),
+        zabbix_datasource_uid=raw["zabbixDatasourceUid"],
+        notification_policy=raw["notificationPolicy"],
+        default_contact_point=raw["defaultContactPoint"],
+        **access,
     )
+
+
+def _grafana_access(raw: Mapping[str, Any], problem: Problem) -> dict[str, Any]:
+    """The account-reading options of ``vigil:grafana``, each checked (``vigil.grafana.
+    datasources``): a role template with the one ``{account}`` placeholder, 12-digit ids."""
+    base = "vigil:grafana"
+    template = raw.get("cloudwatchAssumeRoleArn") or None
+    if template is not None:
+        bad = assume_role_problem(template)
+        if bad:
+            problem(f"{base}.cloudwatchAssumeRoleArn", bad)
+            template = None
+
+    def account(path: str, value: Any) -> str | None:
+        if value is None or ACCOUNT_ID.match(str(value)):
+            return value
+        problem(path, f"expected a 12-digit AWS account id (quoted), got {value!r}")
+        return None
+
+    own = account(f"{base}.awsAccountId", raw.get("awsAccountId") or None)
+    cross = raw.get("crossAccountObservability") or {}
+    monitoring = account(
+        f"{base}.crossAccountObservability.monitoringAccount", cross.get("monitoringAccount")
+    )
+    sources = tuple(
+        a
+        for i, value in enumerate(cross.get("sourceAccounts") or ())
+        if (a := account(f"{base}.crossAccountObservability.sourceAccounts[{i}]", value))
+    )
+    if cross and monitoring is None and "monitoringAccount" not in cross:
+        problem(f"{base}.crossAccountObservability", "missing monitoringAccount")
+    return {
+        "cloudwatch_assume_role_arn": template,
+        "aws_account_id": own,
+        "monitoring_account": monitoring,
+        "source_accounts": sources,
+    }
 
 
 def _zabbix(get: Callable[[str], Any], env: Mapping[str, str]) -> ZabbixSettings:

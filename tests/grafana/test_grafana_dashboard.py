@@ -17,9 +17,9 @@ from vigil.catalog.ec2 import Ec2Instance
 from vigil.catalog.url import HEALTH_CHECK_ID
 from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
 from vigil.grafana.dashboard import DashboardInputs, decode, encode, render_dashboard
+from vigil.grafana.datasources import CloudWatchAccess, cloudwatch_uid
 from vigil.grafana.plan import GLOBAL_REGION, Levels, threshold_steps
 from vigil.grafana.search import MAX_SEARCH_EXPRESSION, search_expression
-from vigil.grafana.settings import cloudwatch_uid
 from vigil.models import AwsResources
 from vigil.naming import dashboard_uid
 from vigil.zabbix.render import server_host_name, site_objects, web_host_name
@@ -53,8 +53,16 @@ def dim_values(target: dict[str, Any], key: str) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
+TRAFFIC = {"Requests (ALB)", "5xx error rate (ALB)"}
+
+
 def metric_panels(board: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for p in board["panels"] if p["type"] == "timeseries" and _is_cloudwatch(p)]
+    """Panels drawing alarmed metrics (the traffic context panels have no alarm)."""
+    return [
+        p
+        for p in board["panels"]
+        if p["type"] == "timeseries" and _is_cloudwatch(p) and p["title"] not in TRAFFIC
+    ]
 
 
 def _is_cloudwatch(panel: dict[str, Any]) -> bool:
@@ -308,7 +316,9 @@ def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for
 def test_existing_cloudwatch_datasource_uid_is_used(inventory, alarms_for):
     site = inventory.site("bistro-website")
     key = f"{site.aws_account_id}/{site.aws_region}"
-    board = render(site, alarms_for(site), inputs_for(site, cloudwatch_datasources={key: "cw-old"}))
+    board = render(
+        site, alarms_for(site), inputs_for(site, access=CloudWatchAccess(existing={key: "cw-old"}))
+    )
     ec2 = next(p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2")
     assert ec2["datasource"]["uid"] == "cw-old"
 

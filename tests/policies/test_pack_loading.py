@@ -37,10 +37,11 @@ EXPECTED = {
     "schedules-cover-24x7": "mandatory",
     "pagerduty-provider-rules": "mandatory",
     "every-site-covered": "mandatory",
+    "grafana-datasource-reads-site-account": "mandatory",
     "required-tags": "advisory",
 }
 STACK_POLICIES = {"alarm-has-actions", "escalation-within-sla", "schedules-cover-24x7",
-                  "every-site-covered"}
+                  "every-site-covered", "grafana-datasource-reads-site-account"}
 
 
 def _env() -> dict[str, str]:

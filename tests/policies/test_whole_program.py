@@ -28,7 +28,8 @@ Records = list[dict[str, Any]]
 def stack_config(inventory: Path) -> dict[str, Any]:
     """``stacks/Pulumi.dev.yaml`` with the inventory path made absolute, plus dummy tool auth."""
     config = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
-    config = {k: v for k, v in config.items() if not isinstance(v, dict)}  # no secure values
+    # no secure values (``{secure: ...}``); objects such as vigil:grafana stay
+    config = {k: v for k, v in config.items() if not (isinstance(v, dict) and "secure" in v)}
     config["vigil:inventory"] = str(inventory)
     config.setdefault("grafana:url", "https://grafana.agency.example")
     config.setdefault("grafana:auth", "offline-test-token")

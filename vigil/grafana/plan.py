@@ -92,7 +92,11 @@ Resource = tuple[Dims, list[AlarmSpec]]
 """A resource and its alarms (one per severity)."""
 
 
-def _queries(alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]) -> tuple[Query, ...]:
+def _queries(
+    alarms: Sequence[AlarmSpec],
+    health_check_ids: Mapping[str, str],
+    account_id: str | None = None,
+) -> tuple[Query, ...]:
     """Alarms of one panel → queries: one per (threshold set, fixed dimensions) chunk."""
     first = alarms[0]
     resources: dict[Dims, list[AlarmSpec]] = {}
@@ -118,7 +122,13 @@ def _queries(alarms: Sequence[AlarmSpec], health_check_ids: Mapping[str, str]) -
             by_value = {dict(dims)[vary]: members for dims, members in batch} if vary else {}
             chunks = (
                 split_by_length(
-                    first.namespace, first.metric, fixed, vary, list(by_value), first.stat
+                    first.namespace,
+                    first.metric,
+                    fixed,
+                    vary,
+                    list(by_value),
+                    first.stat,
+                    account_id=account_id,
                 )
                 if vary
                 else [()]
@@ -201,12 +211,15 @@ def _description(alarms: Sequence[AlarmSpec]) -> str:
 
 
 def plan_rows(
-    alarms: Iterable[AlarmSpec], health_check_ids: Mapping[str, str] | None = None
+    alarms: Iterable[AlarmSpec],
+    health_check_ids: Mapping[str, str] | None = None,
+    account_id: str | None = None,
 ) -> tuple[RowPlan, ...]:
     """Every alarm lands in exactly one query of one panel of its resource type's row.
 
     ``health_check_ids``: URL check name → Route 53 health check id (required for URL alarms;
-    see ``AlarmSpec.resolved_dimensions``).
+    see ``AlarmSpec.resolved_dimensions``). ``account_id``: the ``accountId`` the queries carry
+    (cross-account observability), part of the SEARCH expression's length.
     """
     ids = health_check_ids or {}
     panels: dict[tuple, list[AlarmSpec]] = {}
@@ -226,7 +239,7 @@ def plan_rows(
                 unit=grafana_unit(members[0]),
                 global_region=key[5],
                 availability=any(a.availability for a in members),
-                queries=_queries(members, ids),
+                queries=_queries(members, ids, account_id),
             )
         )
     known = catalog.rows()  # each type's row title and order, from its catalog module

@@ -122,7 +122,10 @@ def _expression_ref() -> DataSourceRef:
 
 
 def _metric_query(
-    alarm: AlarmSpec, datasource_uid: str, health_check_ids: Mapping[str, str]
+    alarm: AlarmSpec,
+    datasource_uid: str,
+    health_check_ids: Mapping[str, str],
+    account_id: str | None,
 ) -> RuleQuery:
     """SampleCount of the alarm's own metric (same namespace, dimensions, region)."""
     dimensions = {k: str(v) for k, v in alarm.resolved_dimensions(health_check_ids).items()}
@@ -141,6 +144,8 @@ def _metric_query(
         .region(alarm.region)
         .period(str(alarm.period))
     )
+    if account_id:
+        query.account_id(account_id)
     return RuleQuery("A", datasource_uid, _encode(query.build()), window_seconds(alarm), 0)
 
 
@@ -189,6 +194,7 @@ def _rule(
     datasource_uid: str,
     health_check_ids: Mapping[str, str],
     dashboard_url: str,
+    account_id: str | None,
 ) -> AlertRule:
     minutes = window_seconds(alarm) // 60
     what = f"{alarm.namespace} {alarm.metric} of {alarm.resource_id}"
@@ -210,7 +216,7 @@ def _rule(
         title=f"{site.id} no data: {alarm.title} ({alarm.resource_type} {alarm.resource_id})",
         condition="C",
         data=(
-            _metric_query(alarm, datasource_uid, health_check_ids),
+            _metric_query(alarm, datasource_uid, health_check_ids, account_id),
             _count_points(),
             _none_arrived(),
         ),
@@ -226,15 +232,17 @@ def monitoring_health_group(
     datasource_uid: Callable[[AlarmSpec], str],
     health_check_ids: Mapping[str, str] | None = None,
     dashboard_url: str = "",
+    account_id: str | None = None,
 ) -> RuleGroupPlan:
     """The site's monitoring-health rule group (empty ``rules`` when nothing qualifies).
 
     ``datasource_uid(alarm)``: uid of the Grafana data source that reads the alarm's account
-    and region (the same one its dashboard panel uses).
+    and region (the same one its dashboard panel uses); ``account_id``: the ``accountId`` its
+    queries carry (cross-account observability).
     """
     ids = health_check_ids or {}
     rules = tuple(
-        _rule(site, alarm, datasource_uid(alarm), ids, dashboard_url)
+        _rule(site, alarm, datasource_uid(alarm), ids, dashboard_url, account_id)
         for alarm in watched_alarms(alarms)
     )
     return RuleGroupPlan(group_name(site), EVALUATION_INTERVAL_SECONDS, rules)

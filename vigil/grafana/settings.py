@@ -7,11 +7,14 @@ builds ``GrafanaSettings``; the components only read it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-from vigil.models import Site, frozen_map
-from vigil.naming import GRAFANA_SITE_LABEL, grafana_uid
+from vigil.grafana.datasources import CloudWatchAccess, cloudwatch_uid
+from vigil.models import Site
+from vigil.naming import GRAFANA_SITE_LABEL
+
+__all__ = ["GrafanaSettings", "cloudwatch_uid", "contact_point_name"]
 
 PolicyMode = Literal["manage", "external"]
 POLICY_MODES: tuple[PolicyMode, ...] = ("manage", "external")
@@ -22,29 +25,35 @@ DEFAULT_ROOT_CONTACT_POINT = "grafana-default-email"
 
 @dataclass(frozen=True)
 class GrafanaSettings:
-    enabled: bool
-    skip_reason: str = ""
-    url: str = ""
-    cloudwatch_datasources: Mapping[str, str] = field(default_factory=frozen_map)
-    cloudwatch_assume_role_arn: str | None = None
-    zabbix_datasource_uid: str | None = None
-    notification_policy: PolicyMode = "manage"
-    default_contact_point: str = DEFAULT_ROOT_CONTACT_POINT
+    """Built by ``vigil.settings`` (the defaults are its ``GRAFANA_FIELDS``)."""
 
-    def cloudwatch_uid(self, account: str, region: str) -> str:
-        """An existing data source named in config, else the one vigil creates."""
-        return self.cloudwatch_datasources.get(f"{account}/{region}") or cloudwatch_uid(
-            account, region
+    enabled: bool
+    skip_reason: str
+    url: str
+    cloudwatch_datasources: Mapping[str, str]
+    cloudwatch_assume_role_arn: str | None
+    aws_account_id: str | None
+    """The account of Grafana's own AWS credentials (what ``authType: default`` reads)."""
+    monitoring_account: str | None
+    source_accounts: tuple[str, ...]
+    """CloudWatch cross-account observability: source accounts linked to the monitoring one."""
+    zabbix_datasource_uid: str | None
+    notification_policy: PolicyMode
+    default_contact_point: str
+
+    @property
+    def access(self) -> CloudWatchAccess:
+        return CloudWatchAccess(
+            existing=self.cloudwatch_datasources,
+            assume_role_arn=self.cloudwatch_assume_role_arn,
+            grafana_account=self.aws_account_id,
+            monitoring_account=self.monitoring_account,
+            source_accounts=self.source_accounts,
         )
 
-    def manages_datasource(self, account: str, region: str) -> bool:
-        return f"{account}/{region}" not in self.cloudwatch_datasources
-
-
-def cloudwatch_uid(account: str, region: str) -> str:
-    """Stable uid of the data source vigil creates for one account/region (Grafana's uid
-    rules: ``naming.grafana_uid``)."""
-    return grafana_uid("vigil-cw", account, region)
+    def cloudwatch_uid(self, account: str, region: str) -> str:
+        """Uid of the data source that reads ``account`` in ``region``."""
+        return self.access.reader(account, region).uid
 
 
 def contact_point_name(site: Site | str) -> str:
