@@ -53,8 +53,16 @@ def dim_values(target: dict[str, Any], key: str) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
+TRAFFIC = {"Requests (ALB)", "5xx error rate (ALB)"}
+
+
 def metric_panels(board: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for p in board["panels"] if p["type"] == "timeseries" and _is_cloudwatch(p)]
+    """Panels drawing alarmed metrics (the traffic context panels have no alarm)."""
+    return [
+        p
+        for p in board["panels"]
+        if p["type"] == "timeseries" and _is_cloudwatch(p) and p["title"] not in TRAFFIC
+    ]
 
 
 def _is_cloudwatch(panel: dict[str, Any]) -> bool:
