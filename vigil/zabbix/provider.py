@@ -176,6 +176,9 @@ class ZabbixProvider(ResourceProvider):
                     sorted(owned.values()),
                     what=f"site {news['site']} removed hosts {gone}",
                 )
+        dropped = sorted(set(olds.get("service_templates") or []) - set(news["service_templates"]))
+        if dropped:
+            site_config.delete_unused_shared(s, news, dropped, groups=False)
         return site_config.outputs(news, s.version, ids, [])
 
     def _diff_config(self, olds: dict, news: dict) -> DiffResult:
