@@ -66,8 +66,9 @@ def apply_gate(sites: list[SiteCoverage], settings: StackSettings | None) -> Gat
     """Add a gap for every tool the stack does not deploy, move the gaps the stack waives to
     ``SiteCoverage.waived`` (with the reason) and say which sites still fail.
 
-    ``settings`` is ``None`` for a program that is not vigil's (test fixtures): then only the
-    policy's gaps count.
+    ``settings`` is ``None`` for a program that is not vigil's (the plan's test fixtures): it
+    has no stack settings to declare scope with, so the gate does not judge it (its gaps are
+    still reported) and only its policy violations decide the exit code.
     """
     notes: list[Note] = []
     if settings is not None:
@@ -95,5 +96,7 @@ def apply_gate(sites: list[SiteCoverage], settings: StackSettings | None) -> Gat
                 else:
                     kept.append(gap)
             site.gaps = kept
+    if settings is None:
+        return Gate((), ())
     failing = tuple(sorted(site.id for site in sites if site.gaps))
     return Gate(tuple(notes), failing)

@@ -46,7 +46,7 @@ def plan_document(
     """``escalation``: per team × tier, the minute each level is first paged in each loop
     (``vigil.pagerduty.timeline``), sorted by team and tier. ``gate``: the coverage gate's
     verdict, and its notes (tools skipped, steps left to a human), in the document too."""
-    gate = gate or Gate((), tuple(sorted(s.id for s in sites if s.gaps)))
+    gate = gate or Gate((), ())
     return {
         "project": graph.project,
         "stack": graph.stack,
