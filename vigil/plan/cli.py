@@ -32,6 +32,7 @@ from vigil.plan.report_text import (
     violations_by_site,
 )
 from vigil.plan.service import find_project, run_plan
+from vigil.stack_file import ConfigFileError
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 
@@ -129,6 +130,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except ProgramError as exc:
         progress.clear()
         return _program_failure(exc)
+    except ConfigFileError as exc:
+        progress.clear()
+        return _error(str(exc))
     except (FileNotFoundError, LookupError) as exc:
         progress.clear()
         return _error(f"vigil plan: {exc}")
