@@ -325,3 +325,14 @@ def test_readme_and_architecture_list_every_key():
         assert f"`{key.full_name}`" in architecture, key.full_name
     for sub in s.GRAFANA_FIELDS:
         assert f"`{sub.name}`" in readme and f"`{sub.name}`" in architecture, sub.name
+
+
+def test_zabbix_webhook_region_follows_the_pagerduty_provider():
+    """EU PagerDuty accounts have their own events host; the Zabbix webhook must use it."""
+    config = {"vigil:zabbixUrl": "https://zabbix.example.com", "pagerduty:serviceRegion": "EU"}
+    got = s.parse_stack_settings(config, seal=lambda v: v, secret_keys=frozenset(), env={})
+    assert got.zabbix.pagerduty_region == "eu"
+    plain = s.parse_stack_settings(
+        {"vigil:zabbixUrl": "https://zabbix.example.com"}, seal=lambda v: v, env={}
+    )
+    assert plain.zabbix.pagerduty_region == "us"

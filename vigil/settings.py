@@ -212,6 +212,8 @@ GRAFANA_URL, GRAFANA_AUTH = "grafana:url", "grafana:auth"
 """Grafana provider keys vigil reads: the URL (links) and whether auth is present (never its
 value; the provider reads it)."""
 ENV_GRAFANA_URL, ENV_GRAFANA_AUTH, ENV_ZABBIX_URL = "GRAFANA_URL", "GRAFANA_AUTH", "ZABBIX_URL"
+PAGERDUTY_REGION, ENV_PAGERDUTY_REGION = "pagerduty:serviceRegion", "PAGERDUTY_SERVICE_REGION"
+"""The PagerDuty provider's service region (read for the Zabbix webhook's events host)."""
 
 
 class SettingsError(ValueError):
@@ -235,6 +237,9 @@ class ZabbixSettings:
     token: Any = None
     user: Any = None
     password: Any = None
+    pagerduty_region: str = "us"
+    """``pagerduty:serviceRegion`` (the PagerDuty provider's key): which Events API v2 host
+    Zabbix's webhook sends to (EU accounts: events.eu.pagerduty.com)."""
 
     @property
     def skip_message(self) -> str:
@@ -480,7 +485,7 @@ def _build(
         aws_role_name=get("awsRoleName"),
         dashboard_url=link_url or (grafana.url if grafana.enabled else None),
         grafana=grafana,
-        zabbix=_zabbix(get, env),
+        zabbix=_zabbix(get, env, config.get(PAGERDUTY_REGION) or env.get(ENV_PAGERDUTY_REGION)),
         out_of_scope=_out_of_scope(get("outOfScope") or {}, problem),
     )
 
@@ -595,7 +600,9 @@ def _grafana_access(raw: Mapping[str, Any], problem: Problem) -> dict[str, Any]:
     }
 
 
-def _zabbix(get: Callable[[str], Any], env: Mapping[str, str]) -> ZabbixSettings:
+def _zabbix(
+    get: Callable[[str], Any], env: Mapping[str, str], pagerduty_region: str | None
+) -> ZabbixSettings:
     url = get("zabbixUrl")
     if url is None and not env.get(ENV_ZABBIX_URL):
         return ZabbixSettings(
@@ -609,6 +616,7 @@ def _zabbix(get: Callable[[str], Any], env: Mapping[str, str]) -> ZabbixSettings
         token=get("zabbixApiToken"),
         user=get("zabbixUser"),
         password=get("zabbixPassword"),
+        pagerduty_region=(pagerduty_region or "us").strip().lower(),
     )
 
 

@@ -269,6 +269,27 @@ EXAMPLE_SITES = [
         "all",
         servers=(Server(name="box", address="192.0.2.7", services=schema_services()),),
     ),
+    # a machine without an agent: its services' ports checked from the Zabbix server
+    make_site(
+        "agentless",
+        "al",
+        urls=(),
+        servers=(
+            Server(
+                name="lb",
+                address="192.0.2.9",
+                services=("haproxy", "redis"),
+                agent=False,
+                macros={"{$REDIS.PORT}": "6380"},
+            ),
+            Server(
+                name="db",
+                address="192.0.2.10",
+                services=("mysql",),
+                macros={"{$MYSQL.PORT}": "3307"},
+            ),
+        ),
+    ),
     make_site(
         "no-thresholds",
         "nt",

@@ -9,7 +9,7 @@ from typing import Any
 
 from vigil import catalog
 from vigil.inventory.cascade import order_problems
-from vigil.inventory.checks import pagerduty
+from vigil.inventory.checks import pagerduty, zabbix
 from vigil.inventory.checks.context import Context, Where
 from vigil.inventory.checks.identifiers import (
     address_problem,
@@ -47,6 +47,7 @@ def check_site(src: Source, folder: str, ctx: Context) -> list[Problem]:
     problems += _aws_problems(src)
     problems += _rds_replica_problems(src)
     problems += _url_and_server_problems(src)
+    problems += zabbix.site_problems(src)
     problems += _tag_problems(src)
     problems += pagerduty.site_problems(src)
     problems += _site_threshold_problems(src, ctx)
