@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from grafana_foundation_sdk.builders import cloudwatch as cw
 from grafana_foundation_sdk.builders import common as cb
@@ -29,6 +29,15 @@ from vigil.grafana.queries import ZabbixQuery, cloudwatch_target
 from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
 PanelBuilder = TypeVar("PanelBuilder", timeseries.Panel, statetimeline.Panel, stat.Panel)
+
+_STYLE_MODE: Any = next(
+    getattr(cm, name)
+    for name in ("GraphThresholdsStyleMode", "GraphTresholdsStyleMode")
+    if hasattr(cm, name)
+)
+"""The 10.x SDK targets spelled the enum ``GraphTresholdsStyleMode``: a venv built before
+requirements.txt moved to the 11.6 target still runs (rebuild it: ``make .venv/.installed``)."""
+THRESHOLDS_AS_LINES = _STYLE_MODE.LINE
 
 WIDTH = 12
 HEIGHT = 8
@@ -91,6 +100,21 @@ def _with_levels(panel: PanelBuilder, queries: Sequence[Query]) -> PanelBuilder:
     return panel
 
 
+def _legend() -> cb.VizLegendOptions:
+    """A table under the graph with each series' last and max value: readable at a glance."""
+    return (
+        cb.VizLegendOptions()
+        .show_legend(True)
+        .display_mode(cm.LegendDisplayMode.TABLE)
+        .placement(cm.LegendPlacement.BOTTOM)
+        .calcs(["lastNotNull", "max"])
+    )
+
+
+def _tooltip() -> cb.VizTooltipOptions:
+    return cb.VizTooltipOptions().mode(cm.TooltipDisplayMode.MULTI).sort(cm.SortOrder.DESCENDING)
+
+
 def metric_panel(plan: PanelPlan, datasource: dm.DataSourceRef) -> timeseries.Panel:
     """The alarm's metric, one series per resource, alarm thresholds drawn as lines."""
     panel = (
@@ -104,17 +128,9 @@ def metric_panel(plan: PanelPlan, datasource: dm.DataSourceRef) -> timeseries.Pa
         .line_width(1)
         .fill_opacity(0)
         .span_nulls(False)
-        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphTresholdsStyleMode.LINE))
-        .legend(
-            cb.VizLegendOptions()
-            .show_legend(True)
-            .display_mode(cm.LegendDisplayMode.TABLE)
-            .placement(cm.LegendPlacement.BOTTOM)
-            .calcs(["lastNotNull", "max"])
-        )
-        .tooltip(
-            cb.VizTooltipOptions().mode(cm.TooltipDisplayMode.MULTI).sort(cm.SortOrder.DESCENDING)
-        )
+        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(THRESHOLDS_AS_LINES))
+        .legend(_legend())
+        .tooltip(_tooltip())
     )
     for query in plan.queries:
         panel.with_target(cloudwatch_target(query, datasource))
@@ -243,6 +259,8 @@ def zabbix_panels(
         .datasource(datasource)
         .height(HEIGHT)
         .span(WIDTH)
+        .frame_index(0)
+        .show_header(True)
         .with_target(ZabbixQuery("A", datasource).hosts(hosts).problems())
     )
     panels: list[timeseries.Panel | table.Panel] = [problems]
@@ -258,6 +276,8 @@ def zabbix_panels(
             .unit(unit)
             .height(HEIGHT)
             .span(WIDTH)
+            .legend(_legend())
+            .tooltip(_tooltip())
             .with_target(ZabbixQuery("A", datasource).hosts(sorted(on)).item(item))
         )
     return panels
@@ -306,6 +326,8 @@ def traffic_panels(
         .unit("short")
         .height(HEIGHT)
         .span(WIDTH)
+        .legend(_legend())
+        .tooltip(_tooltip())
     )
     rate = (
         timeseries.Panel()
@@ -319,6 +341,8 @@ def traffic_panels(
         .min(0)
         .height(HEIGHT)
         .span(WIDTH)
+        .legend(_legend())
+        .tooltip(_tooltip())
     )
     for i, lb in enumerate(load_balancers):
         requests.with_target(_alb_metric(ref_id(i), "RequestCount", lb, datasource, hide=False))
