@@ -20,6 +20,7 @@ import yaml
 from vigil.zabbix.api import ZabbixSession
 from vigil.zabbix.drift import compare_changes, export_changes, sha
 from vigil.zabbix.ownership import check_owned, service_marker, site_marker, split_owned
+from vigil.zabbix.problems import close_open_problems
 from vigil.zabbix.render import TEMPLATE_GROUP, client_group
 
 MARKER_TEXT = "'managed-by: vigil' and 'vigil:site' (or 'vigil:service') tags"
@@ -162,6 +163,7 @@ def delete(s: ZabbixSession, props: Mapping[str, Any]) -> None:
     template = props["template_name"]
     hosts = [oid for name, oid in owned.items() if name != template]
     if hosts:
+        close_open_problems(s, hosts, f"site {props['site']}")
         s.call("host.delete", hosts, what=f"site {props['site']} hosts")
     if template in owned:
         s.call("template.delete", [owned[template]], what=f"site {props['site']} template")
