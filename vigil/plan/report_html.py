@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigil.plan.alert_paths import AlertPath, site_alert_paths
 from vigil.plan.coverage import TOOLS
+from vigil.plan.interrupt import atomic_write
 from vigil.plan.report_text import HEADERS
 
 if TYPE_CHECKING:
@@ -306,5 +307,4 @@ def render(result: PlanResult) -> str:
 
 
 def write_report(path: str | Path, result: PlanResult) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(render(result), encoding="utf-8")
+    atomic_write(path, render(result))  # complete or absent, even under Ctrl-C
