@@ -159,9 +159,7 @@ def zabbix_plugin(settings: ZabbixSettings) -> ZabbixPlugin | None:
     object.
     """
     if not settings.enabled:
-        pulumi.log.info(
-            f"Zabbix skipped: {settings.skip_reason}. Templates, hosts and web checks not managed."
-        )
+        pulumi.log.info(settings.skip_message)
         return None
     connection = ZabbixConnection.of(settings)
     shared = ZabbixSharedRouting(

@@ -106,6 +106,7 @@ def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec,
             if c not in inventory.clients
         ]
         inventory = inventory.only_clients(settings.clients)
+    problems += _out_of_scope_problems(settings, {site.id for site in inventory.sites})
     alarms: dict[str, tuple[AlarmSpec, ...]] = {}
     for site in inventory.sites:  # owner teams are resolved by the validator
         try:
@@ -115,6 +116,22 @@ def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec,
     if problems:
         raise InvalidInventory(_format(root, problems))
     return inventory, alarms
+
+
+def _out_of_scope_problems(settings: StackSettings, site_ids: set[str]) -> list[str]:
+    """A waiver naming a site this stack does not manage is a typo that would waive nothing
+    (or the wrong site): reported at its stack file line."""
+    at = _stack_file_locations() or (lambda _path: "")
+    problems = []
+    for tool, scope in sorted(settings.out_of_scope.items()):
+        for i, site_id in enumerate(scope.sites or ()):
+            if site_id not in site_ids:
+                index = f"vigil:outOfScope.{tool}.sites[{i}]"
+                problems.append(
+                    f"{at(index)}{index}: {site_id!r} is not a site of this stack"
+                    + did_you_mean(site_id, site_ids)
+                )
+    return problems
 
 
 def _format(root: Path, messages: list[str]) -> str:

@@ -28,6 +28,9 @@ from vigil.plan.report_text import (
     coverage_matrix,
     escalation_section,
     gaps_by_site,
+    gate_line,
+    notes_section,
+    out_of_scope_section,
     use_colour,
     violations_by_site,
 )
@@ -152,7 +155,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         gaps = gaps_by_site(result.sites, paint)
         if gaps:
             print("\n" + paint("gaps", "bold") + "\n" + gaps, file=out)
+        for section in (
+            out_of_scope_section(result.sites, paint),
+            notes_section(result.gate.notes, paint),
+        ):
+            if section:
+                print("\n" + section, file=out)
         print("\n" + violations_by_site(result.violations, paint), file=out)
+        print(gate_line(result.gate, paint), file=out)
         if args.json_file:
             try:
                 write_plan(args.json_file, result.document)
@@ -170,14 +180,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
             f"HTML report written to {args.html_file}",
             file=sys.stderr if args.json_file == "-" else out,
         )
-    return EXIT_VIOLATION if has_mandatory(result.violations) else EXIT_OK
+    failed = has_mandatory(result.violations) or not result.gate.passed
+    return EXIT_VIOLATION if failed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint = Painter(use_colour(out))
     try:
-        _, recording = read_plan(args.plan_file)
+        saved, recording = read_plan(args.plan_file)
         project = Path(args.project) if args.project else find_project()
         policy_set = load_policy_set(project)
     except PlanFileError as exc:
@@ -196,4 +207,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=out,
         )
         print(violations_by_site(violations, paint), file=out)
-    return EXIT_VIOLATION if has_mandatory(violations) else EXIT_OK
+    gate = saved.get("gate") if isinstance(saved, dict) else None
+    gaps = gate.get("sitesWithGaps") if isinstance(gate, dict) else None
+    if gaps and not args.as_json:
+        print(f"coverage gate of the saved plan: failed ({', '.join(map(str, gaps))})", file=out)
+    return EXIT_VIOLATION if has_mandatory(violations) or gaps else EXIT_OK

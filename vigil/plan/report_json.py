@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.plan.coverage import SiteCoverage
+from vigil.plan.gate import Gate
 from vigil.plan.policy_eval import Violation
 from vigil.plan.record import Recording, Resource
 
@@ -40,14 +41,19 @@ def plan_document(
     pack: str,
     violations: list[Violation],
     escalation: list[dict[str, Any]] | None = None,
+    gate: Gate | None = None,
 ) -> dict[str, Any]:
     """``escalation``: per team × tier, the minute each level is first paged in each loop
-    (``vigil.pagerduty.timeline``), sorted by team and tier."""
+    (``vigil.pagerduty.timeline``), sorted by team and tier. ``gate``: the coverage gate's
+    verdict, and its notes (tools skipped, steps left to a human), in the document too."""
+    gate = gate or Gate((), ())
     return {
         "project": graph.project,
         "stack": graph.stack,
         "inventory": inventory,
         "escalation": escalation or [],
+        "gate": gate.as_json(),
+        "notes": [n.as_json() for n in sorted(gate.notes)],
         "sites": [s.as_json() for s in sorted(sites, key=lambda s: s.id)],
         "resources": [resource_json(r) for r in sorted(graph.resources, key=lambda r: r.urn)],
         "policies": {"pack": pack, "violations": [v.as_json() for v in sorted(violations)]},
