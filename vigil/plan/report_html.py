@@ -88,6 +88,29 @@ def coverage_section(sites: list[dict[str, Any]]) -> str:
     )
 
 
+def gate_section(doc: dict[str, Any]) -> str:
+    """The coverage gate's verdict, the gaps waived as out of scope, skip reasons, to-dos."""
+    gate = doc.get("gate") or {"passed": True, "sitesWithGaps": []}
+    verdict = (
+        '<p id="gate" class="ok">Coverage gate passed.</p>'
+        if gate["passed"]
+        else f'<p id="gate" class="gaps">Coverage gate failed: '
+        f"{_e(', '.join(gate['sitesWithGaps']))}.</p>"
+    )
+    waived = sorted(
+        {(w["tool"], w["reason"], s["id"]) for s in doc["sites"] for w in s.get("outOfScope", [])}
+    )
+    items = "".join(
+        f"<li>{_e(HEADERS.get(tool, tool))} out of scope for {_e(site)}: {_e(reason)}</li>"
+        for tool, reason, site in waived
+    )
+    items += "".join(
+        f"<li>{'To do: ' if n['kind'] == 'manual' else ''}{_e(n['message'])}</li>"
+        for n in doc.get("notes") or []
+    )
+    return f'<h2>Gate and notes</h2>{verdict}<ul id="notes">{items}</ul>'
+
+
 def violations_section(violations: list[dict[str, Any]]) -> str:
     if not violations:
         return '<h2>Policy violations</h2><p id="violations" class="muted">No violations.</p>'
@@ -300,7 +323,8 @@ def render(result: PlanResult) -> str:
         f"<style>{CSS}</style></head><body><h1>{_e(title)}</h1>"
         f'<p class="muted">{len(doc["sites"])} site(s), {len(doc["resources"])} resources, '
         f"inventory {_e(doc['inventory'])}, policy pack {_e(doc['policies']['pack'])}.</p>"
-        f"{coverage_section(doc['sites'])}{violations_section(doc['policies']['violations'])}"
+        f"{coverage_section(doc['sites'])}{gate_section(doc)}"
+        f"{violations_section(doc['policies']['violations'])}"
         f"{escalation_section(doc.get('escalation') or [])}{oncall}"
         f"{alert_paths_section(site_alert_paths(result.graph))}</body></html>\n"
     )
