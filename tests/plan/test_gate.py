@@ -165,8 +165,13 @@ def test_declared_out_of_scope_passes_and_says_so(project: Path, tmp_path: Path)
         "    zabbix: {sites: ['*'], reason: the client's own Zabbix watches the servers}\n"
         "    grafana: {sites: ['*'], reason: no Grafana in this shard}\n"
     )
-    result = plan(project, text, "--json", str(out))
+    html = tmp_path / "plan.html"
+    result = plan(project, text, "--json", str(out), "--html", str(html))
     assert result.returncode == 0, result.stdout + result.stderr
+    page = html.read_text()
+    assert '<p id="gate" class="ok">Coverage gate passed.</p>' in page
+    assert "Zabbix out of scope for acme-shop: the client&#x27;s own Zabbix watches" in page
+    assert "<li>Grafana skipped: Grafana not configured" in page
     assert (
         "  - Zabbix for every site (vigil:outOfScope.zabbix): the client's own Zabbix watches "
         "the servers" in result.stdout

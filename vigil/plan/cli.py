@@ -19,6 +19,7 @@ import pulumi
 
 from policies.graph import Graph
 from vigil.plan.engine import ProgramError
+from vigil.plan.interrupt import stop_on_interrupt
 from vigil.plan.policy_eval import evaluate, has_mandatory, load_policy_set, policy_resources
 from vigil.plan.record import SITE_TYPE, Resource
 from vigil.plan.report_json import PlanFileError, dumps, read_plan, write_plan
@@ -107,12 +108,19 @@ def _program_failure(exc: ProgramError) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    with stop_on_interrupt("vigil plan"):
+        return _plan(args)
+
+
+def _plan(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint = Painter(use_colour(out))
     progress = Progress(sys.stderr)
     counts = {"resources": 0, "sites": 0}
 
     def on_resource(res: Resource) -> None:
+        if not counts["resources"]:
+            progress.note(f"vigil plan: recording stack {args.stack} offline")
         counts["resources"] += 1
         if res.type == SITE_TYPE:
             counts["sites"] += 1

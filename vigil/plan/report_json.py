@@ -8,6 +8,7 @@ from typing import Any
 
 from vigil.plan.coverage import SiteCoverage
 from vigil.plan.gate import Gate
+from vigil.plan.interrupt import atomic_write
 from vigil.plan.policy_eval import Violation
 from vigil.plan.record import Recording, Resource
 
@@ -66,8 +67,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def write_plan(path: str | Path, doc: dict[str, Any]) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(dumps(doc), encoding="utf-8")
+    atomic_write(path, dumps(doc))  # complete or absent, even under Ctrl-C
 
 
 def _require(cond: bool, where: str, message: str) -> None:
