@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/validate_bench.py
 	$(VENV)/bin/python bench/plan_bench.py
 	$(VENV)/bin/python bench/zabbix_api_calls.py
+	$(VENV)/bin/python bench/interrupt_bench.py
 
 ## clean: remove the virtualenv and generated output
 clean:

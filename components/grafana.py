@@ -33,7 +33,7 @@ SITE_DASHBOARD_TYPE = "vigil:grafana:SiteDashboard"
 
 
 def skip_message(settings: GrafanaSettings) -> str:
-    return f"Grafana skipped: {settings.skip_reason}. Dashboards and contact points not managed."
+    return settings.skip_message
 
 
 def report_skipped(settings: GrafanaSettings) -> bool:
@@ -105,10 +105,8 @@ def notification_policy(
     created here.
     """
     if settings.notification_policy == "external":
-        pulumi.log.info(
-            "Grafana notification policy is external: add one route per site "
-            f"({SITE_LABEL}=<site id> → <site id>-pagerduty) to the existing tree."
-        )
+        for step in settings.manual_routes(site.id for site in sites):
+            pulumi.log.info(step)  # the same steps vigil plan prints and writes to its JSON
         return None
     routes = [
         grafana.alerting.NotificationPolicyPolicyArgs(
@@ -355,8 +353,6 @@ class GrafanaPlugin:
     def contact_points(self) -> dict[str, pulumi.Output[str]]:
         """Site id → contact point name (an Output, so routes wait for the contact point)."""
         return {site_id: c.contact_point_name for site_id, c in self.dashboards.items()}
-
-
 
 
 def grafana_plugin(

@@ -18,8 +18,9 @@ from pulumi.dynamic import Resource
 from vigil import sdk_patches
 from vigil.models import Site
 from vigil.settings import ZabbixSettings
+from vigil.zabbix.media import events_endpoint
 from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
-from vigil.zabbix.render import site_objects
+from vigil.zabbix.render import RenderOptions, site_objects
 
 COMPONENT_TYPE = "vigil:zabbix:SiteMonitoring"
 
@@ -72,13 +73,15 @@ class ZabbixSharedRouting(pulumi.ComponentResource):
         name: str,
         connection: ZabbixConnection | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        pagerduty_region: str = "us",
     ) -> None:
         super().__init__("vigil:zabbix:SharedRouting", name, None, opts)
         conn = connection or ZabbixConnection()
         self.media = ZabbixResource(
             f"{name}-media",
             {
-                **media_inputs(),
+                **media_inputs(endpoint=events_endpoint(pagerduty_region)),
                 **conn.inputs(),
                 "mediatypeid": None,
                 "usrgrpid": None,
@@ -104,6 +107,8 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         connection: ZabbixConnection | None,
         shared: ZabbixSharedRouting,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        dashboard_url: str = "",
     ) -> None:
         props = {"siteId": site.id}
         super().__init__(COMPONENT_TYPE, name, props, opts)
@@ -112,7 +117,7 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.config = ZabbixResource(
             f"{site.id}-zabbix-config",
-            {**config_inputs(site), **conn.inputs()},
+            {**config_inputs(site, RenderOptions(dashboard_url=dashboard_url)), **conn.inputs()},
             child,
         )
         media = shared.media
@@ -154,12 +159,12 @@ def zabbix_plugin(settings: ZabbixSettings) -> ZabbixPlugin | None:
     object.
     """
     if not settings.enabled:
-        pulumi.log.info(
-            f"Zabbix skipped: {settings.skip_reason}. Templates, hosts and web checks not managed."
-        )
+        pulumi.log.info(settings.skip_message)
         return None
     connection = ZabbixConnection.of(settings)
-    shared = ZabbixSharedRouting("vigil-zabbix-pagerduty", connection)
+    shared = ZabbixSharedRouting(
+        "vigil-zabbix-pagerduty", connection, pagerduty_region=settings.pagerduty_region
+    )
 
     def plugin(monitoring: pulumi.ComponentResource) -> ZabbixSiteMonitoring:
         site: Site = monitoring.site  # type: ignore[attr-defined]
@@ -170,6 +175,7 @@ def zabbix_plugin(settings: ZabbixSettings) -> ZabbixPlugin | None:
             connection,
             shared,
             opts=pulumi.ResourceOptions(parent=monitoring),
+            dashboard_url=getattr(monitoring, "dashboard_url", "") or "",
         )
 
     return plugin

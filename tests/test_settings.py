@@ -258,7 +258,8 @@ def test_pulumi_yaml_declares_every_key_of_the_table():
     block = yaml.safe_dump({"config": expected}, sort_keys=False, width=1000)
     assert declared == expected, f"Pulumi.yaml's config block should be:\n{block}"
     undeclared = {k.full_name for k in s.KEYS if k.name not in declared}
-    assert undeclared == {"vigil:grafana"}, "only object-valued keys cannot be declared"
+    objects = {"vigil:grafana", "vigil:outOfScope"}
+    assert undeclared == objects, "only object-valued keys cannot be declared"
     # the rules Pulumi's project loader applies (sdk/go/common/workspace/project.json and
     # Project.Validate): one of four types, items for arrays, a default of the declared type
     python_type = {"string": str, "boolean": bool, "integer": int, "array": list}
@@ -324,3 +325,14 @@ def test_readme_and_architecture_list_every_key():
         assert f"`{key.full_name}`" in architecture, key.full_name
     for sub in s.GRAFANA_FIELDS:
         assert f"`{sub.name}`" in readme and f"`{sub.name}`" in architecture, sub.name
+
+
+def test_zabbix_webhook_region_follows_the_pagerduty_provider():
+    """EU PagerDuty accounts have their own events host; the Zabbix webhook must use it."""
+    config = {"vigil:zabbixUrl": "https://zabbix.example.com", "pagerduty:serviceRegion": "EU"}
+    got = s.parse_stack_settings(config, seal=lambda v: v, secret_keys=frozenset(), env={})
+    assert got.zabbix.pagerduty_region == "eu"
+    plain = s.parse_stack_settings(
+        {"vigil:zabbixUrl": "https://zabbix.example.com"}, seal=lambda v: v, env={}
+    )
+    assert plain.zabbix.pagerduty_region == "us"

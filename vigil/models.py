@@ -318,6 +318,8 @@ class Server:
     address: str  # IP or DNS name of the agent interface
     services: tuple[str, ...]  # nginx, php-fpm, varnish, sphinx, redis, mysql, …
     port: int = 10050
+    agent: bool = True  # False: ports checked from the Zabbix server, no agent items
+    macros: Mapping[str, str] = field(default_factory=frozen_map)  # service macro overrides
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pulumi
-import yaml
 from pulumi.runtime import config as runtime_config
 
 from vigil import loaded
@@ -29,7 +28,7 @@ from vigil.settings import (
     Where,
     parse_stack_settings,
 )
-from vigil.stack_file import stack_file_locations
+from vigil.stack_file import ConfigFileError, read_config_document, stack_file_locations
 
 
 class InvalidInventory(pulumi.RunError):
@@ -78,8 +77,8 @@ def _stack_file_locations() -> Where | None:
     """Where each key is written in ``stacks/Pulumi.<stack>.yaml``, for messages."""
     root = pulumi.get_root_directory() or os.getcwd()
     try:
-        project = yaml.safe_load((Path(root) / "Pulumi.yaml").read_text()) or {}
-    except (OSError, yaml.YAMLError):
+        project = read_config_document(Path(root) / "Pulumi.yaml")
+    except ConfigFileError:
         return None
     stack_dir = Path(root) / str(project.get("stackConfigDir") or ".")
     stack_file = stack_dir / f"Pulumi.{pulumi.get_stack()}.yaml"
@@ -99,12 +98,15 @@ def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec,
         raise InvalidInventory(_format(root, [f"{type(error).__name__}: {error}"])) from None
     problems: list[str] = []
     if settings.clients is not None:
-        unknown = sorted(set(settings.clients) - set(inventory.clients))
+        at = _stack_file_locations() or (lambda _path: "")
         problems += [
-            f"vigil:clients: unknown client {c!r}{did_you_mean(c, inventory.clients)}"
-            for c in unknown
+            f"{at(f'vigil:clients[{i}]')}vigil:clients[{i}]: unknown client {c!r}"
+            + did_you_mean(c, inventory.clients)
+            for i, c in enumerate(settings.clients)
+            if c not in inventory.clients
         ]
         inventory = inventory.only_clients(settings.clients)
+    problems += _out_of_scope_problems(settings, {site.id for site in inventory.sites})
     alarms: dict[str, tuple[AlarmSpec, ...]] = {}
     for site in inventory.sites:  # owner teams are resolved by the validator
         try:
@@ -114,6 +116,22 @@ def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec,
     if problems:
         raise InvalidInventory(_format(root, problems))
     return inventory, alarms
+
+
+def _out_of_scope_problems(settings: StackSettings, site_ids: set[str]) -> list[str]:
+    """A waiver naming a site this stack does not manage is a typo that would waive nothing
+    (or the wrong site): reported at its stack file line."""
+    at = _stack_file_locations() or (lambda _path: "")
+    problems = []
+    for tool, scope in sorted(settings.out_of_scope.items()):
+        for i, site_id in enumerate(scope.sites or ()):
+            if site_id not in site_ids:
+                index = f"vigil:outOfScope.{tool}.sites[{i}]"
+                problems.append(
+                    f"{at(index)}{index}: {site_id!r} is not a site of this stack"
+                    + did_you_mean(site_id, site_ids)
+                )
+    return problems
 
 
 def _format(root: Path, messages: list[str]) -> str:

@@ -32,6 +32,9 @@ from vigil.inventory.problems import did_you_mean
 from vigil.models import frozen_map
 
 NAMESPACE = "vigil"
+SCOPABLE_TOOLS = {"grafana": "Grafana", "zabbix": "Zabbix"}
+"""Tools a stack may leave out (``vigil:outOfScope``): CloudWatch and PagerDuty are what
+pages a human, so every site always has them."""
 JsonType = Literal["string", "boolean", "integer", "array", "object"]
 Secrecy = Literal["plain", "secret", "either"]
 ALL_CLIENTS = "*"
@@ -183,6 +186,25 @@ KEYS: tuple[Key, ...] = (
         "IAM role assumed in every client account (empty: the caller's credentials).",
         default="",
     ),
+    Key(
+        "outOfScope",
+        "object",
+        "Tools this stack deliberately does not provide, per tool: {sites: [site ids] or "
+        '["*"], reason: "why"}; their coverage gaps then pass the plan gate, with the reason '
+        "in the report (object; not declarable in Pulumi.yaml, checked by vigil).",
+        fields=tuple(
+            Key(
+                tool,
+                "object",
+                f"Sites without {title} on purpose, and why.",
+                fields=(
+                    Key("sites", "array", 'Site ids, or ["*"] for every site.', items="string"),
+                    Key("reason", "string", "Why: shown next to each waived gap."),
+                ),
+            )
+            for tool, title in SCOPABLE_TOOLS.items()
+        ),
+    ),
 )
 BY_NAME: Mapping[str, Key] = frozen_map({k.full_name: k for k in KEYS})
 
@@ -190,6 +212,8 @@ GRAFANA_URL, GRAFANA_AUTH = "grafana:url", "grafana:auth"
 """Grafana provider keys vigil reads: the URL (links) and whether auth is present (never its
 value; the provider reads it)."""
 ENV_GRAFANA_URL, ENV_GRAFANA_AUTH, ENV_ZABBIX_URL = "GRAFANA_URL", "GRAFANA_AUTH", "ZABBIX_URL"
+PAGERDUTY_REGION, ENV_PAGERDUTY_REGION = "pagerduty:serviceRegion", "PAGERDUTY_SERVICE_REGION"
+"""The PagerDuty provider's service region (read for the Zabbix webhook's events host)."""
 
 
 class SettingsError(ValueError):
@@ -213,6 +237,30 @@ class ZabbixSettings:
     token: Any = None
     user: Any = None
     password: Any = None
+    pagerduty_region: str = "us"
+    """``pagerduty:serviceRegion`` (the PagerDuty provider's key): which Events API v2 host
+    Zabbix's webhook sends to (EU accounts: events.eu.pagerduty.com)."""
+
+    @property
+    def skip_message(self) -> str:
+        """Why Zabbix is not deployed (empty when it is): logged by the program, printed by
+        ``vigil plan``."""
+        if self.enabled:
+            return ""
+        return f"Zabbix skipped: {self.skip_reason}. Templates, hosts and web checks not managed."
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """A tool a stack deliberately does not provide for ``sites`` (``None``: every site)."""
+
+    tool: str
+    sites: tuple[str, ...] | None
+    """In the stack file's order (messages point at the item)."""
+    reason: str
+
+    def covers(self, site_id: str) -> bool:
+        return self.sites is None or site_id in self.sites
 
 
 @dataclass(frozen=True)
@@ -227,6 +275,8 @@ class StackSettings:
     """Base URL of the dashboard links in alarms and contact points (``None``: no link)."""
     grafana: GrafanaSettings
     zabbix: ZabbixSettings
+    out_of_scope: Mapping[str, OutOfScope]
+    """Tool → the sites it is deliberately not provided for (``vigil:outOfScope``)."""
 
     def inventory_path(self, project_dir: Path) -> Path:
         path = Path(self.inventory)
@@ -435,8 +485,36 @@ def _build(
         aws_role_name=get("awsRoleName"),
         dashboard_url=link_url or (grafana.url if grafana.enabled else None),
         grafana=grafana,
-        zabbix=_zabbix(get, env),
+        zabbix=_zabbix(get, env, config.get(PAGERDUTY_REGION) or env.get(ENV_PAGERDUTY_REGION)),
+        out_of_scope=_out_of_scope(get("outOfScope") or {}, problem),
     )
+
+
+def _out_of_scope(raw: Mapping[str, Any], problem: Problem) -> Mapping[str, OutOfScope]:
+    """``vigil:outOfScope``: each entry names its sites and says why (both required, so a
+    waiver is explicit and reviewable). Site ids are checked against the inventory by the
+    program, which knows it."""
+    found: dict[str, OutOfScope] = {}
+    for tool, entry in sorted(raw.items()):
+        path = f"vigil:outOfScope.{tool}"
+        if not isinstance(entry, Mapping):
+            continue  # the type check reported it
+        sites, reason = entry.get("sites"), entry.get("reason")
+        if not sites:
+            problem(path, f"needs sites: the site ids, or ['{ALL_CLIENTS}'] for every site")
+            continue
+        if not isinstance(reason, str) or not reason.strip():
+            problem(
+                path, "needs a reason: why this stack does not provide it (the report shows it)"
+            )
+            continue
+        ids = tuple(sites)
+        if ALL_CLIENTS in ids and len(ids) > 1:
+            problem(f"{path}.sites", f"'{ALL_CLIENTS}' (every site) stands alone")
+            continue
+        everyone = ids == (ALL_CLIENTS,)
+        found[tool] = OutOfScope(tool, None if everyone else ids, reason.strip())
+    return frozen_map(found)
 
 
 def _is_http_url(url: str) -> bool:
@@ -522,7 +600,9 @@ def _grafana_access(raw: Mapping[str, Any], problem: Problem) -> dict[str, Any]:
     }
 
 
-def _zabbix(get: Callable[[str], Any], env: Mapping[str, str]) -> ZabbixSettings:
+def _zabbix(
+    get: Callable[[str], Any], env: Mapping[str, str], pagerduty_region: str | None
+) -> ZabbixSettings:
     url = get("zabbixUrl")
     if url is None and not env.get(ENV_ZABBIX_URL):
         return ZabbixSettings(
@@ -536,6 +616,7 @@ def _zabbix(get: Callable[[str], Any], env: Mapping[str, str]) -> ZabbixSettings
         token=get("zabbixApiToken"),
         user=get("zabbixUser"),
         password=get("zabbixPassword"),
+        pagerduty_region=(pagerduty_region or "us").strip().lower(),
     )
 
 

@@ -1,8 +1,11 @@
-"""Where a stack config key is written in ``stacks/Pulumi.<stack>.yaml``, for messages.
+"""Reading ``Pulumi.yaml`` and ``stacks/Pulumi.<stack>.yaml``, and where a key is written.
 
-``parse_stack_settings(where=...)`` prefixes each problem with ``FILE:LINE:COL: `` of the key
-path it is about (``vigil:grafana.enabled``, ``vigil:clients[1]``); keys Pulumi's own config
-layers supply (``Pulumi.yaml`` defaults, ``PULUMI_CONFIG``) have no position.
+``read_config_document`` reads either file with the inventory's bounded YAML reader (no alias
+bomb, no unknown tag, no traceback) and raises ``ConfigFileError`` with ``FILE:LINE:COL: ``
+problems, as inventory errors are reported. ``parse_stack_settings(where=...)`` prefixes each
+settings problem with ``FILE:LINE:COL: `` of the key path it is about
+(``vigil:grafana.enabled``, ``vigil:clients[1]``); keys Pulumi's own config layers supply
+(``Pulumi.yaml`` defaults, ``PULUMI_CONFIG``) have no position.
 """
 
 from __future__ import annotations
@@ -13,7 +16,36 @@ from typing import Any
 
 import yaml
 
+from vigil.inventory.yaml_source import load_source
 from vigil.settings import NAMESPACE, Where
+
+
+class ConfigFileError(ValueError):
+    """``Pulumi.yaml`` or a stack file that cannot be read; one ``FILE:LINE:COL: message``
+    per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+def read_config_document(path: Path, shown: Path | None = None) -> dict[str, Any]:
+    """The mapping in a Pulumi project or stack file (``{}`` when empty, as Pulumi reads it).
+
+    Its ``config`` block, when present, must be a mapping of keys.
+    """
+    src = load_source(path, str(shown or path))
+    if src.empty and not src.problems[1:]:
+        return {}
+    problems = [p.format() for p in src.problems]
+    data = src.data
+    if not problems and not isinstance(data, dict):
+        problems.append(src.problem((), "expected a mapping of keys").format())
+    elif not problems and data.get("config") is not None and not isinstance(data["config"], dict):
+        problems.append(src.problem(("config",), "expected a mapping of config keys").format())
+    if problems:
+        raise ConfigFileError(problems)
+    return data
 
 
 def stack_file_locations(stack_file: Path, shown: Path | None = None) -> Where:

@@ -69,7 +69,7 @@ def test_dashboard_matches_the_snapshot(site):
         SNAPSHOT.write_text(printed)
     assert SNAPSHOT.exists(), f"missing; create with VIGIL_UPDATE_SNAPSHOTS=1: {SNAPSHOT}"
     assert printed == SNAPSHOT.read_text(), f"regenerate with VIGIL_UPDATE_SNAPSHOTS=1: {SNAPSHOT}"
-    assert len(printed.splitlines()) < 600, "keep the fixture small enough to review"
+    assert len(printed.splitlines()) < 700, "keep the fixture small enough to review"
 
 
 def panel_kinds(board: dict[str, Any]) -> set[tuple[str, frozenset[str]]]:

@@ -53,8 +53,16 @@ def dim_values(target: dict[str, Any], key: str) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
+TRAFFIC = {"Requests (ALB)", "5xx error rate (ALB)"}
+
+
 def metric_panels(board: dict[str, Any]) -> list[dict[str, Any]]:
-    return [p for p in board["panels"] if p["type"] == "timeseries" and _is_cloudwatch(p)]
+    """Panels drawing alarmed metrics (the traffic context panels have no alarm)."""
+    return [
+        p
+        for p in board["panels"]
+        if p["type"] == "timeseries" and _is_cloudwatch(p) and p["title"] not in TRAFFIC
+    ]
 
 
 def _is_cloudwatch(panel: dict[str, Any]) -> bool:
@@ -328,11 +336,39 @@ def panel_by_metric(board, namespace: str, metric: str) -> dict[str, Any]:
     ("site_id", "namespace", "metric", "unit", "lines", "written"),
     [
         # inventory seconds, metric milliseconds: lines in ms, like the CloudWatch alarm
-        ("acme-b2b", "AWS/Route53", "TimeToFirstByte", "ms", [3000, 8000], "warning 3, critical 8"),
-        ("nova-api", "AWS/RDS", "AuroraReplicaLag", "ms", [1000, 10000], "warning 1, critical 10"),
-        # same metric name, different units per namespace
-        ("acme-b2b", "AWS/RDS", "FreeStorageSpace", "bytes", [2 * 2**30, 10 * 2**30], None),
-        ("nova-storefront", "AWS/ES", "FreeStorageSpace", "mbytes", [5120, 20480], None),
+        (
+            "acme-b2b",
+            "AWS/Route53",
+            "TimeToFirstByte",
+            "ms",
+            [3000, 8000],
+            "warning 3 s, critical 8 s",
+        ),
+        (
+            "nova-api",
+            "AWS/RDS",
+            "AuroraReplicaLag",
+            "ms",
+            [1000, 10000],
+            "warning 1 s, critical 10 s",
+        ),
+        # same metric name, different units per namespace; sizes written as people read them
+        (
+            "acme-b2b",
+            "AWS/RDS",
+            "FreeStorageSpace",
+            "bytes",
+            [2 * 2**30, 10 * 2**30],
+            "warning 10 GiB, critical 2 GiB",
+        ),
+        (
+            "nova-storefront",
+            "AWS/ES",
+            "FreeStorageSpace",
+            "mbytes",
+            [5120, 20480],
+            "warning 20 GiB, critical 5 GiB",
+        ),
         # ratio x min_in_service (2): the line is the instance count the alarm compares with
         ("acme-shop", "AWS/AutoScaling", "GroupInServiceInstances", "short", [2], "critical 1"),
         ("acme-b2b", "AWS/ApplicationELB", "TargetResponseTime", "s", [2, 4], None),
@@ -347,7 +383,7 @@ def test_panels_draw_alarm_thresholds_in_the_metrics_unit(
     assert panel["fieldConfig"]["defaults"]["unit"] == unit
     steps = panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
     assert [s["value"] for s in steps[1:]] == lines == sorted({a.threshold for a in alarms})
-    assert f"in the inventory ({alarms[0].unit})" in panel["description"]
+    assert "5368709120" not in panel["description"] and "1073741824" not in panel["description"]
     if written:
         assert written in panel["description"]
 

@@ -38,6 +38,8 @@ def test_every_site_file_of_the_example_is_found() -> None:
     [
         (lambda p: p.mkdir(), "sites/acme/extra.yaml",
          f"a folder named like a site file is not loaded: {LAYOUT}"),
+        (lambda p: p.mkdir(), "sites/extra.yaml",
+         f"a folder named like a site file is not loaded: {LAYOUT}"),
         (lambda p: p.mkdir(), "sites/acme/old",
          f"a folder inside a client folder is not loaded: {LAYOUT}"),
         (lambda p: p.write_text("id: x\n"), "sites/acme/notes.txt",

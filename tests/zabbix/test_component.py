@@ -22,7 +22,8 @@ def test_site_component_registers_dynamic_resources() -> None:
             site,
             pulumi.Output.from_input("PD-KEY-123"),
             connection,
-            zc.ZabbixSharedRouting("vigil-zabbix-pagerduty", connection),
+            zc.ZabbixSharedRouting("vigil-zabbix-pagerduty", connection, pagerduty_region="eu"),
+            dashboard_url="https://grafana.example.com/d/abc/acme-shop",
         )
         pulumi.export("templateName", comp.template_name)
         pulumi.export("hostNames", comp.host_names)
@@ -44,5 +45,8 @@ def test_site_component_registers_dynamic_resources() -> None:
     assert routing.inputs["kind"] == "routing"
     assert routing.inputs["mediatypeid"] == "vigil-zabbix-pagerduty-media-media"  # media's output
     assert media.inputs["kind"] == "pagerduty-media"
+    # the EU service region's events host; every page links the site's dashboard
+    assert "value: https://events.eu.pagerduty.com/v2/enqueue" in media.inputs["export"]
+    assert "value: https://grafana.example.com/d/abc/acme-shop" in config.inputs["export"]
     assert "routing_key" in routing.secret_inputs and routing.inputs["routing_key"] == "[secret]"
     assert "password" in config.secret_inputs and config.inputs["password"] == "[secret]"

@@ -213,6 +213,15 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
     provider.delete("vigil PagerDuty", shared)
     assert zx.call("template.get", {"filter": {"host": [cfg.id]}}, what="t") == []
     assert zx.call("host.get", {"filter": {"host": after["host_names"]}}, what="h") == []
+    # … and so do the shared service templates and groups, now that nothing uses them
+    left_templates = zx.call(
+        "template.get", {"filter": {"host": cfg_in["service_templates"]}}, what="t"
+    )
+    assert left_templates == [], [t["host"] for t in left_templates]
+    groups = zx.call(
+        "hostgroup.get", {"filter": {"name": ["vigil/life", "Templates/vigil"]}}, what="g"
+    )
+    assert groups == [], groups
     now = _stock(zx)
     for kind, ids in stock.items():
         assert ids <= now[kind], f"stock {kind} deleted: {ids - now[kind]}"
@@ -268,6 +277,27 @@ EXAMPLE_SITES = [
         "every-service",
         "all",
         servers=(Server(name="box", address="192.0.2.7", services=schema_services()),),
+    ),
+    # a machine without an agent: its services' ports checked from the Zabbix server
+    make_site(
+        "agentless",
+        "al",
+        urls=(),
+        servers=(
+            Server(
+                name="lb",
+                address="192.0.2.9",
+                services=("haproxy", "redis"),
+                agent=False,
+                macros={"{$REDIS.PORT}": "6380"},
+            ),
+            Server(
+                name="db",
+                address="192.0.2.10",
+                services=("mysql",),
+                macros={"{$MYSQL.PORT}": "3307"},
+            ),
+        ),
     ),
     make_site(
         "no-thresholds",

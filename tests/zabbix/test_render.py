@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.zabbix.conftest import make_site
 from vigil.models import Server, Threshold, UrlCheck
-from vigil.zabbix import media
+from vigil.zabbix import media, service_templates
 from vigil.zabbix.render import (
     TEMPLATE_GROUP,
     render_site,
@@ -213,3 +213,60 @@ def test_routing_user_and_action(site) -> None:
     assert (cond["value2"], cond["value"]) == ("vigil:site", "acme-shop")
     assert action["operations"][0]["opmessage_usr"] == [{"userid": "5"}]
     assert media.key_fingerprint("K") != media.key_fingerprint("L")
+
+
+def _service_triggers(export: dict, template: str) -> dict[str, dict]:
+    found = {t["name"]: t for t in export.get("triggers", [])}
+    for tpl in export["templates"]:
+        if tpl["template"] == template:
+            for item in tpl.get("items", []):
+                found.update({t["name"]: t for t in item.get("triggers", [])})
+    return found
+
+
+def test_one_failure_one_page_within_a_server() -> None:
+    """A stopped process holds its port trigger; a critical level holds its warning."""
+    site = make_site(servers=(Server("db1", "10.0.0.5", ("mysql", "nginx")),))
+    export = _export(site)
+    nginx = _service_triggers(export, "vigil-svc-nginx")
+    port = nginx["nginx is not listening on port {$NGINX.PORT}"]
+    assert [d["name"] for d in port["dependencies"]] == ["nginx is not running"]
+    assert port["dependencies"][0]["expression"] == nginx["nginx is not running"]["expression"]
+    linux = _service_triggers(export, "vigil-svc-linux")
+    warn = linux["Disk / is filling up (over {$DISK.PUSED.WARN}%)"]
+    assert [d["name"] for d in warn["dependencies"]] == [
+        "Disk / is almost full (over {$DISK.PUSED.CRIT}%)"
+    ]
+
+
+def test_process_checks_match_every_distribution_and_mariadb() -> None:
+    """MariaDB >= 10.5 runs mariadbd, RHEL's MySQL /usr/libexec/mysqld, Debian's php-fpm8.2."""
+    import re
+
+    table = service_templates.service_table()
+    mysql = re.compile(table["mysql"]["macros"]["{$MYSQL.PROCESS.CMDLINE}"])
+    for cmdline in ("/usr/sbin/mariadbd", "/usr/libexec/mysqld --basedir=/usr", "mysqld"):
+        assert mysql.search(cmdline), cmdline
+    assert not mysql.search("/bin/sh /usr/bin/mysqld_safe")
+    fpm = re.compile(table["php-fpm"]["macros"]["{$PHP_FPM.PROCESS.CMDLINE}"])
+    assert fpm.search("php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)")
+    assert not fpm.search("php-fpm: pool www")
+    apache = re.compile(table["apache"]["macros"]["{$APACHE.PROCESS.CMDLINE}"])
+    assert apache.search("/usr/sbin/apache2 -k start") and apache.search(
+        "/usr/sbin/httpd -DFOREGROUND"
+    )
+
+
+def test_agentless_server_gets_port_checks_from_zabbix_not_agent_items() -> None:
+    box = Server("lb", "192.0.2.9", ("haproxy",), agent=False, macros={"{$HAPROXY.PORT}": "8443"})
+    agent = Server("app", "192.0.2.10", ("nginx",), macros={"{$NGINX.PORT}": "8080"})
+    export = _export(make_site(servers=(box, agent)))
+    hosts = {h["host"]: h for h in export["hosts"]}
+    lb = hosts["acme-shop-lb"]
+    assert "templates" not in lb, "no agent: no agent templates (no 'agent unavailable' page)"
+    assert [i["key"] for i in lb["items"]] == ["net.tcp.service[tcp,,{$HAPROXY.PORT}]"]
+    assert lb["items"][0]["type"] == "SIMPLE"
+    assert {m["macro"]: m["value"] for m in lb["macros"]} == {"{$HAPROXY.PORT}": "8443"}
+    app = hosts["acme-shop-app"]
+    assert {t["name"] for t in app["templates"]} == {"vigil-svc-linux", "vigil-svc-nginx"}
+    assert {m["macro"]: m["value"] for m in app["macros"]} == {"{$NGINX.PORT}": "8080"}

@@ -70,3 +70,23 @@ def is_lower_bound(alarm: AlarmSpec) -> bool:
 
 def format_number(value: float) -> str:
     return f"{value:g}"
+
+
+_BINARY = ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"))
+_SUFFIX = {"percent": " %", "milliseconds": " ms", "bool": ""}
+
+
+def readable(value: float, unit: str) -> str:
+    """A threshold as a person reads it: ``5368709120`` bytes → ``5 GiB``, ``300`` seconds →
+    ``5 min``, ``80`` percent → ``80 %`` (exact values only: ``1.5 GiB``, never rounded)."""
+    if unit in ("bytes", "megabytes"):
+        size = value * (2**20 if unit == "megabytes" else 1)
+        for factor, name in _BINARY:
+            if size >= factor and (size / factor) == round(size / factor, 2):
+                return f"{size / factor:g} {name}"
+        return f"{value:g} {'MB' if unit == 'megabytes' else 'bytes'}"
+    if unit == "seconds":
+        if value >= 60 and value % 60 == 0:
+            return f"{value / 60:g} min"
+        return f"{value:g} s"
+    return f"{value:g}{_SUFFIX.get(unit, '')}"

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from grafana_foundation_sdk.builders import cloudwatch as cw
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.cog import builder as cogbuilder
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
@@ -24,7 +25,14 @@ from grafana_foundation_sdk.models import dashboard as dm
 from vigil import naming
 from vigil.catalog.alarms import AlarmSpec
 from vigil.grafana.datasources import CloudWatchAccess
-from vigil.grafana.panels import alarm_state_panel, metric_panel, url_health_panel, zabbix_panels
+from vigil.grafana.panels import (
+    ALB_DIMENSION,
+    alarm_state_panel,
+    metric_panel,
+    traffic_panels,
+    url_health_panel,
+    zabbix_panels,
+)
 from vigil.grafana.plan import GLOBAL_REGION, Query, plan_rows
 from vigil.grafana.queries import cloudwatch_ref, zabbix_ref
 from vigil.models import Site
@@ -106,6 +114,9 @@ def build_dashboard(
         board.with_row(db.Row(row.title))
         for plan in row.panels:
             board.with_panel(metric_panel(plan, datasource(plan.global_region)))
+        if row.resource_type == "alb":
+            for traffic in traffic_panels(_load_balancers(alarms), regional):
+                board.with_panel(traffic)
 
     if inputs.zabbix_datasource_uid and naming.zabbix_host_names(site):
         board.with_row(db.Row("Zabbix"))
@@ -114,13 +125,76 @@ def build_dashboard(
         for zabbix in zabbix_panels(web, servers, zabbix_ref(inputs.zabbix_datasource_uid)):
             board.with_panel(zabbix)
 
+    # the site's region first, then us-east-1 where its global alarms (Route 53, CloudFront) are
+    regions = sorted({a.region for a in alarms}, key=lambda r: (r != site.aws_region, r))
+    for region in regions:
+        board.annotation(_alarm_annotation(site, region, inputs))
+
     model = board.build()
+    _attach_alarm_targets(model, site, regions, account_id)
     for index, panel in enumerate(model.panels or [], start=1):
         panel.id_val = index  # unique, deterministic panel ids
         for target in getattr(panel, "targets", None) or []:
             if account_id and isinstance(target, cwm.CloudWatchMetricsQuery):
                 target.account_id = account_id
     return model
+
+
+def _load_balancers(alarms: Iterable[AlarmSpec]) -> list[str]:
+    return sorted({a.dimensions[ALB_DIMENSION] for a in alarms if str(a.resource_type) == "alb"})
+
+
+ALARM_ANNOTATION = "CloudWatch alarm state changes"
+
+
+def _alarm_annotation(site: Site, region: str, inputs: DashboardInputs) -> db.AnnotationQuery:
+    return (
+        db.AnnotationQuery()
+        .name(f"{ALARM_ANNOTATION} ({region})")
+        .datasource(inputs.cloudwatch(site.aws_account_id, region))
+        .enable(True)
+        .icon_color("red")
+    )
+
+
+def alarm_annotation_target(
+    site: Site, region: str, account_id: str | None = None
+) -> cwm.CloudWatchAnnotationQuery:
+    """The CloudWatch data source's annotation query: state changes of every alarm whose name
+    starts with ``<site>-`` (all of the site's alarms, ``vigil.naming.resource_name``)."""
+    query = (
+        cw.CloudWatchAnnotationQuery()
+        .ref_id("Anno")
+        .query_mode(cwm.CloudWatchQueryMode.ANNOTATIONS)
+        .prefix_matching(True)
+        .alarm_name_prefix(f"{site.id}-")
+        .action_prefix("")
+        .region(region)
+        .namespace("")
+        .metric_name("")
+        .dimensions({})
+        .match_exact(True)
+        .statistic("Maximum")
+        .period("")
+    )
+    if account_id:
+        query.account_id(account_id)
+    return query.build()
+
+
+def _attach_alarm_targets(
+    model: dm.Dashboard, site: Site, regions: list[str], account_id: str | None
+) -> None:
+    """Give each alarm annotation its CloudWatch query (Grafana stores a data source's
+    annotation query as ``target``; the SDK types ``target`` as the built-in annotation
+    target only, its own schema's "TODO.. this should just be a normal query target")."""
+    for annotation, region in zip(
+        (a for a in model.annotations.list_val or [] if a.name.startswith(ALARM_ANNOTATION)),
+        regions,
+        strict=True,
+    ):
+        target: Any = alarm_annotation_target(site, region, account_id)
+        annotation.target = target
 
 
 def to_dict(model: dm.Dashboard) -> dict[str, Any]:
@@ -139,8 +213,18 @@ def encode(model: dm.Dashboard) -> str:
 
 
 def decode(text: str) -> dm.Dashboard:
-    """Parse dashboard JSON back into the SDK's model (for round-trip checks)."""
-    return dm.Dashboard.from_json(json.loads(text))
+    """Parse dashboard JSON back into the SDK's model (for round-trip checks); CloudWatch
+    annotation targets are decoded as the SDK's ``CloudWatchAnnotationQuery``."""
+    data = json.loads(text)
+    targets = [a.pop("target", None) for a in (data.get("annotations") or {}).get("list", [])]
+    model = dm.Dashboard.from_json(data)
+    for annotation, target in zip(model.annotations.list_val or [], targets, strict=True):
+        if target is not None and target.get("queryMode") == "Annotations":
+            decoded: Any = cwm.CloudWatchAnnotationQuery.from_json(target)
+            annotation.target = decoded
+        elif target is not None:
+            annotation.target = dm.AnnotationTarget.from_json(target)
+    return model
 
 
 def _links(

@@ -5,19 +5,39 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from grafana_foundation_sdk.builders import cloudwatch as cw
 from grafana_foundation_sdk.builders import common as cb
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.builders import stat, statetimeline, table, timeseries
+from grafana_foundation_sdk.models import cloudwatch as cwm
 from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
-from vigil.grafana.plan import Levels, PanelPlan, Query, is_url_health, ref_id, threshold_steps
+from vigil.grafana.plan import (
+    PERIOD_VARIABLE,
+    REGION_VARIABLE,
+    Levels,
+    PanelPlan,
+    Query,
+    is_url_health,
+    ref_id,
+    threshold_steps,
+)
 from vigil.grafana.queries import ZabbixQuery, cloudwatch_target
 from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
 PanelBuilder = TypeVar("PanelBuilder", timeseries.Panel, statetimeline.Panel, stat.Panel)
+
+_STYLE_MODE: Any = next(
+    getattr(cm, name)
+    for name in ("GraphThresholdsStyleMode", "GraphTresholdsStyleMode")
+    if hasattr(cm, name)
+)
+"""The 10.x SDK targets spelled the enum ``GraphTresholdsStyleMode``: a venv built before
+requirements.txt moved to the 11.6 target still runs (rebuild it: ``make .venv/.installed``)."""
+THRESHOLDS_AS_LINES = _STYLE_MODE.LINE
 
 WIDTH = 12
 HEIGHT = 8
@@ -36,22 +56,63 @@ def _thresholds_model(levels: Levels) -> dm.ThresholdsConfig:
     return thresholds(levels).build()
 
 
+def levels_text(levels: Levels) -> str:
+    """``warning 80 / critical 95`` (a lower-bound set reads ``below …``)."""
+    marks = [
+        f"{severity} {'< ' if levels.lower_bound else ''}{value:g}"
+        for severity, value in (("warning", levels.warning), ("critical", levels.critical))
+        if value is not None
+    ]
+    return " / ".join(marks) or "no threshold"
+
+
 def _with_levels(panel: PanelBuilder, queries: Sequence[Query]) -> PanelBuilder:
     """Panel default = first query's thresholds and unit; other queries get a by-refId
-    override where theirs differ (thresholds are in the query's metric unit)."""
+    override where theirs differ (thresholds are in the query's metric unit).
+
+    Grafana draws threshold lines once per y scale and a scale is keyed by unit, range,
+    placement, distribution and axis label (``buildScaleKey`` in grafana-ui's GraphNG
+    utils): series sharing a unit would all show the *first* set's lines. So when a panel
+    has several threshold sets, each set gets its own axis label (the set's values), hence
+    its own scale and its own lines, and the axis says which lines are whose.
+    """
     first = queries[0]
     panel.thresholds(thresholds(first.levels)).unit(first.unit)
+    several = len({(q.levels, q.unit) for q in queries}) > 1
+    if several and isinstance(panel, timeseries.Panel):
+        panel.axis_label(levels_text(first.levels))
     for query in queries[1:]:
         properties = []
         if query.levels != first.levels:
             properties.append(
                 dm.DynamicConfigValue(id_val="thresholds", value=_thresholds_model(query.levels))
             )
+            if isinstance(panel, timeseries.Panel):
+                properties.append(
+                    dm.DynamicConfigValue(
+                        id_val="custom.axisLabel", value=levels_text(query.levels)
+                    )
+                )
         if query.unit != first.unit:
             properties.append(dm.DynamicConfigValue(id_val="unit", value=query.unit))
         if properties:
             panel.override_by_query(query.ref_id, properties)
     return panel
+
+
+def _legend() -> cb.VizLegendOptions:
+    """A table under the graph with each series' last and max value: readable at a glance."""
+    return (
+        cb.VizLegendOptions()
+        .show_legend(True)
+        .display_mode(cm.LegendDisplayMode.TABLE)
+        .placement(cm.LegendPlacement.BOTTOM)
+        .calcs(["lastNotNull", "max"])
+    )
+
+
+def _tooltip() -> cb.VizTooltipOptions:
+    return cb.VizTooltipOptions().mode(cm.TooltipDisplayMode.MULTI).sort(cm.SortOrder.DESCENDING)
 
 
 def metric_panel(plan: PanelPlan, datasource: dm.DataSourceRef) -> timeseries.Panel:
@@ -67,17 +128,9 @@ def metric_panel(plan: PanelPlan, datasource: dm.DataSourceRef) -> timeseries.Pa
         .line_width(1)
         .fill_opacity(0)
         .span_nulls(False)
-        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphTresholdsStyleMode.LINE))
-        .legend(
-            cb.VizLegendOptions()
-            .show_legend(True)
-            .display_mode(cm.LegendDisplayMode.TABLE)
-            .placement(cm.LegendPlacement.BOTTOM)
-            .calcs(["lastNotNull", "max"])
-        )
-        .tooltip(
-            cb.VizTooltipOptions().mode(cm.TooltipDisplayMode.MULTI).sort(cm.SortOrder.DESCENDING)
-        )
+        .thresholds_style(cb.GraphThresholdsStyleConfig().mode(THRESHOLDS_AS_LINES))
+        .legend(_legend())
+        .tooltip(_tooltip())
     )
     for query in plan.queries:
         panel.with_target(cloudwatch_target(query, datasource))
@@ -114,8 +167,17 @@ def url_health_panel(
     )
     renumbered = [replace(q, ref_id=ref_id(i)) for i, q in enumerate(health)]
     for query in renumbered:
-        panel.with_target(cloudwatch_target(query, datasource, label=_alarm_label(query)))
+        panel.with_target(
+            cloudwatch_target(
+                query, datasource, label=_alarm_label(query), period=alarm_period(query)
+            )
+        )
     return _with_levels(panel, renumbered)
+
+
+def alarm_period(query: Query) -> str:
+    """The period the query's alarms evaluate (status panels compare like with like)."""
+    return str(max(a.period for a in query.alarms)) if query.alarms else PERIOD_VARIABLE
 
 
 def alarm_state_panel(
@@ -124,8 +186,9 @@ def alarm_state_panel(
     """Latest value of every alarmed metric, coloured by its own alarm thresholds.
 
     CloudWatch's alarm state itself is not a metric Grafana can query; this is the same
-    metric against the same thresholds (without the evaluation-period smoothing), and the
-    dashboard links to the CloudWatch alarm list for the authoritative state.
+    metric, statistic and *period* the alarm evaluates (fixed: not the dashboard's
+    ``$period``, which would compare 5-minute sums with 1-minute thresholds) against the same
+    thresholds; alarm state changes themselves are the dashboard's CloudWatch annotations.
     """
     if not queries:
         return None
@@ -134,7 +197,8 @@ def alarm_state_panel(
         .title("Alarm state (latest value vs. alarm thresholds)")
         .description(
             "Green = below every alarm threshold, orange = warning, red = critical. "
-            "The 'CloudWatch alarms' link above shows CloudWatch's own alarm state."
+            "Each value uses its alarm's own statistic and period. Alarm state changes are "
+            "drawn as annotations; the 'CloudWatch alarms' link shows CloudWatch's own state."
         )
         .height(STATUS_HEIGHT)
         .span(WIDTH)
@@ -149,7 +213,11 @@ def alarm_state_panel(
     )
     renumbered = [replace(q, ref_id=ref_id(i)) for i, (q, _) in enumerate(queries)]
     for query, (_, datasource) in zip(renumbered, queries, strict=True):
-        panel.with_target(cloudwatch_target(query, datasource, label=_alarm_label(query)))
+        panel.with_target(
+            cloudwatch_target(
+                query, datasource, label=_alarm_label(query), period=alarm_period(query)
+            )
+        )
     return _with_levels(panel, renumbered)
 
 
@@ -191,6 +259,8 @@ def zabbix_panels(
         .datasource(datasource)
         .height(HEIGHT)
         .span(WIDTH)
+        .frame_index(0)
+        .show_header(True)
         .with_target(ZabbixQuery("A", datasource).hosts(hosts).problems())
     )
     panels: list[timeseries.Panel | table.Panel] = [problems]
@@ -206,6 +276,91 @@ def zabbix_panels(
             .unit(unit)
             .height(HEIGHT)
             .span(WIDTH)
+            .legend(_legend())
+            .tooltip(_tooltip())
             .with_target(ZabbixQuery("A", datasource).hosts(sorted(on)).item(item))
         )
     return panels
+
+
+ALB_NAMESPACE = "AWS/ApplicationELB"
+ALB_DIMENSION = "LoadBalancer"
+ALB_5XX = ("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count")
+
+
+def _alb_metric(
+    ref: str, metric: str, lb: str, datasource: dm.DataSourceRef, *, hide: bool
+) -> cw.CloudWatchMetricsQuery:
+    return (
+        cw.CloudWatchMetricsQuery()
+        .ref_id(ref)
+        .id(ref.lower())
+        .datasource(datasource)
+        .query_mode(cwm.CloudWatchQueryMode.METRICS)
+        .metric_query_type(cwm.MetricQueryType.SEARCH)
+        .metric_editor_mode(cwm.MetricEditorMode.BUILDER)
+        .namespace(ALB_NAMESPACE)
+        .metric_name(metric)
+        .dimensions({ALB_DIMENSION: lb})
+        .match_exact(True)
+        .statistic("Sum")
+        .region(REGION_VARIABLE)
+        .period(PERIOD_VARIABLE)
+        .label(lb)
+        .hide(hide)
+    )
+
+
+def traffic_panels(
+    load_balancers: Sequence[str], datasource: dm.DataSourceRef
+) -> list[timeseries.Panel]:
+    """Requests and the 5xx error rate per load balancer, beside the 5xx counts: 50 errors
+    mean little without knowing whether they are 50 of 60 requests or of 6 million."""
+    if not load_balancers:
+        return []
+    requests = (
+        timeseries.Panel()
+        .title("Requests (ALB)")
+        .description("AWS/ApplicationELB RequestCount (Sum per $period) per load balancer.")
+        .datasource(datasource)
+        .unit("short")
+        .height(HEIGHT)
+        .span(WIDTH)
+        .legend(_legend())
+        .tooltip(_tooltip())
+    )
+    rate = (
+        timeseries.Panel()
+        .title("5xx error rate (ALB)")
+        .description(
+            "Percent of requests answered 5xx, by the targets or the load balancer itself: "
+            "100 × (HTTPCode_Target_5XX_Count + HTTPCode_ELB_5XX_Count) / RequestCount."
+        )
+        .datasource(datasource)
+        .unit("percent")
+        .min(0)
+        .height(HEIGHT)
+        .span(WIDTH)
+        .legend(_legend())
+        .tooltip(_tooltip())
+    )
+    for i, lb in enumerate(load_balancers):
+        requests.with_target(_alb_metric(ref_id(i), "RequestCount", lb, datasource, hide=False))
+        req, t5, e5 = (f"R{i}", f"T{i}", f"E{i}")
+        rate.with_target(_alb_metric(req, "RequestCount", lb, datasource, hide=True))
+        rate.with_target(_alb_metric(t5, ALB_5XX[0], lb, datasource, hide=True))
+        rate.with_target(_alb_metric(e5, ALB_5XX[1], lb, datasource, hide=True))
+        rate.with_target(
+            cw.CloudWatchMetricsQuery()
+            .ref_id(f"X{i}")
+            .id(f"x{i}")
+            .datasource(datasource)
+            .query_mode(cwm.CloudWatchQueryMode.METRICS)
+            .metric_query_type(cwm.MetricQueryType.SEARCH)
+            .metric_editor_mode(cwm.MetricEditorMode.CODE)
+            .expression(f"100 * (FILL({t5.lower()}, 0) + FILL({e5.lower()}, 0)) / {req.lower()}")
+            .region(REGION_VARIABLE)
+            .period(PERIOD_VARIABLE)
+            .label(lb)
+        )
+    return [requests, rate]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from vigil import catalog
 from vigil.catalog.alarms import AlarmSpec
-from vigil.grafana.alarm import catalog_signal, format_number, grafana_unit, is_lower_bound
+from vigil.grafana.alarm import catalog_signal, grafana_unit, is_lower_bound, readable
 from vigil.grafana.search import split_by_length
 from vigil.models import ResourceType
 
@@ -200,12 +200,12 @@ def _description(alarms: Sequence[AlarmSpec]) -> str:
         {(a.severity, a.display_threshold) for a in alarms},
         key=lambda sv: (sv[0] != "warning", sv[1]),
     )
-    written = ", ".join(f"{sev} {format_number(value)}" for sev, value in levels)
+    written = ", ".join(f"{sev} {readable(value, first.unit)}" for sev, value in levels)
     parts = [
         signal.description,
         f"{first.namespace} {first.metric} ({first.stat}).",
         "Threshold lines are the CloudWatch alarm thresholds (orange warning, red critical)"
-        f"; in the inventory ({first.unit}): {written}.",
+        f": {written}.",
     ]
     return " ".join(p for p in parts if p)
 

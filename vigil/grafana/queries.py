@@ -31,9 +31,15 @@ def zabbix_ref(uid: str) -> DataSourceRef:
 
 
 def cloudwatch_target(
-    query: Query, datasource: DataSourceRef, *, ref_id: str | None = None, label: str | None = None
+    query: Query,
+    datasource: DataSourceRef,
+    *,
+    ref_id: str | None = None,
+    label: str | None = None,
+    period: str = PERIOD_VARIABLE,
 ) -> cw.CloudWatchMetricsQuery:
-    """The alarm's metric exactly: namespace, metric, dimensions, statistic, region."""
+    """The alarm's metric exactly: namespace, metric, dimensions, statistic, region;
+    ``period``: the dashboard's ``$period``, or a fixed one (status panels use the alarm's)."""
     dimensions: dict[str, str | list[str]] = {
         key: (values[0] if len(values) == 1 else list(values)) for key, values in query.dimensions
     }
@@ -50,7 +56,7 @@ def cloudwatch_target(
         .match_exact(True)
         .statistic(query.statistic)
         .region(query.region)
-        .period(PERIOD_VARIABLE)
+        .period(period)
         .label(label or query.label)
     )
 

@@ -6,7 +6,7 @@ builds ``GrafanaSettings``; the components only read it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +50,25 @@ class GrafanaSettings:
             monitoring_account=self.monitoring_account,
             source_accounts=self.source_accounts,
         )
+
+    @property
+    def skip_message(self) -> str:
+        """Why Grafana is not deployed (empty when it is): logged by the program, printed by
+        ``vigil plan``."""
+        if self.enabled:
+            return ""
+        return f"Grafana skipped: {self.skip_reason}. Dashboards and contact points not managed."
+
+    def manual_routes(self, site_ids: Iterable[str]) -> list[str]:
+        """With ``notificationPolicy: external`` another owner keeps the policy tree: the
+        routes it must hold for these sites' alerts to reach their contact points."""
+        if not self.enabled or self.notification_policy != "external":
+            return []
+        return [
+            f"Grafana notification policy is external: add the route {SITE_LABEL}={site_id} → "
+            f"contact point {contact_point_name(site_id)} to the existing tree"
+            for site_id in sorted(site_ids)
+        ]
 
     def cloudwatch_uid(self, account: str, region: str) -> str:
         """Uid of the data source that reads ``account`` in ``region``."""

@@ -16,6 +16,7 @@ from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
 from vigil.inventory.cascade import Cascade
 from vigil.inventory.checks.grafana_uids import grafana_uid_problems
+from vigil.inventory.checks.zabbix_hosts import zabbix_host_problems
 from vigil.inventory.discovery import SiteFile, resolve_file, site_files
 from vigil.inventory.problems import InventoryError, Problem
 from vigil.inventory.yaml_source import Source, load_source
@@ -146,6 +147,7 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
                 ids[site_id] = src
         src.release_nodes(keep=_cross_file_path)  # memory stays bounded by the data
     problems += grafana_uid_problems(ids.values())
+    problems += zabbix_host_problems(ids.values())
 
     if problems:
         raise InventoryError(problems)

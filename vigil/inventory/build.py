@@ -207,6 +207,8 @@ def build_site(src: Source, tiers: Mapping[str, Tier], cascade: Cascade) -> Site
                 address=s["address"],
                 services=tuple(s.get("services", ())),
                 port=s.get("port", 10050),
+                agent=s.get("agent", True),
+                macros=frozen_map({str(k): str(v) for k, v in (s.get("macros") or {}).items()}),
             )
             for s in doc.get("servers") or ()
         ),

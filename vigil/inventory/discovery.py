@@ -64,7 +64,11 @@ def resolve_file(path: Path, root: Path) -> Path | str:
         except OSError as exc:
             if exc.errno == getattr(os, "ELOOP", -1):
                 return "symbolic link loop; replace the link by the file"
-            return f"broken symbolic link to {os.readlink(path)}; replace it by the file"
+            try:
+                dest = os.readlink(path)
+            except OSError:
+                dest = "a missing file"
+            return f"broken symbolic link to {dest}; replace it by the file"
         if not target.is_relative_to(root):
             return (
                 f"symbolic link to {target}, outside the inventory; only files inside the "
@@ -111,7 +115,11 @@ def site_files(root: Path) -> tuple[list[SiteFile], list[Problem]]:
     found: list[SiteFile] = []
     for entry in _entries(sites_dir, problems):
         path = Path(entry.path)
-        if _is_real_dir(entry):
+        if _is_real_dir(entry) and os.path.splitext(entry.name)[1].lower() in NEAR_SUFFIXES:
+            problems.append(
+                _problem(path, f"a folder named like a site file is not loaded: {LAYOUT}")
+            )
+        elif _is_real_dir(entry):
             for item in _entries(path, problems):
                 site = _site_entry(Path(item.path), entry.name, real_root, problems)
                 if site is not None:

@@ -78,6 +78,8 @@ class Source:
     problems: list[Problem] = field(default_factory=list)
     size: int = 0
     """YAML nodes the file expands to (aliases at their full size)."""
+    empty: bool = False
+    """The file holds no document, or only null (reported as a problem)."""
 
     @property
     def ok(self) -> bool:
@@ -210,6 +212,7 @@ def _parse(text: str, src: Source) -> Source:
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
         return src.fail(f"YAML syntax error: {reason}", line, col)
     if root is None or (isinstance(root, ScalarNode) and root.tag == NULL_TAG):
+        src.empty = True
         what = "empty" if root is None or not root.value else f"only '{root.value}' (null)"
         line = root.start_mark.line + 1 if root is not None and root.value else 1
         return src.fail(f"file is {what}; expected a mapping of keys", line)

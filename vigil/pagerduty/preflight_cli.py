@@ -18,8 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from vigil.cli import EXIT_INVALID, Handler
 from vigil.inventory import InventoryError, load_inventory
 from vigil.pagerduty import api, preflight
@@ -44,9 +42,11 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Handler:
 
 
 def _stack_doc(project_dir: Path, stack: str) -> dict[str, Any]:
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    from vigil.stack_file import read_config_document  # bounded reader, FILE:LINE errors
+
+    project = read_config_document(project_dir / "Pulumi.yaml")
     stack_file = project_dir / str(project.get("stackConfigDir") or ".") / f"Pulumi.{stack}.yaml"
-    return (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    return read_config_document(stack_file).get("config") or {}
 
 
 def token(raw: dict[str, Any], project_dir: Path, stack: str) -> str:
@@ -72,6 +72,7 @@ def token(raw: dict[str, Any], project_dir: Path, stack: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from vigil.plan.engine import load_stack_config  # Pulumi's SDK: only for this command
     from vigil.settings import SettingsError, parse_stack_settings
+    from vigil.stack_file import ConfigFileError
 
     project_dir = Path(args.project_dir).resolve()
     try:
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raw = _stack_doc(project_dir, args.stack)
         inventory = load_inventory(settings.inventory_path(project_dir))
         secret = token(raw, project_dir, args.stack)
-    except (FileNotFoundError, SettingsError, NoToken) as exc:
+    except (FileNotFoundError, SettingsError, NoToken, ConfigFileError) as exc:
         print(f"vigil preflight: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except InventoryError as exc:

@@ -19,6 +19,7 @@ import pulumi
 
 from policies.graph import Graph
 from vigil.plan.engine import ProgramError
+from vigil.plan.interrupt import stop_on_interrupt
 from vigil.plan.policy_eval import evaluate, has_mandatory, load_policy_set, policy_resources
 from vigil.plan.record import SITE_TYPE, Resource
 from vigil.plan.report_json import PlanFileError, dumps, read_plan, write_plan
@@ -28,10 +29,14 @@ from vigil.plan.report_text import (
     coverage_matrix,
     escalation_section,
     gaps_by_site,
+    gate_line,
+    notes_section,
+    out_of_scope_section,
     use_colour,
     violations_by_site,
 )
 from vigil.plan.service import find_project, run_plan
+from vigil.stack_file import ConfigFileError
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 
@@ -103,12 +108,19 @@ def _program_failure(exc: ProgramError) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    with stop_on_interrupt("vigil plan"):
+        return _plan(args)
+
+
+def _plan(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint = Painter(use_colour(out))
     progress = Progress(sys.stderr)
     counts = {"resources": 0, "sites": 0}
 
     def on_resource(res: Resource) -> None:
+        if not counts["resources"]:
+            progress.note(f"vigil plan: recording stack {args.stack} offline")
         counts["resources"] += 1
         if res.type == SITE_TYPE:
             counts["sites"] += 1
@@ -129,6 +141,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except ProgramError as exc:
         progress.clear()
         return _program_failure(exc)
+    except ConfigFileError as exc:
+        progress.clear()
+        return _error(str(exc))
     except (FileNotFoundError, LookupError) as exc:
         progress.clear()
         return _error(f"vigil plan: {exc}")
@@ -148,7 +163,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         gaps = gaps_by_site(result.sites, paint)
         if gaps:
             print("\n" + paint("gaps", "bold") + "\n" + gaps, file=out)
+        for section in (
+            out_of_scope_section(result.sites, paint),
+            notes_section(result.gate.notes, paint),
+        ):
+            if section:
+                print("\n" + section, file=out)
         print("\n" + violations_by_site(result.violations, paint), file=out)
+        print(gate_line(result.gate, paint), file=out)
         if args.json_file:
             try:
                 write_plan(args.json_file, result.document)
@@ -166,14 +188,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
             f"HTML report written to {args.html_file}",
             file=sys.stderr if args.json_file == "-" else out,
         )
-    return EXIT_VIOLATION if has_mandatory(result.violations) else EXIT_OK
+    failed = has_mandatory(result.violations) or not result.gate.passed
+    return EXIT_VIOLATION if failed else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint = Painter(use_colour(out))
     try:
-        _, recording = read_plan(args.plan_file)
+        saved, recording = read_plan(args.plan_file)
         project = Path(args.project) if args.project else find_project()
         policy_set = load_policy_set(project)
     except PlanFileError as exc:
@@ -192,4 +215,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=out,
         )
         print(violations_by_site(violations, paint), file=out)
-    return EXIT_VIOLATION if has_mandatory(violations) else EXIT_OK
+    gate = saved.get("gate") if isinstance(saved, dict) else None
+    gaps = gate.get("sitesWithGaps") if isinstance(gate, dict) else None
+    if gaps and not args.as_json:
+        print(f"coverage gate of the saved plan: failed ({', '.join(map(str, gaps))})", file=out)
+    return EXIT_VIOLATION if has_mandatory(violations) or gaps else EXIT_OK

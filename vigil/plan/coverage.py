@@ -34,6 +34,8 @@ class SiteCoverage:
     tier: str | None
     coverage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TOOLS, 0))
     gaps: list[str] = field(default_factory=list)
+    waived: list[tuple[str, str, str]] = field(default_factory=list)
+    """(tool, gap, reason) the stack declared out of scope (``vigil.plan.gate``)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,9 @@ class SiteCoverage:
             "tier": self.tier,
             "coverage": dict(self.coverage),
             "gaps": list(self.gaps),
+            "outOfScope": [
+                {"tool": tool, "gap": gap, "reason": reason} for tool, gap, reason in self.waived
+            ],
         }
 
 

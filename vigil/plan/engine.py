@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
@@ -46,6 +45,7 @@ from vigil.plan.record import (
     provider_urn,
     wire_to_plain,
 )
+from vigil.stack_file import ConfigFileError, read_config_document
 
 OFFLINE_SECRET = "offline-placeholder-secret"
 OnResource = Callable[[Resource], None]
@@ -84,8 +84,11 @@ def load_stack_config(
     the program still takes its "credentials configured" code path and masks them.
     """
     project_dir = Path(project_dir).resolve()
-    project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
-    project = project_file["name"]
+    project_path = project_dir / "Pulumi.yaml"
+    project_file = read_config_document(project_path)
+    project = project_file.get("name")
+    if not isinstance(project, str) or not project:
+        raise ConfigFileError([f"{project_path}:1:1: name: the project needs a name"])
     values: dict[str, str] = {}
     secrets: list[str] = []
 
@@ -96,11 +99,11 @@ def load_stack_config(
         default = spec.get("default") if isinstance(spec, dict) else spec
         if default is not None:
             values[key_of(key)] = _config_string(default)
-    stack_dir = project_dir / project_file.get("stackConfigDir", ".")
+    stack_dir = project_dir / str(project_file.get("stackConfigDir") or ".")
     stack_file = stack_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         raise FileNotFoundError(f"{stack_file}: no such stack configuration")
-    stack_doc = yaml.safe_load(stack_file.read_text()) or {}
+    stack_doc = read_config_document(stack_file)
     for key, value in {**(stack_doc.get("config") or {}), **(overrides or {})}.items():
         if isinstance(value, dict) and set(value) == {"secure"}:
             values[key_of(key)] = OFFLINE_SECRET

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigil.plan.alert_paths import AlertPath, site_alert_paths
 from vigil.plan.coverage import TOOLS
+from vigil.plan.interrupt import atomic_write
 from vigil.plan.report_text import HEADERS
 
 if TYPE_CHECKING:
@@ -85,6 +86,29 @@ def coverage_section(sites: list[dict[str, Any]]) -> str:
         f'<h2>Coverage</h2><table id="coverage-matrix"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def gate_section(doc: dict[str, Any]) -> str:
+    """The coverage gate's verdict, the gaps waived as out of scope, skip reasons, to-dos."""
+    gate = doc.get("gate") or {"passed": True, "sitesWithGaps": []}
+    verdict = (
+        '<p id="gate" class="ok">Coverage gate passed.</p>'
+        if gate["passed"]
+        else f'<p id="gate" class="gaps">Coverage gate failed: '
+        f"{_e(', '.join(gate['sitesWithGaps']))}.</p>"
+    )
+    waived = sorted(
+        {(w["tool"], w["reason"], s["id"]) for s in doc["sites"] for w in s.get("outOfScope", [])}
+    )
+    items = "".join(
+        f"<li>{_e(HEADERS.get(tool, tool))} out of scope for {_e(site)}: {_e(reason)}</li>"
+        for tool, reason, site in waived
+    )
+    items += "".join(
+        f"<li>{'To do: ' if n['kind'] == 'manual' else ''}{_e(n['message'])}</li>"
+        for n in doc.get("notes") or []
+    )
+    return f'<h2>Gate and notes</h2>{verdict}<ul id="notes">{items}</ul>'
 
 
 def violations_section(violations: list[dict[str, Any]]) -> str:
@@ -299,12 +323,12 @@ def render(result: PlanResult) -> str:
         f"<style>{CSS}</style></head><body><h1>{_e(title)}</h1>"
         f'<p class="muted">{len(doc["sites"])} site(s), {len(doc["resources"])} resources, '
         f"inventory {_e(doc['inventory'])}, policy pack {_e(doc['policies']['pack'])}.</p>"
-        f"{coverage_section(doc['sites'])}{violations_section(doc['policies']['violations'])}"
+        f"{coverage_section(doc['sites'])}{gate_section(doc)}"
+        f"{violations_section(doc['policies']['violations'])}"
         f"{escalation_section(doc.get('escalation') or [])}{oncall}"
         f"{alert_paths_section(site_alert_paths(result.graph))}</body></html>\n"
     )
 
 
 def write_report(path: str | Path, result: PlanResult) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(render(result), encoding="utf-8")
+    atomic_write(path, render(result))  # complete or absent, even under Ctrl-C

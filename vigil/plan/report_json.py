@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from vigil.plan.coverage import SiteCoverage
+from vigil.plan.gate import Gate
+from vigil.plan.interrupt import atomic_write
 from vigil.plan.policy_eval import Violation
 from vigil.plan.record import Recording, Resource
 
@@ -40,14 +42,19 @@ def plan_document(
     pack: str,
     violations: list[Violation],
     escalation: list[dict[str, Any]] | None = None,
+    gate: Gate | None = None,
 ) -> dict[str, Any]:
     """``escalation``: per team × tier, the minute each level is first paged in each loop
-    (``vigil.pagerduty.timeline``), sorted by team and tier."""
+    (``vigil.pagerduty.timeline``), sorted by team and tier. ``gate``: the coverage gate's
+    verdict, and its notes (tools skipped, steps left to a human), in the document too."""
+    gate = gate or Gate((), ())
     return {
         "project": graph.project,
         "stack": graph.stack,
         "inventory": inventory,
         "escalation": escalation or [],
+        "gate": gate.as_json(),
+        "notes": [n.as_json() for n in sorted(gate.notes)],
         "sites": [s.as_json() for s in sorted(sites, key=lambda s: s.id)],
         "resources": [resource_json(r) for r in sorted(graph.resources, key=lambda r: r.urn)],
         "policies": {"pack": pack, "violations": [v.as_json() for v in sorted(violations)]},
@@ -60,8 +67,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 def write_plan(path: str | Path, doc: dict[str, Any]) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(dumps(doc), encoding="utf-8")
+    atomic_write(path, dumps(doc))  # complete or absent, even under Ctrl-C
 
 
 def _require(cond: bool, where: str, message: str) -> None:

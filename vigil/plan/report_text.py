@@ -10,10 +10,12 @@ import os
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TextIO
 
 from vigil.pagerduty.timeline import Timeline
 from vigil.plan.coverage import TOOLS, SiteCoverage
+from vigil.plan.gate import Gate, Note
 from vigil.plan.policy_eval import Violation
 
 HEADERS = {
@@ -98,6 +100,35 @@ def gaps_by_site(sites: list[SiteCoverage], paint: Painter) -> str:
             lines.append(paint(s.id, "bold"))
             lines.extend(f"  - {g}" for g in s.gaps)
     return "\n".join(lines)
+
+
+def out_of_scope_section(sites: list[SiteCoverage], paint: Painter) -> str:
+    """Waived gaps, one line per tool and reason: which sites the stack leaves out, and why."""
+    waived: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for s in sites:
+        for tool, reason in sorted({(tool, reason) for tool, _, reason in s.waived}):
+            waived[(tool, reason)].append(s.id)
+    lines = []
+    for (tool, reason), ids in sorted(waived.items()):
+        which = "every site" if len(ids) == len(sites) else ", ".join(ids)
+        lines.append(f"  - {HEADERS[tool]} for {which} (vigil:outOfScope.{tool}): {reason}")
+    return paint("out of scope", "bold") + "\n" + "\n".join(lines) if lines else ""
+
+
+def notes_section(notes: Iterable[Note], paint: Painter) -> str:
+    """Tools the stack skips and steps it leaves to a human (the program logs them too)."""
+    lines = [f"  - {'to do: ' if n.kind == 'manual' else ''}{n.message}" for n in notes]
+    return paint("notes", "bold") + "\n" + "\n".join(lines) if lines else ""
+
+
+def gate_line(gate: Gate, paint: Painter) -> str:
+    if gate.passed:
+        return paint("coverage gate: passed (every site covered or declared out of scope)", "green")
+    return paint(
+        f"coverage gate: failed: {len(gate.failing)} site(s) with gaps "
+        f"({', '.join(gate.failing)}); fix them or declare the tool in vigil:outOfScope",
+        "red",
+    )
 
 
 def violations_by_site(violations: list[Violation], paint: Painter) -> str:

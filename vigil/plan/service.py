@@ -14,6 +14,7 @@ from policies.graph import Graph
 from vigil.pagerduty.timeline import Timeline, timeline
 from vigil.plan.coverage import SiteCoverage, site_coverage
 from vigil.plan.engine import StackConfig, load_stack_config, record_program
+from vigil.plan.gate import Gate, apply_gate
 from vigil.plan.policy_eval import (
     PolicySet,
     Violation,
@@ -41,6 +42,8 @@ class PlanResult:
     document: dict[str, Any]
     escalation: list[Timeline] = field(default_factory=list)
     """Every team × tier the stack's sites page: when each level is first paged."""
+    gate: Gate = field(default_factory=lambda: Gate((), ()))
+    """Sites failing the coverage gate, skipped tools and manual steps."""
 
     @property
     def inventory(self) -> Any:
@@ -77,6 +80,7 @@ def run_plan(
     violations = evaluate(recording, policy_set, on_policy_progress, resources)
     sites = site_coverage(graph, covered_config(policy_set))
     settings = recording.settings  # None: not a vigil program
+    gate = apply_gate(sites, settings)
     escalation = escalation_timelines(recording.inventory)
     doc = plan_document(
         recording,
@@ -85,9 +89,10 @@ def run_plan(
         policy_set.pack,
         violations,
         [t.as_json() for t in escalation],
+        gate,
     )
     return PlanResult(
-        stack_config, recording, graph, sites, policy_set, violations, doc, escalation
+        stack_config, recording, graph, sites, policy_set, violations, doc, escalation, gate
     )
 
 

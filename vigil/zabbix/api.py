@@ -49,6 +49,19 @@ class ZabbixUnreachableError(ZabbixError):
     pass
 
 
+class ZabbixDatabaseError(ZabbixUnreachableError):
+    """The frontend answers but cannot reach its database (not an auth problem)."""
+
+
+DATABASE_DOWN = ("Error connecting to database", "Database error")
+"""What the 6.0 frontend answers (JSON-RPC error, code 1) while its database is down or
+restarting, for every method including ``user.login``: transient, never a credential error."""
+
+
+def _database_down(exc: Exception) -> bool:
+    return isinstance(exc, APIRequestError) and any(s in str(exc) for s in DATABASE_DOWN)
+
+
 @dataclass(frozen=True)
 class Credentials:
     """Where and how to log in; ``repr`` never shows the secret parts."""
@@ -212,6 +225,8 @@ class _CountingAPI(ZabbixAPI):
 
 
 def _is_transient(exc: Exception) -> bool:
+    if _database_down(exc):
+        return True
     if isinstance(exc, ProcessingError):
         text = str(exc)
         # A wrong host name or a non-API URL does not heal by waiting; a refused or dropped
@@ -233,7 +248,7 @@ class ZabbixSession:
         self,
         creds: Credentials,
         *,
-        retries: int = 4,
+        retries: int = 6,
         backoff: float = 0.5,
         timeout: int = 30,
         sleep: Callable[[float], None] = time.sleep,
@@ -272,6 +287,8 @@ class ZabbixSession:
                 "(scripts/zabbix-server status for the sandbox)"
             ) from None
         except APIRequestError as exc:
+            if _database_down(exc):
+                raise
             who = "the API token" if creds.token else f"user {creds.user!r}"
             raise ZabbixAuthError(
                 f"Zabbix at {creds.url} rejected {who}: {_api_message(exc)}. Check "
@@ -280,7 +297,10 @@ class ZabbixSession:
             ) from None
 
     def _retry(self, fn: Callable[[], Any], what: str) -> Any:
+        """Retry transient failures (connection refused, database restarting) with backoff:
+        0.5 s doubling, 6 retries by default = about 30 s, enough for a database restart."""
         delay = self._backoff
+        self._waited = 0.0
         for attempt in range(self._retries + 1):
             try:
                 return fn()
@@ -288,6 +308,13 @@ class ZabbixSession:
                 raise
             except Exception as exc:
                 if not _is_transient(exc) or attempt == self._retries:
+                    if _database_down(exc):
+                        raise ZabbixDatabaseError(
+                            f"{what}: the Zabbix frontend at {self.url} cannot reach its "
+                            f"database ({_api_message(exc)}, {attempt + 1} attempts over "
+                            f"{self._waited:.0f}s). Check the database behind Zabbix, then "
+                            "re-run: the provider converges from where it stopped"
+                        ) from None
                     if isinstance(exc, ProcessingError):
                         raise ZabbixUnreachableError(
                             f"{what}: {exc} (after {attempt + 1} attempts). Check that the "
@@ -296,6 +323,7 @@ class ZabbixSession:
                         ) from None
                     raise
                 self._sleep(delay)
+                self._waited += delay
                 delay *= 2
         raise AssertionError("unreachable")
 

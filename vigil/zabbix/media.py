@@ -55,6 +55,15 @@ EVENTS_ENDPOINTS = {
 """PagerDuty Events API v2 hosts per service region (PagerDuty: "Events API v2 Overview";
 EU accounts send to events.eu.pagerduty.com). The endpoint is a media type parameter."""
 
+
+def events_endpoint(region: str = "us") -> str:
+    """The Events API v2 URL of a PagerDuty service region (``us``/empty or ``eu``)."""
+    region = (region or "us").strip().lower()
+    if region not in EVENTS_ENDPOINTS:
+        raise ValueError(f"unknown PagerDuty service region {region!r}: use us or eu")
+    return EVENTS_ENDPOINTS[region]
+
+
 RETRY = {"attempts": "10", "attempt_interval": "30s", "timeout": "10s"}
 """Outlasts a PagerDuty blip: 10 attempts 30 s apart, each waiting at most 10 s, keep a page
 alive for 4.5-6 minutes (Zabbix 6.0 media type: attempts 1-100, attempt_interval 0-1h,

@@ -174,6 +174,7 @@ def _fail_trigger(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
         "event_name": name + ": {ITEM.LASTVALUE2}",
         "opdata": "{ITEM.LASTVALUE2}",
         "priority": "DISASTER",
+        "manual_close": "YES",  # so destroy can close an open problem (and resolve its page)
         "description": f"Web scenario {n} of site {site.id} failed. Runbook: {site.runbook_url}",
         "url": site.runbook_url,
         "tags": _tags([*site_tags(site), ("scope", "availability"), ("vigil:signal", "url")]),
@@ -203,6 +204,7 @@ def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
                 "expression": f"avg(/{template}/{time_key},5m)>{macro}",
                 "name": f"{site.id}: {n} response time over {macro}s (5m avg)",
                 "priority": priority,
+                "manual_close": "YES",
                 "url": site.runbook_url,
                 "tags": _tags([*tags, ("scope", "performance")]),
             }
@@ -279,6 +281,7 @@ def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]
     """A service template and its multi-item triggers (which export at top level)."""
     spec = service_table()[service]
     name = service_template_name(service)
+    by_name = _triggers_by_name(spec)
     items = []
     for item in spec["items"]:
         entry: dict[str, Any] = {
@@ -292,7 +295,7 @@ def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]
         entry["tags"] = _tags([("component", service)])
         if item.get("triggers"):
             entry["triggers"] = sorted(
-                (_trigger(name, t) for t in item["triggers"]), key=lambda t: t["name"]
+                (_trigger(name, t, by_name) for t in item["triggers"]), key=lambda t: t["name"]
             )
         items.append(entry)
     template: dict[str, Any] = {
@@ -305,18 +308,39 @@ def _service_template(service: str) -> tuple[dict[str, Any], list[dict[str, Any]
         "tags": _tags([MANAGED_BY, ("vigil:service", service)]),
         "macros": _macros(spec.get("macros", {})),
     }
-    top = [_trigger(name, t) for t in spec.get("triggers", [])]
+    top = [_trigger(name, t, by_name) for t in spec.get("triggers", [])]
     return template, top
 
 
-def _trigger(template: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+def _triggers_by_name(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    found = {t["name"]: t for t in spec.get("triggers", [])}
+    for item in spec["items"]:
+        found.update({t["name"]: t for t in item.get("triggers", [])})
+    return found
+
+
+def _trigger(
+    template: str, spec: Mapping[str, Any], by_name: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """A service trigger; ``depends_on`` names a trigger of the same template that, while in
+    problem, holds this one (Zabbix 6.0 manual, "Trigger dependencies": a dependent trigger
+    does not change state while the trigger it depends on is in PROBLEM) - so one failure is
+    one page: a stopped process, not also its closed port; CRIT, not also WARN."""
     expression = spec["expression"].replace("{T}", template)
-    return {
+    trigger: dict[str, Any] = {
         "uuid": stable_uuid("trigger", template, spec["name"]),
         "expression": expression,
         "name": spec["name"],
         "priority": spec["priority"],
+        "manual_close": "YES",
     }
+    parent = spec.get("depends_on")
+    if parent:
+        target = by_name[parent]
+        trigger["dependencies"] = [
+            {"name": parent, "expression": target["expression"].replace("{T}", template)}
+        ]
+    return trigger
 
 
 # --------------------------------------------------------------------------- hosts
@@ -352,6 +376,50 @@ def link_tags(site: Site, options: RenderOptions) -> list[tuple[str, str]]:
     return [(k, v) for k, v in links if v and len(v) <= TAG_VALUE_MAX]
 
 
+def _port_macros(server: Server) -> dict[str, tuple[str, str]]:
+    """{macro: (service, default port)} of the ports the server's services listen on."""
+    table = service_table()
+    found: dict[str, tuple[str, str]] = {}
+    for service in sorted({canonical_service(s) for s in server.services}):
+        for macro, value in table[service].get("macros", {}).items():
+            if macro.endswith(".PORT}"):
+                found[macro] = (service, str(value))
+    return found
+
+
+def _agentless_macros(server: Server) -> dict[str, str]:
+    return {m: v for m, (_s, v) in _port_macros(server).items()}
+
+
+def _agentless_items(server: Server, host: str) -> list[dict[str, Any]]:
+    """Simple checks from the Zabbix server (no agent): is each service's port accepting TCP.
+
+    ``net.tcp.service[tcp,,<port>]`` is a simple check (Zabbix 6.0 manual, "Simple checks"):
+    1 when the port accepts a connection, 0 otherwise; the host interface gives the address.
+    """
+    items = []
+    for macro, (service, _port) in sorted(_port_macros(server).items()):
+        key = f"net.tcp.service[tcp,,{macro}]"
+        items.append(
+            {
+                "name": f"{service} port {macro} reachable from Zabbix",
+                "type": "SIMPLE",
+                "key": key,
+                "tags": _tags([("component", service)]),
+                "interface_ref": "if1",
+                "triggers": [
+                    {
+                        "expression": f"max(/{host}/{key},3m)=0",
+                        "name": f"{service} is not accepting connections on port {macro}",
+                        "priority": "DISASTER",
+                        "manual_close": "YES",
+                    }
+                ],
+            }
+        )
+    return items
+
+
 def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
     group = client_group(site.client)
     tags = [*site_tags(site), *site.tags.items(), *link_tags(site, options)]
@@ -369,20 +437,22 @@ def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
             }
         )
     for server in site.servers:
-        templates = {service_template_name(BASE_SERVICE)}
-        templates |= {service_template_name(s) for s in server.services}
         name = server_host_name(site.id, server)
-        hosts.append(
-            {
-                "host": name,
-                "name": name,
-                "templates": [{"name": t} for t in sorted(templates)],
-                "groups": [{"name": group}],
-                "interfaces": [_interface(server)],
-                "tags": _tags([*tags, ("role", "server")]),
-                "inventory_mode": "DISABLED",
-            }
-        )
+        host: dict[str, Any] = {"host": name, "name": name}
+        if server.agent:
+            templates = {service_template_name(BASE_SERVICE)}
+            templates |= {service_template_name(s) for s in server.services}
+            host["templates"] = [{"name": t} for t in sorted(templates)]
+        host["groups"] = [{"name": group}]
+        host["interfaces"] = [_interface(server)]
+        if not server.agent:
+            host["items"] = _agentless_items(server, name)
+        macros = {**(_agentless_macros(server) if not server.agent else {}), **server.macros}
+        host["tags"] = _tags([*tags, ("role", "server")])
+        if macros:
+            host["macros"] = _macros(macros)
+        host["inventory_mode"] = "DISABLED"
+        hosts.append(host)
     return sorted(hosts, key=lambda h: h["host"])
 
 

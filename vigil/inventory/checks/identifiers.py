@@ -8,9 +8,34 @@ import zoneinfo
 from functools import cache
 from urllib.parse import urlsplit
 
+import botocore.loaders  # type: ignore[import-untyped]
+
 from vigil.inventory.problems import did_you_mean
 
 HOSTNAME_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+
+
+@cache
+def _partitions() -> tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]:
+    """(partition id, region pattern, known regions) from botocore's ``data/partitions.json``:
+    the table the AWS SDKs resolve a region's partition with."""
+    data = botocore.loaders.create_loader().load_data("partitions")
+    return tuple(
+        (p["id"], re.compile(p["regionRegex"]), frozenset(p.get("regions", ())))
+        for p in data["partitions"]
+    )
+
+
+def partition_of(region: str) -> str | None:
+    """The AWS partition (``aws``, ``aws-cn``, ``aws-us-gov``…) a region belongs to: a listed
+    region first, else the first partition whose region pattern matches, as botocore does."""
+    for partition, _, regions in _partitions():
+        if region in regions:
+            return partition
+    for partition, pattern, _ in _partitions():
+        if pattern.match(region):
+            return partition
+    return None
 
 
 @cache
@@ -30,11 +55,33 @@ def timezone_problem(name: str) -> str | None:
 
 
 def hostname_problem(host: str) -> str | None:
+    """A fully qualified DNS name (RFC 1123 §2.1 labels), or why not.
+
+    A name whose last label is all digits is not a DNS name (RFC 1123 §2.1: a valid host name
+    never has the dotted-decimal form; RFC 3696 §2: top-level domains are not all-numeric), so
+    ``10.0.0.300`` is reported as a bad IPv4 address, not taken for a host name.
+    """
     if len(host) > 253 or "." not in host:
         return f"'{host}' is not a fully qualified host name"
-    if not all(HOSTNAME_LABEL.match(label) for label in host.rstrip(".").split(".")):
+    labels = host.rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):
+        return ipv4_problem(host)
+    if labels[-1].isdigit():
+        return f"'{host}' is not a valid host name: its last label is all digits"
+    if not all(HOSTNAME_LABEL.match(label) for label in labels):
         return f"'{host}' is not a valid host name"
     return None
+
+
+def ipv4_problem(address: str) -> str:
+    """Why a dotted-decimal ``address`` is not an IPv4 address (``ipaddress`` refused it)."""
+    parts = address.split(".")
+    if len(parts) != 4 or not all(p.isdigit() for p in parts):
+        return f"'{address}' is not an IPv4 address: it needs four numbers 0-255"
+    for part in parts:
+        if int(part) > 255:
+            return f"'{address}' is not an IPv4 address: {part} is over 255"
+    return f"'{address}' is not an IPv4 address: write each number without leading zeros"
 
 
 def url_problem(url: str) -> str | None:
@@ -61,9 +108,29 @@ def url_problem(url: str) -> str | None:
     return f"URL host {problem}" if problem else None
 
 
+def same_url_key(url: str) -> str:
+    """What two URLs that fetch the same resource share: scheme and host are case-insensitive
+    and the default port is implied (RFC 3986 §6.2.2.1, §6.2.3), an empty path is ``/``; the
+    path and query are compared as written (they are case-sensitive)."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url
+    host = (parts.hostname or "").rstrip(".")
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{netloc}{parts.path or '/'}{query}"
+
+
 def address_problem(address: str) -> str | None:
+    """An IPv4/IPv6 address or a fully qualified DNS name (what a Zabbix interface takes)."""
     try:
         ipaddress.ip_address(address)
         return None
     except ValueError:
-        return hostname_problem(address) and f"'{address}' is neither an IP address nor a host name"
+        pass
+    if address.replace(".", "").isdigit():
+        return ipv4_problem(address)
+    return hostname_problem(address) and f"'{address}' is neither an IP address nor a host name"

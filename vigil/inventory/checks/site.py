@@ -9,9 +9,14 @@ from typing import Any
 
 from vigil import catalog
 from vigil.inventory.cascade import order_problems
-from vigil.inventory.checks import pagerduty
+from vigil.inventory.checks import pagerduty, zabbix
 from vigil.inventory.checks.context import Context, Where
-from vigil.inventory.checks.identifiers import address_problem, url_problem
+from vigil.inventory.checks.identifiers import (
+    address_problem,
+    partition_of,
+    same_url_key,
+    url_problem,
+)
 from vigil.inventory.checks.thresholds import layer_problems, signal_problems
 from vigil.inventory.problems import Path, Problem, did_you_mean, format_path
 from vigil.inventory.yaml_source import Source
@@ -42,6 +47,7 @@ def check_site(src: Source, folder: str, ctx: Context) -> list[Problem]:
     problems += _aws_problems(src)
     problems += _rds_replica_problems(src)
     problems += _url_and_server_problems(src)
+    problems += zabbix.site_problems(src)
     problems += _tag_problems(src)
     problems += pagerduty.site_problems(src)
     problems += _site_threshold_problems(src, ctx)
@@ -168,6 +174,13 @@ def _arn_problems(
     match = ELB_ARN.match(item["arn"])
     if match is None:  # the schema pattern already reported it
         return
+    partition = partition_of(region)
+    if partition is not None and match["partition"] != partition:
+        yield src.problem(
+            path,
+            f"ARN partition '{match['partition']}' is not the partition of aws.region "
+            f"'{region}' ('{partition}'): ARNs are arn:{partition}:… there",
+        )
     if match["region"] != region:
         yield src.problem(
             path, f"ARN region '{match['region']}' does not match aws.region '{region}'"
@@ -188,9 +201,18 @@ def _url_and_server_problems(src: Source) -> Iterator[Problem]:
     if problem := url_problem(doc["runbook_url"]):
         yield src.problem(("runbook_url",), problem)
     names: dict[str, int] = {}
+    urls: dict[str, int] = {}
     for index, check in enumerate(doc.get("urls") or ()):
         if problem := url_problem(check["url"]):
             yield src.problem(("urls", index, "url"), problem)
+        same = same_url_key(check["url"])
+        if same in urls:
+            yield src.problem(
+                ("urls", index, "url"),
+                f"URL {check['url']} is already checked by urls[{urls[same]}]; the same URL "
+                "twice is two health checks and two pages for one outage: keep one",
+            )
+        urls.setdefault(same, index)
         if check["name"] in names:
             yield src.problem(
                 ("urls", index, "name"),

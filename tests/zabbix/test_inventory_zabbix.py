@@ -1,0 +1,61 @@
+"""``vigil validate`` rules for the Zabbix side, reported at the line (exit 2, nothing built).
+
+A macro override no template of the server uses, or a response-time threshold at or above the
+URL's timeout, imports cleanly and never pages; both must be refused where they are written.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.inventory.conftest import EXAMPLE
+from tests.inventory.util import edit, only
+from vigil.inventory import load_inventory
+
+SHOP = "sites/acme/shop.yaml"
+SERVER = "    services: [sphinx]\n"
+
+
+@pytest.fixture
+def inv(tmp_path: Path) -> Path:
+    """A writable copy of the example inventory."""
+    shutil.copytree(EXAMPLE, tmp_path / "inventory")
+    return tmp_path / "inventory"
+
+
+def test_server_overrides_and_agentless_load(inv: Path) -> None:
+    edit(
+        inv / SHOP,
+        SERVER,
+        SERVER + "    agent: false\n    macros:\n      '{$SPHINX.PORT}': 9313\n",
+    )
+    site = next(s for s in load_inventory(inv).sites if s.id == "acme-shop")
+    search = next(s for s in site.servers if s.name == "acme-search-1")
+    assert search.agent is False and dict(search.macros) == {"{$SPHINX.PORT}": "9313"}
+
+
+def test_unknown_macro_override_is_refused_at_its_line(inv: Path) -> None:
+    edit(inv / SHOP, SERVER, SERVER + "    macros:\n      '{$SPHINX.PROT}': 9313\n")
+    file, line, _col, path, message = only(inv)
+    assert (file, path) == (SHOP, "servers[2].macros.{$SPHINX.PROT}")
+    assert "not used by the templates of this server's services (sphinx)" in message
+    assert "did you mean '{$SPHINX.PORT}'" in message
+    assert inv.joinpath(SHOP).read_text().splitlines()[line - 1].strip().startswith("'{$SPHINX")
+
+
+def test_response_time_threshold_above_the_timeout_is_refused(inv: Path) -> None:
+    text = (inv / SHOP).read_text()
+    start = text.index("urls:\n")
+    first = text.index("\n", text.index("url: ", start)) + 1
+    (inv / SHOP).write_text(
+        text[:first]
+        + "    timeout_seconds: 5\n"
+        + "    thresholds:\n      response_time_seconds: {warning: 2, critical: 6}\n"
+        + text[first:]
+    )
+    file, _line, _col, path, message = only(inv)
+    assert (file, path) == (SHOP, "urls[0].thresholds.response_time_seconds.critical")
+    assert "not below the URL's timeout (5s)" in message
