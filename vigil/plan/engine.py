@@ -155,6 +155,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         options: dict[str, Any] = {}
         if request.protect:
             options["protect"] = True
+        if request.retainOnDelete:  # optional bool in the proto: unset = False
+            options["retainOnDelete"] = True
         if request.ignoreChanges:
             options["ignoreChanges"] = sorted(request.ignoreChanges)
         if request.additionalSecretOutputs:
