@@ -42,6 +42,11 @@ COMMANDS: tuple[Command, ...] = (
         "check PagerDuty has every user and vendor a stack looks up (needs a token)",
     ),
     Command("diff", "vigil.diff.cli", "compare two saved plans: added, removed, changed fields"),
+    Command(
+        "add-site",
+        "vigil.inventory.add_site",
+        "write a new site file like an existing one (its own ids left to fill)",
+    ),
 )
 """Add a subcommand by adding a row here and a ``configure`` function in its module."""
 
