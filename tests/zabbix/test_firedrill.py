@@ -168,3 +168,25 @@ def test_failure_pages_once_and_recovery_resolves(drill: dict[str, Any], mode: s
         f"fire drill {mode}: paged {paged_at - start:.1f}s after failing, "
         f"resolved {resolved[0] - paged_at:.1f}s after the page"
     )
+
+
+def test_destroying_a_site_while_it_is_down_resolves_its_page(drill: dict[str, Any]) -> None:
+    """Deleting a host with an open problem sends no recovery by itself; vigil closes it first.
+
+    Runs last: it destroys the drill's site.
+    """
+    pd: PagerDutyCapture = drill["pd"]
+    _wait_healthy(drill)
+    start = time.monotonic()
+    drill["web"].set("500")
+    found = pd.wait_for(start, lambda e: e.get("event_action") == "trigger", PAGE_WAIT_S)
+    assert found, "no page for the failing site"
+    paged_at, event = found
+    ZabbixProvider().delete("id", drill["cfg"])  # the site leaves the inventory while down
+    resolved = pd.wait_for(
+        paged_at,
+        lambda e: e.get("event_action") == "resolve" and e["dedup_key"] == event["dedup_key"],
+        10,
+    )
+    assert resolved, "the open incident was left open by the destroy"
+    assert not drill["zx"].call("host.get", {"filter": {"host": ["drill-shop-web"]}}, what="h")

@@ -213,6 +213,15 @@ def test_full_lifecycle(zx: ZabbixSession) -> None:
     provider.delete("vigil PagerDuty", shared)
     assert zx.call("template.get", {"filter": {"host": [cfg.id]}}, what="t") == []
     assert zx.call("host.get", {"filter": {"host": after["host_names"]}}, what="h") == []
+    # … and so do the shared service templates and groups, now that nothing uses them
+    left_templates = zx.call(
+        "template.get", {"filter": {"host": cfg_in["service_templates"]}}, what="t"
+    )
+    assert left_templates == [], [t["host"] for t in left_templates]
+    groups = zx.call(
+        "hostgroup.get", {"filter": {"name": ["vigil/life", "Templates/vigil"]}}, what="g"
+    )
+    assert groups == [], groups
     now = _stock(zx)
     for kind, ids in stock.items():
         assert ids <= now[kind], f"stock {kind} deleted: {ids - now[kind]}"

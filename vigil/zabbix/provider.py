@@ -41,6 +41,7 @@ from vigil.zabbix.api import (
 )
 from vigil.zabbix.drift import compare_changes, sha
 from vigil.zabbix.media import media_type_yaml
+from vigil.zabbix.problems import close_open_problems
 from vigil.zabbix.render import DEFAULT_OPTIONS, RenderOptions, render_site_yaml, site_objects
 
 CONNECTION_INPUTS = ("url", "token", "user", "password")
@@ -171,11 +172,15 @@ class ZabbixProvider(ResourceProvider):
         if gone:
             owned = site_config.owned_site_objects(s, {**news, "object_ids": recorded}, gone)
             if owned:
+                close_open_problems(s, sorted(owned.values()), f"site {news['site']} {gone}")
                 s.call(
                     "host.delete",
                     sorted(owned.values()),
                     what=f"site {news['site']} removed hosts {gone}",
                 )
+        dropped = sorted(set(olds.get("service_templates") or []) - set(news["service_templates"]))
+        if dropped:
+            site_config.delete_unused_shared(s, news, dropped, groups=False)
         return site_config.outputs(news, s.version, ids, [])
 
     def _diff_config(self, olds: dict, news: dict) -> DiffResult:

@@ -174,6 +174,7 @@ def _fail_trigger(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
         "event_name": name + ": {ITEM.LASTVALUE2}",
         "opdata": "{ITEM.LASTVALUE2}",
         "priority": "DISASTER",
+        "manual_close": "YES",  # so destroy can close an open problem (and resolve its page)
         "description": f"Web scenario {n} of site {site.id} failed. Runbook: {site.runbook_url}",
         "url": site.runbook_url,
         "tags": _tags([*site_tags(site), ("scope", "availability"), ("vigil:signal", "url")]),
@@ -203,6 +204,7 @@ def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
                 "expression": f"avg(/{template}/{time_key},5m)>{macro}",
                 "name": f"{site.id}: {n} response time over {macro}s (5m avg)",
                 "priority": priority,
+                "manual_close": "YES",
                 "url": site.runbook_url,
                 "tags": _tags([*tags, ("scope", "performance")]),
             }
@@ -330,6 +332,7 @@ def _trigger(
         "expression": expression,
         "name": spec["name"],
         "priority": spec["priority"],
+        "manual_close": "YES",
     }
     parent = spec.get("depends_on")
     if parent:
@@ -409,6 +412,7 @@ def _agentless_items(server: Server, host: str) -> list[dict[str, Any]]:
                         "expression": f"max(/{host}/{key},3m)=0",
                         "name": f"{service} is not accepting connections on port {macro}",
                         "priority": "DISASTER",
+                        "manual_close": "YES",
                     }
                 ],
             }

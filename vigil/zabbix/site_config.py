@@ -20,6 +20,8 @@ import yaml
 from vigil.zabbix.api import ZabbixSession
 from vigil.zabbix.drift import compare_changes, export_changes, sha
 from vigil.zabbix.ownership import check_owned, service_marker, site_marker, split_owned
+from vigil.zabbix.problems import close_open_problems
+from vigil.zabbix.render import TEMPLATE_GROUP, client_group
 
 MARKER_TEXT = "'managed-by: vigil' and 'vigil:site' (or 'vigil:service') tags"
 OUT_KEYS = (
@@ -161,6 +163,58 @@ def delete(s: ZabbixSession, props: Mapping[str, Any]) -> None:
     template = props["template_name"]
     hosts = [oid for name, oid in owned.items() if name != template]
     if hosts:
+        close_open_problems(s, hosts, f"site {props['site']}")
         s.call("host.delete", hosts, what=f"site {props['site']} hosts")
     if template in owned:
         s.call("template.delete", [owned[template]], what=f"site {props['site']} template")
+    delete_unused_shared(s, props, list(props.get("service_templates") or []), groups=True)
+
+
+def delete_unused_shared(
+    s: ZabbixSession, props: Mapping[str, Any], names: list[str], *, groups: bool
+) -> None:
+    """Service templates and groups vigil made, once no host or template uses them.
+
+    They are shared between sites (of this and other stacks), so "unused" is asked of Zabbix:
+    a service template linked to no host, a ``vigil/<client>`` or ``Templates/vigil`` group
+    holding nothing. Only objects with vigil's marker (tags) or vigil's group names qualify.
+    """
+    site = props["site"]
+    if names:
+        found = s.call(
+            "template.get",
+            {
+                "filter": {"host": names},
+                "output": ["templateid", "host"],
+                "selectTags": ["tag", "value"],
+                "selectHosts": ["hostid"],
+                "selectTemplates": ["templateid"],
+            },
+            what=f"service templates of {site}",
+        )
+        unused = [
+            t["templateid"]
+            for t in found
+            if service_marker(t) and not t.get("hosts") and not t.get("templates")
+        ]
+        if unused:
+            s.call("template.delete", unused, what=f"unused service templates after {site}")
+    group_names = [client_group(props["client"]), TEMPLATE_GROUP] if props.get("client") else []
+    if groups and group_names:
+        found = s.call(
+            "hostgroup.get",
+            {
+                "filter": {"name": group_names},
+                "output": ["groupid", "name"],
+                "selectHosts": "count",
+                "selectTemplates": "count",
+            },
+            what=f"groups of {site}",
+        )
+        empty = [
+            g["groupid"]
+            for g in found
+            if int(g.get("hosts") or 0) == 0 and int(g.get("templates") or 0) == 0
+        ]
+        if empty:
+            s.call("hostgroup.delete", empty, what=f"empty vigil groups after {site}")
