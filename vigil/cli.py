@@ -42,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
         "check PagerDuty has every user and vendor a stack looks up (needs a token)",
     ),
     Command("diff", "vigil.diff.cli", "compare two saved plans: added, removed, changed fields"),
+    Command("fleet", "vigil.fleet.cli", "check the fleet: every site in one stack, no overlaps"),
 )
 """Add a subcommand by adding a row here and a ``configure`` function in its module."""
 
