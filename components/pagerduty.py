@@ -18,6 +18,16 @@ from vigil.models import Site, Team, Tier
 CLOUDWATCH_VENDOR = "Amazon CloudWatch"
 EVENTS_V2 = "events_api_v2_inbound_integration"
 
+HISTORY = pulumi.ResourceOptions(retain_on_delete=True)
+"""A PagerDuty service keeps the site's incident history (timelines, notes, postmortem links,
+analytics). ``retainOnDelete`` rather than ``protect`` (Pulumi resource options,
+pulumi.com/docs/iac/concepts/resources/options/retainondelete/ and .../protect/): removing a
+site file then stops vigil managing the service and deletes its integrations, orchestration and
+grouping (no new alerts arrive) while the service and its incidents stay in PagerDuty; ``protect``
+would instead fail the whole ``pulumi up`` on main, blocking every other site's change until
+someone runs ``pulumi state unprotect``. Retained also applies to a replacement (the old service
+is kept, not deleted). ``vigil diff`` lists such a removal as "retained"."""
+
 
 def cloudwatch_endpoint(integration_key: pulumi.Input[str]) -> pulumi.Output[str]:
     """SNS → PagerDuty CloudWatch integration URL; secret because it carries the key."""
@@ -241,7 +251,7 @@ class SiteService(pulumi.ComponentResource):
             acknowledgement_timeout=specs.timeout_seconds(tier.acknowledgement_timeout_minutes),
             auto_resolve_timeout=specs.timeout_seconds(tier.auto_resolve_timeout_minutes),
             **_urgency_args(tier),
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(child, HISTORY),
         )
         self.service_id = service.id
         _severity_orchestration(site, service.id, child)

@@ -25,6 +25,7 @@ from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
 
 from policies import define as d
 from policies import graph as g
+from vigil import limits
 
 NAME = "escalation-within-sla"
 DESCRIPTION = (
@@ -35,9 +36,9 @@ REMEDIATION = (
     "The first escalation delay is the tier's response_sla_minutes (inventory/defaults.yaml "
     "tiers.<tier>) and every escalation level in inventory/teams.yaml needs a schedule or users."
 )
-DEFAULTS: dict[str, Any] = {
-    "maxFirstEscalationMinutes": 30,
-    "maxFirstEscalationMinutesBusinessHours": 60,
+DEFAULTS: dict[str, Any] = {  # vigil validate holds tiers to the same numbers
+    "maxFirstEscalationMinutes": limits.MAX_FIRST_ESCALATION_MINUTES,
+    "maxFirstEscalationMinutesBusinessHours": limits.MAX_FIRST_ESCALATION_MINUTES_BUSINESS_HOURS,
 }
 CONFIG_SCHEMA = d.config_schema(
     DEFAULTS,

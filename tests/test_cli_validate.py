@@ -59,6 +59,8 @@ def test_validate_json(broken: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main(["validate", "--json", str(EXAMPLE)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report == {
+        "schema_version": 1,
+        "inventory": str(EXAMPLE),
         "ok": True,
         "summary": {"sites": 6, "clients": 3, "teams": 2, "tiers": 3},
         "problems": [],

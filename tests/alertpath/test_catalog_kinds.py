@@ -80,3 +80,19 @@ def test_alarm_specs_carry_their_catalog_signal(inventory):
             assert spec.signal in catalog.signals(spec.resource_type)
             assert spec.signal_key == spec.signal.key
             assert spec.tags["vigil:signal"] == spec.signal.key
+
+
+def test_catalog_signals_satisfy_the_static_rules_of_the_policies():
+    """What availability-treats-missing-as-breaching and global-metrics-in-us-east-1 check on
+    every alarm holds for every catalog signal (so no inventory can produce a violation)."""
+    from policies import availability_treats_missing_as_breaching as availability
+    from policies import global_metrics_in_us_east_1 as global_metrics
+
+    for rtype in catalog.resource_types():
+        for signal in catalog.signals(rtype):
+            if signal.metric in availability.DEFAULTS["availabilityMetrics"]:
+                assert signal.treat_missing_data in availability.DEFAULTS["allowed"], signal.key
+            if signal.availability:
+                assert signal.treat_missing_data == "breaching", signal.key
+            in_global = signal.namespace in global_metrics.DEFAULTS["globalNamespaces"]
+            assert signal.global_region == in_global, (rtype, signal.key)

@@ -330,14 +330,28 @@ def test_escalation_must_start_with_l1(inv: Path) -> None:
     ]
 
 
+NO_URL = (
+    "no URL check: add a urls entry (every site needs one: the mandatory policy "
+    "every-site-covered requires a Route 53 health check, and Zabbix a web scenario); "
+    "load balancer and resource alarms do not notice a site that is unreachable from outside"
+)
+
+
 def test_no_availability_signal(inv: Path) -> None:
     text = (inv / BOOKING).read_text()
     (inv / BOOKING).write_text(text[: text.index("urls:")])
-    assert only(inv) == (
-        BOOKING, 3, 1, "",
-        "no availability signal: add a urls entry or a load balancer, "
-        "otherwise nobody is paged when the site is down",
-    )  # fmt: skip
+    assert only(inv) == (BOOKING, 3, 1, "", NO_URL)
+
+
+def test_aws_resources_without_a_url_are_rejected_like_the_policy_does(inv: Path) -> None:
+    # A load balancer used to be accepted as the availability signal; every-site-covered
+    # (mandatory) rejects the site at plan time: vigil validate now says so at the file.
+    text = (inv / SHOP).read_text()
+    start, end = text.index("urls:\n"), text.index("servers:\n")
+    (inv / SHOP).write_text(text[:start] + text[end:])
+    assert only(inv) == (SHOP, 13, 1, "resources", NO_URL)
+    (inv / SHOP).write_text(text[:start] + "urls: []\n" + text[end:])
+    assert only(inv)[1:4] == (text[:start].count("\n") + 1, 1, "urls")
 
 
 def test_reserved_tag(inv: Path) -> None:
@@ -510,3 +524,20 @@ def test_all_problems_in_one_run_sorted(inv: Path) -> None:
 def test_problem_format() -> None:
     assert Problem("a.yaml", 3, 5, "aws.region", "bad").format() == "a.yaml:3:5: aws.region: bad"
     assert Problem("a.yaml", 1, 1, "", "empty").format() == "a.yaml:1:1: empty"
+
+
+def test_tier_sla_above_the_policy_maximum_is_rejected(inv: Path) -> None:
+    # escalation-within-sla (mandatory) rejects a first escalation after 30 min on a 24x7
+    # tier (60 min otherwise); the tier's SLA is that delay, so validate checks it first.
+    edit(inv / "defaults.yaml", "    response_sla_minutes: 15\n", "    response_sla_minutes: 45\n")
+    file, _line, _col, path, message = only(inv)
+    assert (file, path) == ("defaults.yaml", "tiers.silver.response_sla_minutes")
+    assert message.startswith(
+        "response_sla_minutes 45 is above 30, the longest first escalation the mandatory policy "
+        "escalation-within-sla allows for a 24x7 tier (maxFirstEscalationMinutes)"
+    )
+    edit(inv / "defaults.yaml", "    response_sla_minutes: 45\n", "    response_sla_minutes: 30\n")
+    edit(inv / "defaults.yaml", "    response_sla_minutes: 60\n", "    response_sla_minutes: 61\n")
+    file, _line, _col, path, message = only(inv)
+    assert path == "tiers.bronze.response_sla_minutes"
+    assert "above 60" in message and "business-hours tier" in message

@@ -50,6 +50,8 @@ def test_first_ctrl_c_stops_the_plan_with_130_and_writes_nothing(tmp_path: Path)
     try:
         assert proc.stderr is not None
         started = proc.stderr.readline()  # printed when the first resource is recorded
+        while started.startswith("vigil plan: ["):  # heartbeat lines before it (no TTY)
+            started = proc.stderr.readline()
         assert started == "vigil plan: recording stack dev offline\n", started
         time.sleep(1)  # well into recording 150 sites (about half a minute in all)
         assert proc.poll() is None, "the plan ended before it could be interrupted"

@@ -52,3 +52,26 @@ def test_check_flags_an_edited_plan(dev_plan, tmp_path):
     found = evaluate(graph, dev_plan.policy_set)
     assert has_mandatory(found)
     assert any(v.urn == alarm["urn"] for v in found)
+
+
+def test_pagerduty_services_are_retained_on_delete_and_the_diff_says_so(dev_plan):
+    """Removing a site keeps its PagerDuty service (incident history) and says so in review."""
+    from vigil import resource_types as rt
+    from vigil.diff import render
+    from vigil.diff.plans import diff_plans
+
+    doc = dev_plan.document
+    services = [r for r in doc["resources"] if r["type"] == rt.PD_SERVICE]
+    assert services and all(s["options"].get("retainOnDelete") is True for s in services)
+    integrations = [r for r in doc["resources"] if r["type"].endswith("ServiceIntegration")]
+    assert integrations and not any(
+        (r.get("options") or {}).get("retainOnDelete") for r in integrations
+    )
+    gone = services[0]["site"]
+    after = {**doc, "resources": [r for r in doc["resources"] if r.get("site") != gone]}
+    result = diff_plans(doc, after)
+    removed = {r.type: r for r in result.removed}
+    assert removed[rt.PD_SERVICE].retained
+    assert not removed[integrations[0]["type"]].retained
+    assert "retained: kept in the provider with its history" in render.markdown(result)
+    assert "(retained)" in render.text(result)

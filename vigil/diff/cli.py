@@ -10,13 +10,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from vigil.cli_options import add_json, emit_json
 from vigil.diff import render
 from vigil.diff.plans import PlanDocumentError, diff_plans
 
 EXIT_NO_DELETIONS, EXIT_DELETIONS, EXIT_INVALID = 0, 1, 2
 
 
-def _read(path: str) -> Any:
+def read_document(path: str) -> Any:
+    """A saved plan as JSON (its shape is checked by `diff_plans`)."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -32,8 +34,7 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
     parser.add_argument(
         "--markdown", metavar="FILE", help="also write the markdown form ('-': stdout)"
     )
-    parser.add_argument("--json", metavar="FILE", nargs="?", const="-", dest="json_file",
-                        help="print (or write to FILE) the diff as JSON instead of text")
+    add_json(parser, "the diff")
     parser.add_argument("--max-changes", type=int, default=20, metavar="N",
                         help="changed fields listed per resource (default 20)")
     return run
@@ -41,14 +42,13 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
 
 def run(args: argparse.Namespace) -> int:
     try:
-        result = diff_plans(_read(args.old), _read(args.new), args.old, args.new)
+        result = diff_plans(read_document(args.old), read_document(args.new), args.old, args.new)
     except PlanDocumentError as exc:
         print(f"vigil diff: {exc}", file=sys.stderr)
         return EXIT_INVALID
     if args.json_file:
-        text = json.dumps(render.as_json(result), indent=2, sort_keys=True, default=str) + "\n"
-        _write(args.json_file, text)
-    elif args.markdown != "-":
+        emit_json(args.json_file, render.as_json(result))
+    if args.json_file != "-" and args.markdown != "-":
         print(render.text(result, args.max_changes))
     if args.markdown:
         _write(args.markdown, render.markdown(result, args.max_changes))

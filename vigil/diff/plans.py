@@ -33,6 +33,8 @@ class ResourceRef:
     name: str
     site: str | None
     protected: bool = False
+    retained: bool = False
+    """``retainOnDelete``: removing it from the program leaves it (and its history) in place."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class PlanDiff:
 
     @property
     def deletes(self) -> bool:
+        """Anything the next ``pulumi up`` removes from the stack (retained ones included: they
+        leave vigil's management, which a reviewer must see)."""
         return bool(self.removed)
 
     @property
@@ -86,6 +90,7 @@ def _ref(resource: Mapping[str, Any]) -> ResourceRef:
         name=str(resource.get("name", "")),
         site=resource.get("site"),
         protected=bool(options.get("protect")),
+        retained=bool(options.get("retainOnDelete")),
     )
 
 

@@ -48,6 +48,18 @@ def _change_line(change: Change) -> str:
     return f"~ {change.path}: {old} → {new}"
 
 
+KEEPING: tuple[tuple[str, str, str], ...] = (
+    ("protected", "protected", "protected: the update fails until `protect` is lifted"),
+    ("retained", "retained", "retained: kept in the provider with its history, no longer managed"),
+)
+"""(ResourceRef flag, text note, markdown note) for removals that do not delete the object."""
+
+
+def _keeping(ref: ResourceRef, form: int) -> str:
+    notes = [row[form] for row in KEEPING if getattr(ref, row[0])]
+    return ", ".join(notes)
+
+
 def _label(ref: ResourceRef) -> str:
     site = f" [{ref.site}]" if ref.site else ""
     return f"{ref.type} {ref.name}{site}"
@@ -63,7 +75,8 @@ def summary(d: PlanDiff) -> str:
 def text(d: PlanDiff, max_changes: int = 20) -> str:
     lines = [summary(d)]
     for ref in d.removed:
-        lines.append(f"- delete {_label(ref)}" + (" (protected)" if ref.protected else ""))
+        note = _keeping(ref, 1)
+        lines.append(f"- delete {_label(ref)}" + (f" ({note})" if note else ""))
     for ref in d.added:
         lines.append(f"+ create {_label(ref)}")
     for item in d.changed:
@@ -85,13 +98,13 @@ def markdown(d: PlanDiff, max_changes: int = 20) -> str:
     if d.empty:
         return "\n".join([*out, "No resource changes."]) + "\n"
     if d.removed:
-        out += ["**Deleted by the next `pulumi up`** (history in these objects is lost):", ""]
+        out += ["**Deleted by the next `pulumi up`** (with their history, unless retained "
+                "or protected):", ""]
         for site, refs in _by_site(d.removed):
             out += [f"- {f'site `{site}`' if site else 'stack level'}: {len(refs)} resource(s)"]
             out += [
                 f"  - `{ref.type}` `{ref.name}`"
-                + (" — protected: the update fails until `protect` is lifted"
-                   if ref.protected else "")
+                + (f" — {_keeping(ref, 2)}" if _keeping(ref, 2) else "")
                 for ref in refs
             ]
         out.append("")
@@ -118,7 +131,7 @@ def _by_site(refs: Iterable[ResourceRef]) -> list[tuple[str, list[ResourceRef]]]
 def as_json(d: PlanDiff) -> dict[str, Any]:
     def ref(r: ResourceRef) -> dict[str, Any]:
         return {"urn": r.urn, "type": r.type, "name": r.name, "site": r.site,
-                "protected": r.protected}
+                "protected": r.protected, "retained": r.retained}
 
     def value(v: Any) -> Any:
         return None if v is MISSING else v

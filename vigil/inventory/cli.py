@@ -1,13 +1,20 @@
-"""``vigil validate [DIR] [--json]``: check an inventory before anything is provisioned."""
+"""``vigil validate [DIR] [-s STACK] [--json [FILE]]``: check an inventory before anything is
+provisioned.
+
+Without DIR the inventory is the stack's ``vigil:inventory`` (``-s``; else the project
+default), relative to the project (the nearest ``Pulumi.yaml`` above the working directory), so
+the command works from any directory inside the project, as ``vigil plan`` does.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from vigil import cli_options as options
 from vigil.cli import EXIT_INVALID, Handler
 from vigil.inventory import InventoryError, Problem, load_inventory
 from vigil.oncall_calendar import DEFAULT_MONTHS, Horizon
@@ -17,11 +24,13 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Handler:
     parser.add_argument(
         "directory",
         nargs="?",
-        default="inventory",
+        default=None,
         metavar="DIR",
-        help="inventory directory (default: inventory)",
+        help="inventory directory (default: the stack's vigil:inventory in the project)",
     )
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    options.add_stack(parser)
+    options.add_project(parser)
+    options.add_json(parser, "the summary and every problem")
     parser.add_argument(
         "--plan-date",
         type=date.fromisoformat,
@@ -56,16 +65,59 @@ def validate(
     }, []
 
 
-def run(args: argparse.Namespace) -> int:
-    horizon = Horizon.coming_year(args.plan_date, args.horizon_months)
-    summary, problems = validate(args.directory, horizon)
-    if args.json:
-        json.dump(
-            {"ok": not problems, "summary": summary, "problems": [p.to_dict() for p in problems]},
-            sys.stdout,
-            indent=2,
+def stack_inventory(project: Path, stack: str) -> str:
+    """The stack's ``vigil:inventory`` (else the project's default), read without Pulumi."""
+    from vigil.stack_file import read_config_document
+
+    project_doc = read_config_document(project / "Pulumi.yaml")
+    declared = (project_doc.get("config") or {}).get("inventory")
+    default = declared.get("default") if isinstance(declared, dict) else declared
+    stack_file = project / str(project_doc.get("stackConfigDir") or ".") / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        raise FileNotFoundError(options.unknown_stack(stack_file, stack))
+    value = (read_config_document(stack_file).get("config") or {}).get("vigil:inventory")
+    return str(value or default or "inventory")
+
+
+def inventory_dir(args: argparse.Namespace) -> str:
+    """DIR as given, else the stack's inventory under the project; a file is an error."""
+    if args.directory is not None:
+        path = Path(args.directory)
+    else:
+        project = options.project_dir(args)
+        path = Path(stack_inventory(project, args.stack))
+        path = path if path.is_absolute() else project / path
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(
+            f"{path}: is a file; give the inventory directory (the one holding defaults.yaml, "
+            "teams.yaml and sites/)"
         )
-        sys.stdout.write("\n")
+    return str(path)
+
+
+def run(args: argparse.Namespace) -> int:
+    from vigil.stack_file import ConfigFileError
+
+    options.take_input_from_json(args, "directory")
+    try:
+        directory = inventory_dir(args)
+    except (OSError, ConfigFileError) as exc:
+        print(f"vigil validate: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    horizon = Horizon.coming_year(args.plan_date, args.horizon_months)
+    summary, problems = validate(directory, horizon)
+    if args.json_file:
+        options.emit_json(
+            args.json_file,
+            {
+                "inventory": directory,
+                "ok": not problems,
+                "summary": summary,
+                "problems": [p.to_dict() for p in problems],
+            },
+        )
+    if args.json_file == "-":
+        pass
     elif problems:
         for problem in problems:
             print(problem.format(), file=sys.stderr)
@@ -76,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"{args.directory}: OK — {summary['sites']} sites, {summary['clients']} clients, "
+            f"{directory}: OK — {summary['sites']} sites, {summary['clients']} clients, "
             f"{summary['teams']} teams, {summary['tiers']} tiers"
         )
     return EXIT_INVALID if problems else 0

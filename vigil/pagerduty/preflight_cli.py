@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vigil import cli_options as options
 from vigil.cli import EXIT_INVALID, Handler
 from vigil.inventory import InventoryError, load_inventory
 from vigil.pagerduty import api, preflight
@@ -34,10 +35,10 @@ class NoToken(Exception):
 
 
 def configure(parser: argparse.ArgumentParser, name: str) -> Handler:
-    parser.add_argument("--stack", required=True, help="stack whose sites and teams to check")
-    parser.add_argument(
-        "--project-dir", default=".", help="directory of Pulumi.yaml (default: current)"
-    )
+    options.add_stack(parser, required=True)
+    options.add_project(parser)
+    parser.add_argument("--project-dir", dest="project", help=argparse.SUPPRESS)  # old spelling
+    options.add_json(parser, "every user and vendor checked, and the misses")
     return run
 
 
@@ -74,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
     from vigil.settings import SettingsError, parse_stack_settings
     from vigil.stack_file import ConfigFileError
 
-    project_dir = Path(args.project_dir).resolve()
     try:
+        project_dir = options.project_dir(args)
         config = load_stack_config(project_dir, args.stack)
         settings = parse_stack_settings(
             config.values, seal=lambda v: v, secret_keys=config.secret_keys, env=os.environ
@@ -109,6 +110,18 @@ def run(args: argparse.Namespace) -> int:
     emails = len({r.email for r in references})
     summary = (f"stack {args.stack}: {emails} user(s) of team(s) {', '.join(sorted(teams))} "
                f"and vendor '{preflight.CLOUDWATCH_VENDOR}' checked at {base}")
+    if args.json_file:
+        options.emit_json(args.json_file, {
+            "stack": args.stack,
+            "api": base,
+            "teams": sorted(teams),
+            "users": len({r.email for r in references}),
+            "vendor": preflight.CLOUDWATCH_VENDOR,
+            "ok": not misses,
+            "misses": [{"where": m.where, "message": m.message} for m in misses],
+        })
+        if args.json_file == "-":
+            return EXIT_MISSES if misses else 0
     if misses:
         print(f"{summary}: {len(misses)} miss(es); pulumi up would fail", file=sys.stderr)
         return EXIT_MISSES

@@ -13,11 +13,12 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pulumi
 
 from policies.graph import Graph
+from vigil import cli_options as options
 from vigil.plan.engine import ProgramError
 from vigil.plan.interrupt import stop_on_interrupt
 from vigil.plan.policy_eval import evaluate, has_mandatory, load_policy_set, policy_resources
@@ -35,7 +36,7 @@ from vigil.plan.report_text import (
     use_colour,
     violations_by_site,
 )
-from vigil.plan.service import find_project, run_plan
+from vigil.plan.service import run_plan
 from vigil.stack_file import ConfigFileError
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
@@ -44,39 +45,31 @@ EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
 def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.Namespace], int]:
     """`vigil.cli` hook: add the arguments of ``plan`` or ``check`` and return the handler."""
     if name == "plan":
-        parser.add_argument(
-            "--stack",
-            default=os.environ.get("VIGIL_STACK", "dev"),
-            help="stack name: stacks/Pulumi.<stack>.yaml (default: dev)",
-        )
+        options.add_stack(parser)
         parser.add_argument(
             "--inventory", metavar="DIR", help="inventory directory (overrides vigil:inventory)"
         )
-        parser.add_argument(
-            "--project", metavar="DIR", help="project directory (default: nearest Pulumi.yaml)"
-        )
-        parser.add_argument(
-            "--json", metavar="FILE", dest="json_file", help="write the plan JSON ('-' = stdout)"
-        )
+        options.add_project(parser)
+        options.add_json(parser, "the plan (on stdout: nothing else)")
         parser.add_argument(
             "--html", metavar="FILE", dest="html_file", help="write the HTML coverage report"
         )
+        parser.add_argument(
+            "--against",
+            metavar="OLD.json",
+            help="also show what changed since a saved plan (vigil diff OLD.json this-plan)",
+        )
         return cmd_plan
     if name == "check":
-        parser.add_argument("plan_file", metavar="PLAN.json")
-        parser.add_argument("--project", metavar="DIR", help="project directory holding policies/")
-        parser.add_argument(
-            "--json",
-            action="store_true",
-            dest="as_json",
-            help="print the re-evaluated violations as JSON",
-        )
+        parser.add_argument("plan_file", metavar="PLAN.json", nargs="?")
+        options.add_project(parser)
+        options.add_json(parser, "the re-evaluated violations")
         return cmd_check
     raise ValueError(f"unknown command {name}")
 
 
-def _error(message: str, stream: TextIO = sys.stderr) -> int:
-    stream.write(message.rstrip() + "\n")
+def _error(message: str, stream: TextIO | None = None) -> int:
+    (stream or sys.stderr).write(message.rstrip() + "\n")  # sys.stderr of the call, not import
     return EXIT_INVALID
 
 
@@ -112,11 +105,52 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return _plan(args)
 
 
+def _expected_sites(project: Path, args: argparse.Namespace) -> int | None:
+    """How many sites the run will record, for the progress total: the inventory's site files
+    of the stack's clients (a directory scan, no validation). ``None`` when it cannot be told
+    cheaply; the run itself then reports whatever is wrong."""
+    from vigil.inventory.discovery import site_files
+    from vigil.plan.engine import load_stack_config
+    from vigil.settings import parse_stack_settings
+
+    try:
+        config = load_stack_config(project, args.stack)
+        settings = parse_stack_settings(
+            config.values, seal=lambda v: v, secret_keys=config.secret_keys, env=os.environ
+        )
+        root = Path(args.inventory) if args.inventory else settings.inventory_path(project)
+        files, _ = site_files(root)
+    except Exception:  # a progress total is never worth an error of its own
+        return None
+    clients = settings.clients
+    return sum(1 for f in files if clients is None or f.client in clients)
+
+
+def _read_against(path: str | None) -> Any:
+    """The saved plan of ``--against``, read before the run so a bad file fails at once."""
+    if path is None:
+        return None
+    from vigil.diff.cli import read_document
+
+    return read_document(path)
+
+
 def _plan(args: argparse.Namespace) -> int:
+    from vigil.diff.plans import PlanDocumentError
+
     out = sys.stdout
     paint = Painter(use_colour(out))
-    progress = Progress(sys.stderr)
+    progress = Progress(sys.stderr, prefix="vigil plan")
     counts = {"resources": 0, "sites": 0}
+    try:
+        project = options.project_dir(args)
+        against = _read_against(args.against)
+    except FileNotFoundError as exc:
+        return _error(f"vigil plan: {exc}")
+    except PlanDocumentError as exc:
+        return _error(f"vigil plan: --against {exc}")
+    total = _expected_sites(project, args)
+    of_total = f"/{total}" if total is not None else ""
 
     def on_resource(res: Resource) -> None:
         if not counts["resources"]:
@@ -124,13 +158,15 @@ def _plan(args: argparse.Namespace) -> int:
         counts["resources"] += 1
         if res.type == SITE_TYPE:
             counts["sites"] += 1
-        progress.update(f"recording: {counts['sites']} site(s), {counts['resources']} resources")
+        progress.update(
+            f"recording: site {counts['sites']}{of_total}, {counts['resources']} resources"
+        )
 
     def on_policy(done: int, total: int) -> None:
         progress.update(f"evaluating policies: site {done}/{total}")
 
+    progress.start(f"starting the Pulumi program of stack {args.stack} ({total or '?'} sites)")
     try:
-        project = Path(args.project) if args.project else find_project()
         result = run_plan(
             project,
             args.stack,
@@ -139,18 +175,31 @@ def _plan(args: argparse.Namespace) -> int:
             on_policy_progress=on_policy,
         )
     except ProgramError as exc:
-        progress.clear()
+        progress.stop()
         return _program_failure(exc)
     except ConfigFileError as exc:
-        progress.clear()
+        progress.stop()
         return _error(str(exc))
     except (FileNotFoundError, LookupError) as exc:
-        progress.clear()
+        progress.stop()
         return _error(f"vigil plan: {exc}")
-    progress.clear()
+    progress.stop()
 
+    changes = None
+    if against is not None:
+        from vigil.diff.plans import diff_plans
+
+        try:
+            changes = diff_plans(against, result.document, args.against, "this plan")
+        except PlanDocumentError as exc:
+            return _error(f"vigil plan: --against {exc}")
     if args.json_file == "-":
-        out.write(dumps(result.document))
+        doc = result.document
+        if changes is not None:
+            from vigil.diff import render
+
+            doc = {**doc, "against": {"plan": args.against, **render.as_json(changes)}}
+        out.write(dumps(doc))
     else:
         print(
             f"stack {result.config.stack}: "
@@ -170,6 +219,11 @@ def _plan(args: argparse.Namespace) -> int:
             if section:
                 print("\n" + section, file=out)
         print("\n" + violations_by_site(result.violations, paint), file=out)
+        if changes is not None:
+            from vigil.diff import render
+
+            print("\n" + paint(f"changes against {args.against}", "bold"), file=out)
+            print(render.text(changes), file=out)
         print(gate_line(result.gate, paint), file=out)
         if args.json_file:
             try:
@@ -195,9 +249,12 @@ def _plan(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     out = sys.stdout
     paint = Painter(use_colour(out))
+    options.take_input_from_json(args, "plan_file")
+    if args.plan_file is None:
+        return _error("vigil check: give the saved plan: vigil check PLAN.json")
     try:
         saved, recording = read_plan(args.plan_file)
-        project = Path(args.project) if args.project else find_project()
+        project = options.project_dir(args)
         policy_set = load_policy_set(project)
     except PlanFileError as exc:
         return _error(str(exc))
@@ -205,9 +262,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _error(f"vigil check: {exc}")
     resources = policy_resources(recording)
     violations = evaluate(recording, policy_set, resources=resources)
-    if args.as_json:
-        out.write(dumps({"pack": policy_set.pack, "violations": [v.as_json() for v in violations]}))
-    else:
+    gate = saved.get("gate") if isinstance(saved, dict) else None
+    gaps = gate.get("sitesWithGaps") if isinstance(gate, dict) else None
+    if args.json_file:
+        options.emit_json(
+            args.json_file,
+            {
+                "plan": args.plan_file,
+                "stack": recording.stack,
+                "pack": policy_set.pack,
+                "violations": [v.as_json() for v in violations],
+                "sitesWithGaps": list(gaps or []),
+            },
+        )
+    if args.json_file != "-":
         sites = Graph(resources).sites
         print(
             f"plan {args.plan_file}: stack {recording.stack}, "
@@ -215,8 +283,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             file=out,
         )
         print(violations_by_site(violations, paint), file=out)
-    gate = saved.get("gate") if isinstance(saved, dict) else None
-    gaps = gate.get("sitesWithGaps") if isinstance(gate, dict) else None
-    if gaps and not args.as_json:
+    if gaps and args.json_file != "-":
         print(f"coverage gate of the saved plan: failed ({', '.join(map(str, gaps))})", file=out)
     return EXIT_VIOLATION if has_mandatory(violations) or gaps else EXIT_OK

@@ -35,6 +35,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
 from vigil import loaded
+from vigil.cli_options import unknown_stack
 from vigil.plan.mocks import OfflineMocks
 from vigil.plan.record import (
     STACK_TYPE,
@@ -102,7 +103,7 @@ def load_stack_config(
     stack_dir = project_dir / str(project_file.get("stackConfigDir") or ".")
     stack_file = stack_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
-        raise FileNotFoundError(f"{stack_file}: no such stack configuration")
+        raise FileNotFoundError(unknown_stack(stack_file, stack))
     stack_doc = read_config_document(stack_file)
     for key, value in {**(stack_doc.get("config") or {}), **(overrides or {})}.items():
         if isinstance(value, dict) and set(value) == {"secure"}:
@@ -155,6 +156,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         options: dict[str, Any] = {}
         if request.protect:
             options["protect"] = True
+        if request.retainOnDelete:  # optional bool in the proto: unset = False
+            options["retainOnDelete"] = True
         if request.ignoreChanges:
             options["ignoreChanges"] = sorted(request.ignoreChanges)
         if request.additionalSecretOutputs:

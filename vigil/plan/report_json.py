@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from vigil.cli_options import SCHEMA_VERSION
 from vigil.plan.coverage import SiteCoverage
 from vigil.plan.gate import Gate
 from vigil.plan.interrupt import atomic_write
@@ -27,11 +28,10 @@ def resource_json(r: Resource) -> dict[str, Any]:
         "site": r.site,
         "custom": r.custom,
         "inputs": r.inputs,
+        # Present on every resource (empty when none), so readers need no key checks.
+        "dependencies": sorted(r.dependencies),
+        "options": dict(r.options),
     }
-    if r.dependencies:
-        doc["dependencies"] = sorted(r.dependencies)
-    if r.options:
-        doc["options"] = r.options
     return doc
 
 
@@ -55,6 +55,7 @@ def plan_document(
     )
     return {
         **referenced,
+        "schema_version": SCHEMA_VERSION,
         "project": graph.project,
         "stack": graph.stack,
         "inventory": inventory,
@@ -90,6 +91,12 @@ def read_plan(path: str | Path) -> tuple[dict[str, Any], Recording]:
     except json.JSONDecodeError as exc:
         raise PlanFileError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from exc
     _require(isinstance(doc, dict), str(path), "a plan is a JSON object")
+    version = doc.get("schema_version", SCHEMA_VERSION)  # plans saved before it existed: 1
+    _require(
+        isinstance(version, int) and version <= SCHEMA_VERSION,
+        f"{path}: schema_version",
+        f"{version!r} is not a plan schema this vigil reads (it reads up to {SCHEMA_VERSION})",
+    )
     for key in ("project", "stack"):
         _require(isinstance(doc.get(key), str), f"{path}: {key}", "must be a string")
     _require(isinstance(doc.get("resources"), list), f"{path}: resources", "must be a list")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -151,17 +152,62 @@ def violations_by_site(violations: list[Violation], paint: Painter) -> str:
     return "\n".join(lines)
 
 
-class Progress:
-    """One self-overwriting status line on a TTY; sparse plain lines otherwise."""
+PLAIN_INTERVAL_ENV = "VIGIL_PROGRESS_SECONDS"
+PLAIN_INTERVAL = 5.0
+"""Seconds between progress lines when stderr is not a terminal (CI logs): steady, so a log
+never goes quiet long enough to look hung, and sparse, so a 150-site plan logs a few lines."""
 
-    def __init__(self, stream: TextIO = sys.stderr, interval: float = 0.1) -> None:
+
+class Progress:
+    """One self-overwriting status line on a TTY; on anything else (CI) one plain line every
+    `PLAIN_INTERVAL` seconds from a heartbeat thread, with the elapsed time and the latest
+    status (which carries its totals), whether or not the program reported anything since."""
+
+    def __init__(
+        self, stream: TextIO = sys.stderr, interval: float = 0.1, prefix: str = "vigil"
+    ) -> None:
         self.stream = stream
         self.tty = use_colour(stream) or (hasattr(stream, "isatty") and stream.isatty())
         self.interval = interval
+        self.prefix = prefix
+        self.plain_interval = float(os.environ.get(PLAIN_INTERVAL_ENV) or PLAIN_INTERVAL)
         self._last = 0.0
         self._shown = False
+        self._status = "starting"
+        self._started = time.monotonic()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._beat: threading.Thread | None = None
+
+    def start(self, status: str = "starting") -> None:
+        """Begin the heartbeat (plain mode only); `stop` ends it."""
+        self._status, self._started = status, time.monotonic()
+        if self.tty or self._beat is not None:
+            return
+        self._beat = threading.Thread(target=self._heartbeat, name="vigil-progress", daemon=True)
+        self._beat.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=1)
+            self._beat = None
+        self.clear()
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(self.plain_interval):
+            elapsed = time.monotonic() - self._started
+            with self._lock:
+                line = f"{self.prefix}: [{elapsed:5.0f} s] {self._status}\n"
+            try:
+                self.stream.write(line)
+                self.stream.flush()
+            except (OSError, ValueError):
+                return
 
     def update(self, text: str, force: bool = False) -> None:
+        with self._lock:
+            self._status = text
         now = time.monotonic()
         if not self.tty or (not force and now - self._last < self.interval):
             return
@@ -173,8 +219,9 @@ class Progress:
     def note(self, text: str) -> None:
         """A milestone: printed on its own line in both modes."""
         self.clear()
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        with self._lock:
+            self.stream.write(text + "\n")
+            self.stream.flush()
 
     def clear(self) -> None:
         if self._shown:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.graph import Graph
+from vigil.cli_options import find_project as find_project  # re-exported: callers import it here
 from vigil.fleet.record import record_with_shared
 from vigil.pagerduty.timeline import Timeline, timeline
 from vigil.plan.coverage import SiteCoverage, site_coverage
@@ -50,15 +51,6 @@ class PlanResult:
     def inventory(self) -> Any:
         """The `vigil.models.Inventory` the program loaded (``None``: not a vigil program)."""
         return self.recording.inventory
-
-
-def find_project(start: str | Path = ".") -> Path:
-    """The nearest directory at or above ``start`` holding ``Pulumi.yaml``."""
-    here = Path(start).resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / "Pulumi.yaml").is_file():
-            return candidate
-    raise FileNotFoundError(f"no Pulumi.yaml in {here} or its parents")
 
 
 def run_plan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vigil import catalog
+from vigil import catalog, limits
 from vigil.inventory.cascade import Cascade, order_problems
 from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import catalog_signals
@@ -37,6 +37,7 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
                         (*base, "support_hours", "end"), f"end {end} must be after start {start}"
                     )
                 )
+        problems += _sla_problems(src, base, tier)
         alarm = {**(doc.get("alarm") or {}), **(tier.get("alarm") or {})}
         problems += _alarm_problems(src, (*base, "alarm"), alarm)
         tier_layer = tier.get("thresholds") or {}
@@ -45,6 +46,32 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
             signals = catalog_signals(rtype)
             problems += order_problems(cascade.above(name, rtype), rtype, signals)
     return problems
+
+
+def _sla_problems(src: Source, base: Path, tier: Mapping[str, Any]) -> list[Problem]:
+    """The tier's SLA is its first escalation delay: within what escalation-within-sla allows."""
+    always = tier.get("support_hours", "24x7") == "24x7"
+    cap = (
+        limits.MAX_FIRST_ESCALATION_MINUTES
+        if always
+        else limits.MAX_FIRST_ESCALATION_MINUTES_BUSINESS_HOURS
+    )
+    sla = tier["response_sla_minutes"]
+    if sla <= cap:
+        return []
+    kind, key = (
+        ("24x7", "maxFirstEscalationMinutes")
+        if always
+        else ("business-hours", "maxFirstEscalationMinutesBusinessHours")
+    )
+    return [
+        src.problem(
+            (*base, "response_sla_minutes"),
+            f"response_sla_minutes {sla} is above {cap}, the longest first escalation the "
+            f"mandatory policy escalation-within-sla allows for a {kind} tier ({key}); "
+            "an unacknowledged page would wait that long before anyone else is paged",
+        )
+    ]
 
 
 def _alarm_problems(src: Source, path: Path, alarm: Mapping[str, Any]) -> list[Problem]:

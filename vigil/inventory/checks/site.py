@@ -51,17 +51,30 @@ def check_site(src: Source, folder: str, ctx: Context) -> list[Problem]:
     problems += _tag_problems(src)
     problems += pagerduty.site_problems(src)
     problems += _site_threshold_problems(src, ctx)
-    resources = doc.get("resources") or {}
-    if not doc.get("urls") and not resources.get("load_balancers"):
-        problems.append(
-            src.problem(
-                (),
-                "no availability signal: add a urls entry or a load balancer, "
-                "otherwise nobody is paged when the site is down",
-            )
-        )
+    if not doc.get("urls"):
+        problems.append(_no_url_problem(src))
     problems += _coverage_problems(src, ctx)
     return problems
+
+
+def _no_url_problem(src: Source) -> Problem:
+    """Every site needs a URL check, whatever else it has.
+
+    The mandatory policy every-site-covered requires a Route 53 health check per site (and a
+    Zabbix web scenario where Zabbix is on), and both come from ``urls``; load balancer and
+    resource alarms do not notice a site that is unreachable from outside (DNS, certificate,
+    CDN). Reported at ``urls`` when it is empty, else at ``resources`` (what is there instead).
+    """
+    doc = src.data
+    at: Path = ("urls",) if "urls" in doc else ("resources",) if "resources" in doc else ()
+    return src.problem(
+        at,
+        "no URL check: add a urls entry (every site needs one: the mandatory policy "
+        "every-site-covered requires a Route 53 health check, and Zabbix a web scenario); "
+        "load balancer and resource alarms do not notice a site that is unreachable from "
+        "outside",
+        at_key=True,
+    )
 
 
 def _reference_problems(src: Source, ctx: Context) -> Iterator[Problem]:
