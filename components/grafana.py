@@ -359,9 +359,13 @@ def grafana_plugin(
     settings: GrafanaSettings,
     sites: Sequence[Site],
     opts: pulumi.ResourceOptions | None = None,
+    *,
+    own_datasources: bool = True,
 ) -> GrafanaPlugin | None:
     """Program-level Grafana (client folders, CloudWatch data sources) and the per-site
-    plugin; ``None`` (after logging why) when the stack has no Grafana.
+    plugin; ``None`` (after logging why) when the stack has no Grafana. A fleet's site stack
+    (``own_datasources=False``) reads the data sources the shared stack created, by their
+    deterministic uids (`vigil.grafana.datasources.cloudwatch_uid`).
 
     Call ``finish_grafana`` once every site's plugin ran: the notification policy needs all
     contact points.
@@ -369,7 +373,7 @@ def grafana_plugin(
     if report_skipped(settings):
         return None
     folders = client_folders((s.client for s in sites), opts)
-    datasources = cloudwatch_datasources(sites, settings, opts)
+    datasources = cloudwatch_datasources(sites, settings, opts) if own_datasources else {}
     return GrafanaPlugin(settings, folders, datasources)
 
 

@@ -7,6 +7,7 @@ e-mail (never created) and the CloudWatch vendor once per stack through ``Direct
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 import pulumi
 import pulumi_pagerduty as pagerduty
@@ -53,6 +54,13 @@ class Directory:
         if name not in self._vendors:
             self._vendors[name] = pagerduty.get_vendor_output(name=name).id
         return self._vendors[name]
+
+
+class EscalationPolicies(Protocol):
+    """What a site needs of its team: the escalation policy id per tier (a `TeamOnCall`, or
+    `components.shared.ReferencedTeam` in a fleet's site stack)."""
+
+    escalation_policy_ids: dict[str, pulumi.Output[str]]
 
 
 class TeamOnCall(pulumi.ComponentResource):

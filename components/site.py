@@ -14,7 +14,7 @@ from pathlib import Path
 import pulumi
 
 from components.cloudwatch import CloudWatchAlarms
-from components.pagerduty import CLOUDWATCH_VENDOR, Directory, SiteService, TeamOnCall
+from components.pagerduty import CLOUDWATCH_VENDOR, Directory, EscalationPolicies, SiteService
 from components.providers import Providers
 from components.sns import SiteTopics
 from vigil import naming
@@ -49,7 +49,7 @@ class SiteMonitoring(pulumi.ComponentResource):
         self,
         site: Site,
         *,
-        team_oncall: TeamOnCall,
+        team_oncall: EscalationPolicies,
         directory: Directory,
         providers: Providers,
         dashboard_url: str | None = None,

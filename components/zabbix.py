@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -105,7 +106,7 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         site: Site,
         pagerduty_routing_key: pulumi.Input[str],
         connection: ZabbixConnection | None,
-        shared: ZabbixSharedRouting,
+        shared: Any,  # ZabbixSharedRouting, or components.shared.ReferencedRouting
         opts: pulumi.ResourceOptions | None = None,
         *,
         dashboard_url: str = "",
@@ -150,21 +151,23 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
 ZabbixPlugin = Callable[[pulumi.ComponentResource], ZabbixSiteMonitoring]
 
 
-def zabbix_plugin(settings: ZabbixSettings) -> ZabbixPlugin | None:
+def zabbix_plugin(settings: ZabbixSettings, shared: Any = None) -> ZabbixPlugin | None:
     """The per-site factory ``SiteMonitoring`` calls, or ``None`` (reason logged) without Zabbix.
 
     Zabbix is managed when the stack names a server (``vigil:zabbixUrl``) or the environment
     does (``ZABBIX_URL``): ``StackSettings.zabbix.enabled``. The shared PagerDuty media type is
     created here, once per program run, so every site's routing action depends on the same
-    object.
+    object; a site stack of a fleet passes ``shared`` (`components.shared.ReferencedRouting`,
+    the shared stack's media type ids) instead.
     """
     if not settings.enabled:
         pulumi.log.info(settings.skip_message)
         return None
     connection = ZabbixConnection.of(settings)
-    shared = ZabbixSharedRouting(
-        "vigil-zabbix-pagerduty", connection, pagerduty_region=settings.pagerduty_region
-    )
+    if shared is None:
+        shared = ZabbixSharedRouting(
+            "vigil-zabbix-pagerduty", connection, pagerduty_region=settings.pagerduty_region
+        )
 
     def plugin(monitoring: pulumi.ComponentResource) -> ZabbixSiteMonitoring:
         site: Site = monitoring.site  # type: ignore[attr-defined]

@@ -47,6 +47,7 @@ COMMANDS: tuple[Command, ...] = (
         "vigil.inventory.add_site",
         "write a new site file like an existing one (its own ids left to fill)",
     ),
+    Command("fleet", "vigil.fleet.cli", "check the fleet: every site in one stack, no overlaps"),
 )
 """Add a subcommand by adding a row here and a ``configure`` function in its module."""
 

@@ -148,8 +148,9 @@ def _tiers_by_team(inventory: Inventory) -> Mapping[str, dict[str, Tier]]:
 def main() -> None:
     # Components import the providers' SDKs; keep them out of pure-library imports.
     from components.grafana import finish_grafana, grafana_plugin
-    from components.pagerduty import Directory, TeamOnCall
+    from components.pagerduty import Directory, EscalationPolicies, TeamOnCall
     from components.providers import Providers
+    from components.shared import ReferencedRouting, ReferencedTeam, SharedStack, shared_main
     from components.site import SiteMonitoring
     from components.zabbix import zabbix_plugin
 
@@ -158,14 +159,25 @@ def main() -> None:
     inventory, alarms = load(settings)
     loaded.INVENTORY.set(inventory)  # what this run provisions, for the plan's reports
 
+    if settings.fleet_role == "shared":  # the fleet's shared objects, no sites
+        loaded.INVENTORY.set(inventory.only_clients(()))  # its plan covers no site
+        shared_main(settings, inventory)
+        return
     directory = Directory()
     providers = Providers(settings.aws_role_name)
-    teams = {
-        key: TeamOnCall(inventory.team(key), tiers, directory)
+    shared = SharedStack(settings.shared_stack) if settings.shared_stack else None
+    teams: dict[str, EscalationPolicies] = {
+        key: ReferencedTeam(shared, key, tiers)
+        if shared
+        else TeamOnCall(inventory.team(key), tiers, directory)
         for key, tiers in sorted(_tiers_by_team(inventory).items())
     }
-    grafana = grafana_plugin(settings.grafana, inventory.sites)  # None: skipped, reason logged
-    zabbix = zabbix_plugin(settings.zabbix)  # None: skipped, reason logged
+    grafana = grafana_plugin(  # None: skipped, reason logged
+        settings.grafana, inventory.sites, own_datasources=shared is None
+    )
+    zabbix = zabbix_plugin(  # None: skipped, reason logged
+        settings.zabbix, ReferencedRouting(shared) if shared else None
+    )
     plugins = {name: p for name, p in (("grafana", grafana), ("zabbix", zabbix)) if p}
     for site in inventory.sites:
         monitoring = SiteMonitoring(

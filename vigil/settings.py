@@ -38,6 +38,8 @@ pages a human, so every site always has them."""
 JsonType = Literal["string", "boolean", "integer", "array", "object"]
 Secrecy = Literal["plain", "secret", "either"]
 ALL_CLIENTS = "*"
+FLEET_ROLES = ("standalone", "shared", "site")
+"""``vigil:fleetRole`` values (vigil.fleet: one owner for shared objects)."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,21 @@ KEYS: tuple[Key, ...] = (
         default="",
     ),
     Key(
+        "fleetRole",
+        "string",
+        "This stack's part in a fleet (fleet.yaml): standalone (owns everything its sites need), "
+        "shared (owns the team schedules, escalation policies, Grafana data sources and Zabbix "
+        "media type of every site; no sites) or site (reads those from vigil:sharedStack).",
+        default="standalone",
+    ),
+    Key(
+        "sharedStack",
+        "string",
+        "Site stacks: the shared stack, as pulumi.StackReference names it "
+        "(<org>/<project>/<stack>; empty: none).",
+        default="",
+    ),
+    Key(
         "outOfScope",
         "object",
         "Tools this stack deliberately does not provide, per tool: {sites: [site ids] or "
@@ -277,6 +294,10 @@ class StackSettings:
     zabbix: ZabbixSettings
     out_of_scope: Mapping[str, OutOfScope]
     """Tool → the sites it is deliberately not provided for (``vigil:outOfScope``)."""
+    fleet_role: str = "standalone"
+    """``vigil:fleetRole``: ``standalone``, ``shared`` or ``site`` (`FLEET_ROLES`)."""
+    shared_stack: str | None = None
+    """``vigil:sharedStack``: the stack a site stack reads shared ids from."""
 
     def inventory_path(self, project_dir: Path) -> Path:
         path = Path(self.inventory)
@@ -487,7 +508,23 @@ def _build(
         grafana=grafana,
         zabbix=_zabbix(get, env, config.get(PAGERDUTY_REGION) or env.get(ENV_PAGERDUTY_REGION)),
         out_of_scope=_out_of_scope(get("outOfScope") or {}, problem),
+        **_fleet(get, clients, problem),
     )
+
+
+def _fleet(get: Callable[[str], Any], clients: Any, problem: Problem) -> dict[str, Any]:
+    """``vigil:fleetRole`` and ``vigil:sharedStack``, which only make sense together."""
+    role = get("fleetRole") or "standalone"
+    shared = get("sharedStack")
+    if role not in FLEET_ROLES:
+        problem("vigil:fleetRole", f"expected one of {', '.join(FLEET_ROLES)}, got {role!r}")
+    elif role == "site" and not shared:
+        problem("vigil:sharedStack", "a site stack (vigil:fleetRole: site) names its shared stack")
+    elif role != "site" and shared:
+        problem("vigil:sharedStack", f"only site stacks read a shared stack (this one is {role})")
+    if role == "shared" and clients is not None:
+        problem("vigil:clients", "the shared stack serves every client: leave vigil:clients unset")
+    return {"fleet_role": role, "shared_stack": shared}
 
 
 def _out_of_scope(raw: Mapping[str, Any], problem: Problem) -> Mapping[str, OutOfScope]:

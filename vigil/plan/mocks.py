@@ -73,13 +73,32 @@ CALLS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
 """Data sources answered offline, by token; any other answers ``{}``."""
 
 
-class OfflineMocks(pulumi.runtime.Mocks):
-    """Deterministic offline stand-ins for every provider vigil uses (no network, no keys)."""
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
-    def __init__(self) -> None:
+
+class OfflineMocks(pulumi.runtime.Mocks):
+    """Deterministic offline stand-ins for every provider vigil uses (no network, no keys).
+
+    ``stack_outputs`` (stack name → its recorded ``pulumi.export`` values) answers
+    ``pulumi.StackReference``: a fleet's site stack reads its shared stack's ids from the
+    shared stack's own offline recording. A reference to a stack not given has no outputs.
+    """
+
+    def __init__(self, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self._aws_providers: dict[str, tuple[str, str]] = {}  # provider name → (region, account)
+        self._stack_outputs = dict(stack_outputs or {})
+
+    def _stack_reference(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+        """What the engine reads for a StackReference: ``outputs`` and ``secretOutputNames``
+        (pulumi/stack_reference.py). Named ``org/project/stack`` or just ``stack``."""
+        target = str(args.inputs.get("name") or args.resource_id or "")
+        short = target.rsplit("/", 1)[-1]
+        outputs = self._stack_outputs.get(target, self._stack_outputs.get(short, {}))
+        return target, {"name": target, "outputs": dict(outputs), "secretOutputNames": []}
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ == STACK_REFERENCE:
+            return self._stack_reference(args)
         outputs = dict(args.inputs)
         name = args.name
         if args.typ == rt.AWS_PROVIDER:

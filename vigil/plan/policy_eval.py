@@ -300,7 +300,7 @@ def policy_resources(recording: Recording) -> list[PolicyResource]:
             r.provider,
             r.dependencies,
         )
-        for r in recording.resources
+        for r in (*recording.resources, *recording.referenced)
     )
 
 

@@ -92,6 +92,10 @@ class Recording:
     """The inventory the program loaded (`vigil.loaded`), live recording only."""
     settings: Any = None
     """The program's `vigil.settings.StackSettings` (`vigil.loaded`), live recording only."""
+    referenced: list[Resource] = field(default_factory=list)
+    """Resources of another stack this one reads through ``pulumi.StackReference`` (a fleet's
+    shared schedules and escalation policies): policies and the graph see them, so coverage
+    is proved end to end, but this stack does not create them (`vigil fleet check`)."""
 
     def __post_init__(self) -> None:
         self._by_urn: dict[str, Resource] | None = None

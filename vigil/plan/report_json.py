@@ -48,7 +48,13 @@ def plan_document(
     (``vigil.pagerduty.timeline``), sorted by team and tier. ``gate``: the coverage gate's
     verdict, and its notes (tools skipped, steps left to a human), in the document too."""
     gate = gate or Gate((), ())
+    referenced = (
+        {"referenced": [resource_json(r) for r in sorted(graph.referenced, key=lambda r: r.urn)]}
+        if graph.referenced
+        else {}
+    )
     return {
+        **referenced,
         "schema_version": SCHEMA_VERSION,
         "project": graph.project,
         "stack": graph.stack,
@@ -96,8 +102,18 @@ def read_plan(path: str | Path) -> tuple[dict[str, Any], Recording]:
     _require(isinstance(doc.get("resources"), list), f"{path}: resources", "must be a list")
     graph = Recording(doc["project"], doc["stack"])
     seen: set[str] = set()
-    for i, item in enumerate(doc["resources"]):
-        where = f"{path}: resources[{i}]"
+    _require(isinstance(doc.get("referenced", []), list), f"{path}: referenced", "must be a list")
+    graph.resources = _resources(path, doc, "resources", seen)
+    graph.referenced = _resources(path, doc, "referenced", seen)
+    graph.assign_sites()
+    return doc, graph
+
+
+def _resources(path: str | Path, doc: dict[str, Any], field: str, seen: set[str]) -> list[Resource]:
+    """The resources of one list of the plan (``resources`` or ``referenced``), checked."""
+    found: list[Resource] = []
+    for i, item in enumerate(doc.get(field) or []):
+        where = f"{path}: {field}[{i}]"
         _require(isinstance(item, dict), where, "must be an object")
         for key in ("urn", "type", "name"):
             _require(isinstance(item.get(key), str), f"{where}.{key}", "must be a string")
@@ -105,7 +121,7 @@ def read_plan(path: str | Path) -> tuple[dict[str, Any], Recording]:
         seen.add(item["urn"])
         inputs = item.get("inputs", {})
         _require(isinstance(inputs, dict), f"{where}.inputs", "must be an object")
-        graph.resources.append(
+        found.append(
             Resource(
                 urn=item["urn"],
                 type=item["type"],
@@ -118,5 +134,4 @@ def read_plan(path: str | Path) -> tuple[dict[str, Any], Recording]:
                 options=dict(item.get("options") or {}),
             )
         )
-    graph.assign_sites()
-    return doc, graph
+    return found

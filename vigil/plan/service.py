@@ -12,9 +12,10 @@ from typing import Any
 
 from policies.graph import Graph
 from vigil.cli_options import find_project as find_project  # re-exported: callers import it here
+from vigil.fleet.record import record_with_shared
 from vigil.pagerduty.timeline import Timeline, timeline
 from vigil.plan.coverage import SiteCoverage, site_coverage
-from vigil.plan.engine import StackConfig, load_stack_config, record_program
+from vigil.plan.engine import StackConfig, load_stack_config
 from vigil.plan.gate import Gate, apply_gate
 from vigil.plan.policy_eval import (
     PolicySet,
@@ -65,7 +66,7 @@ def run_plan(
     the policy pack and build the plan document."""
     overrides = {**(config or {}), **({INVENTORY_KEY: inventory} if inventory else {})}
     stack_config = load_stack_config(project_dir, stack, overrides)
-    recording = record_program(stack_config, on_resource=on_resource)
+    recording = record_with_shared(stack_config, overrides, on_resource)
     resources = policy_resources(recording)
     graph = Graph(resources)
     policy_set = policy_set or load_policy_set(stack_config.project_dir)
