@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -119,7 +120,16 @@ def test_plan_progress_is_not_silent_off_a_terminal():
     result = vigil("plan", "-s", "dev", "--json", os.devnull, cwd=ROOT / "inventory",
                    VIGIL_PROGRESS_SECONDS="0.05")
     assert result.returncode == 0, result.stderr
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode), "the plan replaced /dev/null"
     beats = [line for line in result.stderr.splitlines() if line.startswith("vigil plan: [")]
     assert beats, result.stderr
     sites = len(list((ROOT / "inventory" / "sites").glob("*/*.yaml")))
     assert any(f"/{sites}" in line or f"({sites} sites)" in line for line in beats), beats
+
+
+def test_json_to_a_device_writes_through_it_and_never_replaces_it():
+    """``--json /dev/null`` once replaced the device with a regular file (atomic rename)."""
+    from vigil.plan.interrupt import atomic_write
+
+    atomic_write(os.devnull, "{}\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

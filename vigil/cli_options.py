@@ -22,6 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vigil.plan.interrupt import atomic_write
+
 SCHEMA_VERSION = 1
 """Bumped when a key of any ``--json`` document is removed or changes meaning (adding a key
 does not bump it). Consumers check it before reading."""
@@ -123,8 +125,4 @@ def emit_json(target: str, doc: dict[str, Any]) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(target, text)

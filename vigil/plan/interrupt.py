@@ -32,6 +32,12 @@ def atomic_write(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename, so no
     reader (and no interrupt) ever sees half a file."""
     target = Path(path)
+    if target.exists() and not target.is_file():
+        # A device or pipe (``--json /dev/null``): renaming over it would replace the device
+        # with a regular file, so write through it instead.
+        with target.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     with _lock:
