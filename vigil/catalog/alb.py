@@ -45,7 +45,7 @@ SCHEMA = {
     "properties": {
         "name": {
             "type": "string",
-            "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$",
+            "pattern": target_group.ELB_NAME_PATTERN,
             "description": "load balancer name: 1-32 letters, digits and dashes.",
         },
         "arn": {

@@ -9,6 +9,10 @@ from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.TARGET_GROUP
 NS = "AWS/ApplicationELB"
+ELB_NAME_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$"
+"""Load balancer and target group names alike: at most 32 letters, digits and hyphens, not
+starting or ending with a hyphen (botocore elbv2 CreateLoadBalancer.Name and
+CreateTargetGroup.Name)."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ SCHEMA = {
     "properties": {
         "name": {
             "type": "string",
-            "pattern": "^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$",
+            "pattern": ELB_NAME_PATTERN,
             "description": "target group name: 1-32 letters, digits and dashes.",
         },
         "arn": {
