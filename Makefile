@@ -27,13 +27,14 @@ plan: $(STAMP)
 validate: $(STAMP)
 	$(VENV)/bin/vigil validate inventory
 
-## test: everything CI runs (lint, unit, Pulumi-mock, policy, real-Zabbix and browser tests)
+## test: everything CI runs (lint, types, unit, Pulumi-mock, policy, real-Zabbix and browser tests)
 test: $(STAMP)
 	scripts/run-tests
 
-## lint: ruff only
+## lint: ruff and mypy (no tests)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 ## bench: the benchmarks in bench/ (figures are written down next to each script)
 bench: $(STAMP)
@@ -44,4 +45,4 @@ bench: $(STAMP)
 
 ## clean: remove the virtualenv and generated output
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

@@ -7,7 +7,7 @@ e-mail (never created) and the CloudWatch vendor once per stack through ``Direct
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import NotRequired, Protocol, TypedDict
 
 import pulumi
 import pulumi_pagerduty as pagerduty
@@ -152,7 +152,14 @@ class TeamOnCall(pulumi.ComponentResource):
         self.register_outputs(props)  # policies see outputs, not inputs, in a real preview
 
 
-def _urgency_args(tier: Tier) -> dict[str, object]:
+class _UrgencyArgs(TypedDict):
+    """The ``pagerduty.Service`` keyword arguments that depend on the tier's support hours."""
+
+    incident_urgency_rule: pagerduty.ServiceIncidentUrgencyRuleArgs
+    support_hours: NotRequired[pagerduty.ServiceSupportHoursArgs]
+
+
+def _urgency_args(tier: Tier) -> _UrgencyArgs:
     """Severity-based urgency (see ``vigil.pagerduty.urgency_spec``)."""
     u = specs.urgency_spec(tier)
     if u.type == "constant":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pulumi
 from pulumi.dynamic import Resource
@@ -22,6 +22,9 @@ from vigil.settings import ZabbixSettings
 from vigil.zabbix.media import events_endpoint
 from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
 from vigil.zabbix.render import RenderOptions, site_objects
+
+if TYPE_CHECKING:
+    from components.site import SiteMonitoring
 
 COMPONENT_TYPE = "vigil:zabbix:SiteMonitoring"
 
@@ -62,6 +65,12 @@ _PROVIDER = ZabbixProvider()
 class ZabbixResource(Resource, module="zabbix", name="Resource"):
     """A vigil Zabbix object (``kind`` says which) managed by :class:`ZabbixProvider`."""
 
+    # Outputs of a ``pagerduty-media`` resource (declared in its inputs as ``None``, filled
+    # by the provider's ``create``): how Pulumi's dynamic resources declare typed outputs.
+    mediatypeid: pulumi.Output[str]
+    usrgrpid: pulumi.Output[str]
+    roleid: pulumi.Output[str]
+
     def __init__(self, name: str, props: dict, opts: pulumi.ResourceOptions | None = None):
         super().__init__(_PROVIDER, name, props, opts)
 
@@ -93,6 +102,24 @@ class ZabbixSharedRouting(pulumi.ComponentResource):
         self.register_outputs({})
 
 
+class MediaIds(Protocol):
+    """The shared media type's ids a site's routing action points at."""
+
+    @property
+    def mediatypeid(self) -> pulumi.Output[Any]: ...
+    @property
+    def usrgrpid(self) -> pulumi.Output[Any]: ...
+    @property
+    def roleid(self) -> pulumi.Output[Any]: ...
+
+
+class SharedRouting(Protocol):
+    """`ZabbixSharedRouting`, or `components.shared.ReferencedRouting` in a fleet site stack."""
+
+    @property
+    def media(self) -> MediaIds: ...
+
+
 class ZabbixSiteMonitoring(pulumi.ComponentResource):
     """Everything Zabbix does for one site: web checks, servers, PagerDuty routing."""
 
@@ -106,7 +133,7 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         site: Site,
         pagerduty_routing_key: pulumi.Input[str],
         connection: ZabbixConnection | None,
-        shared: Any,  # ZabbixSharedRouting, or components.shared.ReferencedRouting
+        shared: SharedRouting,
         opts: pulumi.ResourceOptions | None = None,
         *,
         dashboard_url: str = "",
@@ -128,9 +155,9 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
                 "kind": "routing",
                 "site": site.id,
                 "routing_key": pulumi.Output.secret(pagerduty_routing_key),
-                "mediatypeid": media.mediatypeid,  # type: ignore[attr-defined]
-                "usrgrpid": media.usrgrpid,  # type: ignore[attr-defined]
-                "roleid": media.roleid,  # type: ignore[attr-defined]
+                "mediatypeid": media.mediatypeid,
+                "usrgrpid": media.usrgrpid,
+                "roleid": media.roleid,
                 **conn.inputs(),
             },
             pulumi.ResourceOptions(parent=self, depends_on=[self.config]),
@@ -148,10 +175,12 @@ class ZabbixSiteMonitoring(pulumi.ComponentResource):
         )
 
 
-ZabbixPlugin = Callable[[pulumi.ComponentResource], ZabbixSiteMonitoring]
+ZabbixPlugin = Callable[["SiteMonitoring"], ZabbixSiteMonitoring]
 
 
-def zabbix_plugin(settings: ZabbixSettings, shared: Any = None) -> ZabbixPlugin | None:
+def zabbix_plugin(
+    settings: ZabbixSettings, shared: SharedRouting | None = None
+) -> ZabbixPlugin | None:
     """The per-site factory ``SiteMonitoring`` calls, or ``None`` (reason logged) without Zabbix.
 
     Zabbix is managed when the stack names a server (``vigil:zabbixUrl``) or the environment
@@ -169,16 +198,16 @@ def zabbix_plugin(settings: ZabbixSettings, shared: Any = None) -> ZabbixPlugin 
             "vigil-zabbix-pagerduty", connection, pagerduty_region=settings.pagerduty_region
         )
 
-    def plugin(monitoring: pulumi.ComponentResource) -> ZabbixSiteMonitoring:
-        site: Site = monitoring.site  # type: ignore[attr-defined]
+    def plugin(monitoring: SiteMonitoring) -> ZabbixSiteMonitoring:
+        site = monitoring.site
         return ZabbixSiteMonitoring(
             f"{site.id}-zabbix",
             site,
-            monitoring.zabbix_integration_key,  # type: ignore[attr-defined]
+            monitoring.zabbix_integration_key,
             connection,
             shared,
             opts=pulumi.ResourceOptions(parent=monitoring),
-            dashboard_url=getattr(monitoring, "dashboard_url", "") or "",
+            dashboard_url=monitoring.dashboard_url,
         )
 
     return plugin

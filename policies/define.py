@@ -27,7 +27,9 @@ ResourceCheck = Callable[[ResourceValidationArgs, dict[str, Any], ReportViolatio
 StackCheck = Callable[[g.Graph, dict[str, Any], ReportViolation, g.Unverified], None]
 
 
-def config_schema(defaults: Mapping[str, Any], **properties: str | Mapping[str, Any]):
+def config_schema(
+    defaults: Mapping[str, Any], **properties: str | Mapping[str, Any]
+) -> PolicyConfigSchema:
     """The policy's config schema: one property per key of ``defaults``, with that default.
 
     A property is given as its description, or as a mapping of JSON-schema keywords (with

@@ -122,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     assert handler is not None  # argparse exits when no known command was given
     real_stdout = sys.stdout
-    sys.stdout = StdoutGuard(real_stdout)  # type: ignore[assignment]
+    sys.stdout = StdoutGuard(real_stdout)
     try:
         return handler(args)
     finally:

@@ -19,11 +19,14 @@ from __future__ import annotations
 import functools
 import pickle
 from collections.abc import Callable
+from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic import dynamic as _dynamic
 
 _MARK = "_vigil_restores_batch_setitems"
+_PY_PICKLER: Any = pickle._Pickler  # Any: typeshed does not declare its private _batch_setitems
+"""The pure-Python pickler whose ``_batch_setitems`` the SDK wraps."""
 
 
 class _ProbeProvider(ResourceProvider):
@@ -32,22 +35,22 @@ class _ProbeProvider(ResourceProvider):
 
 def leaks_batch_setitems(serialize: Callable[[ResourceProvider], str]) -> bool:
     """Whether one call of ``serialize`` leaves ``pickle._Pickler._batch_setitems`` changed."""
-    before = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+    before = _PY_PICKLER._batch_setitems
     try:
         serialize(_ProbeProvider())
-        return pickle._Pickler._batch_setitems is not before  # type: ignore[attr-defined]
+        return _PY_PICKLER._batch_setitems is not before
     finally:
-        pickle._Pickler._batch_setitems = before  # type: ignore[attr-defined]
+        _PY_PICKLER._batch_setitems = before
 
 
 def _restoring(serialize: Callable[[ResourceProvider], str]) -> Callable[[ResourceProvider], str]:
     @functools.wraps(serialize)
     def serialize_provider(provider: ResourceProvider) -> str:
-        before = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+        before = _PY_PICKLER._batch_setitems
         try:
             return serialize(provider)
         finally:
-            pickle._Pickler._batch_setitems = before  # type: ignore[attr-defined]
+            _PY_PICKLER._batch_setitems = before
 
     setattr(serialize_provider, _MARK, True)
     return serialize_provider

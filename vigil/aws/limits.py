@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
-from vigil.aws.shapes import operation_model
+from vigil.aws.shapes import input_shape
 
 
 @cache
 def route53_max_tags() -> int:
     """Tags one ChangeTagsForResource call may add (terraform-provider-aws sends all of a health
     check's tags in one call): botocore route53 model, shape TagList ``max``."""
-    shape = operation_model("route53", "ChangeTagsForResource").input_shape.members["AddTags"]
+    shape = input_shape("route53", "ChangeTagsForResource").members["AddTags"]
     return int(shape.metadata["max"])
 
 

@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import botocore.session  # type: ignore[import-untyped]
-from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape  # type: ignore[import-untyped]
+import botocore.session
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StringShape,
+    StructureShape,
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,14 @@ def operation_model(service: str, operation: str) -> OperationModel:
     return service_model(service).operation_model(operation)
 
 
+def input_shape(service: str, operation: str) -> StructureShape:
+    """The input structure of ``service.operation`` (every operation vigil checks takes one)."""
+    shape = operation_model(service, operation).input_shape
+    if shape is None:
+        raise ValueError(f"botocore model: {service}.{operation} takes no input to check")
+    return shape
+
+
 def model_version(service: str) -> str:
     """``<service> <api version>`` of the loaded model (for citations and reports)."""
     return f"{service} {service_model(service).api_version}"
@@ -78,7 +94,7 @@ def check_call(
     service: str, operation: str, params: dict[str, Any], opaque: Opaque = _never
 ) -> list[Breach]:
     """Every constraint of ``service.operation``'s input shape that ``params`` breaks."""
-    shape = operation_model(service, operation).input_shape
+    shape = input_shape(service, operation)
     rule = f"{service}.{operation}"
     return list(_check(shape, params, "", rule, service, opaque))
 
@@ -131,7 +147,7 @@ def _check(
             yield from _check(shape.key, key, f"{path}.<key {key!r}>", rule, service, opaque)
             yield from _check(shape.value, item, f"{path}[{key!r}]", rule, service, opaque)
         return
-    if kind == "string":
+    if isinstance(shape, StringShape):  # botocore's class for every "string" shape
         if not isinstance(value, str):
             yield breach(f"must be a string, got {type(value).__name__}")
             return
@@ -162,14 +178,18 @@ def _check(
         yield breach(f"must be a boolean, got {value!r}")
 
 
-def _length(n: int, meta: dict[str, Any], breach: Callable[[str], Breach], unit: str):
+def _length(
+    n: int, meta: dict[str, Any], breach: Callable[[str], Breach], unit: str
+) -> Iterator[Breach]:
     if "min" in meta and n < meta["min"]:
         yield breach(f"has {n} {unit}; at least {meta['min']} allowed")
     if "max" in meta and n > meta["max"]:
         yield breach(f"has {n} {unit}; at most {meta['max']} allowed")
 
 
-def _range(value: float, meta: dict[str, Any], breach: Callable[[str], Breach]):
+def _range(
+    value: float, meta: dict[str, Any], breach: Callable[[str], Breach]
+) -> Iterator[Breach]:
     if "min" in meta and value < meta["min"]:
         yield breach(f"{value} is below the minimum {meta['min']}")
     if "max" in meta and value > meta["max"]:

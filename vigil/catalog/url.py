@@ -6,6 +6,7 @@ the ``HealthCheckId`` dimension here is a placeholder filled in at deploy time.
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
 from urllib.parse import urlsplit
 
 from vigil.catalog.spec import ResourceKind, Row, Signal, Target
@@ -39,14 +40,29 @@ def targets(site: Site) -> tuple[Target, ...]:
     )
 
 
-def health_check_args(check: UrlCheck) -> dict[str, object]:
+class HealthCheckArgs(TypedDict):
+    """The keyword arguments of ``pulumi_aws.route53.HealthCheck`` vigil sets, typed as the SDK
+    declares them, so the component's ``**`` call is type-checked argument by argument."""
+
+    type: str
+    fqdn: str | None
+    port: int
+    resource_path: str
+    enable_sni: bool
+    request_interval: int
+    failure_threshold: int
+    measure_latency: bool
+    search_string: NotRequired[str]
+
+
+def health_check_args(check: UrlCheck) -> HealthCheckArgs:
     """Route 53 health check arguments (snake_case, pulumi-aws) for one URL."""
     parts = urlsplit(check.url)
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
     scheme = "HTTP" if parts.scheme == "http" else "HTTPS"
-    args: dict[str, object] = {
+    args: HealthCheckArgs = {
         "type": f"{scheme}_STR_MATCH" if check.required_text else scheme,
         "fqdn": parts.hostname,
         "port": parts.port or (80 if scheme == "HTTP" else 443),

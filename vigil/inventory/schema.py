@@ -109,6 +109,15 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _listed(value: Any) -> list[Any]:
+    """A keyword value that is a list in JSON Schema (``required``, ``enum``, ``oneOf``; ``type``
+    as a list or one name); anything else, e.g. jsonschema's ``Unset`` on a hand-made error,
+    lists nothing."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
+
+
 def _explain(src: Source, error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     instance = error.instance
@@ -127,11 +136,12 @@ def _explain(src: Source, error: ValidationError) -> Iterator[Problem]:
             yield src.problem((*path, key), f"unknown key '{key}'{hint}", at_key=True)
         return
     if kind == "required" and isinstance(instance, dict):
-        for key in error.validator_value:
+        for key in _listed(error.validator_value):
             if key not in instance:
                 yield src.problem((*path, key), "missing required key", at_key=True)
         return
-    if "propertyNames" in error.absolute_schema_path:
+    # mapping keys are always strings: yaml_source reports any other key node as an error
+    if "propertyNames" in error.absolute_schema_path and isinstance(instance, str):
         what = schema.get("description") or error.message
         yield src.problem(
             (*path, instance),
@@ -143,8 +153,7 @@ def _explain(src: Source, error: ValidationError) -> Iterator[Problem]:
         yield from _explain_alternatives(src, error, path)
         return
     if kind == "type":
-        expected = error.validator_value
-        expected = expected if isinstance(expected, list) else [expected]
+        expected = [str(name) for name in _listed(error.validator_value)]
         want = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
         message = f"expected {want}, got {_type_name(instance)}"
         if instance is not None and not isinstance(instance, (dict, list)):
@@ -153,7 +162,7 @@ def _explain(src: Source, error: ValidationError) -> Iterator[Problem]:
         yield src.problem(path, message)
         return
     if kind == "enum":
-        options = [str(v) for v in error.validator_value]
+        options = [str(v) for v in _listed(error.validator_value)]
         hint = did_you_mean(str(instance), options)
         yield src.problem(path, f"{_show(instance)} is not one of: {', '.join(options)}{hint}")
         return
@@ -189,7 +198,7 @@ def _explain_alternatives(src: Source, error: ValidationError, path: tuple) -> I
         return
     branches = [
         _lower_first(s.get("description", json.dumps(s)))
-        for s in error.validator_value
+        for s in _listed(error.validator_value)
         if isinstance(s, dict)
     ]
     yield src.problem(

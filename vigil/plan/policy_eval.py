@@ -234,7 +234,9 @@ def evaluate_resources(
     site_of = site_of or {}
     found: list[Violation] = []
 
-    def reporter(policy: Policy, level: EnforcementLevel, default_urn: str | None):
+    def reporter(
+        policy: Policy, level: EnforcementLevel, default_urn: str | None
+    ) -> Callable[[str, str | None], None]:
         def report(message: str = "", urn: str | None = None) -> None:
             target = default_urn or urn or ""
             text = message or policy.description

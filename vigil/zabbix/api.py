@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import zabbix_utils.api as zabbix_utils_api  # type: ignore[import-untyped]
-from zabbix_utils import ZabbixAPI  # type: ignore[import-untyped]
-from zabbix_utils.exceptions import (  # type: ignore[import-untyped]
+import zabbix_utils.api as zabbix_utils_api
+from zabbix_utils import ZabbixAPI
+from zabbix_utils.exceptions import (
     APIRequestError,
     ProcessingError,
 )
@@ -235,7 +235,7 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, (TimeoutError, ConnectionError))
 
 
-def _api_message(exc: APIRequestError) -> str:
+def _api_message(exc: Exception) -> str:
     """The Zabbix error text without the request body (which may hold a password)."""
     text = str(exc)
     return text.split(" 'body':")[0].split(', "body":')[0]
@@ -268,7 +268,10 @@ class ZabbixSession:
             # zabbix-utils falls back to ZABBIX_* environment variables for anything not
             # passed (mixing a token with an env user/password); hide them while it builds.
             with _ENV_LOCK:
-                saved, zabbix_utils_api.env = zabbix_utils_api.env, {}
+                # zabbix_utils.api only calls ``env.get``; patching os.environ itself instead
+                # would hide the variables from every other thread.
+                saved = zabbix_utils_api.env
+                zabbix_utils_api.env = {}  # type: ignore[assignment]
                 try:
                     api = _CountingAPI(url=creds.url, timeout=timeout, skip_version_check=True)
                 finally:

@@ -8,7 +8,7 @@ import zoneinfo
 from functools import cache
 from urllib.parse import urlsplit
 
-import botocore.loaders  # type: ignore[import-untyped]
+import botocore.loaders
 
 from vigil.inventory.problems import did_you_mean
 
