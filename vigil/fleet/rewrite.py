@@ -30,7 +30,7 @@ def replace_list(text: str, path: Sequence[str], values: Sequence[str]) -> str:
         if found is None:
             raise KeyError(".".join(path))
         key_node, node = found
-    assert key_node is not None
+    assert key_node is not None and node is not None  # path is not empty
     start, end = key_node.end_mark.index, node.end_mark.index
     span = text[start:end]
     block = isinstance(node, yaml.SequenceNode) and not node.flow_style and "\n" in span
