@@ -26,11 +26,11 @@ CLOSE = 1
 """``event.acknowledge`` action bit: close problem (Zabbix 6.0 API, event.acknowledge)."""
 ALERT_NOT_SENT = "0"
 WAIT_SECONDS = 60.0
-ROUNDS = 3
-"""A dropped trigger whose check still runs (a service trigger; web scenarios are disabled
-first) can fire again between the close and the import; problems still open are closed
-again, at most this many times."""
-SCENARIO_DISABLED = 1
+ROUNDS = 4
+"""A dropped trigger whose check still runs (a service trigger, or a web scenario before the
+server reloads its held delay) can fire again between the close and the import; problems
+still open are closed again, at most this many times."""
+HOLD_DELAY = "1d"
 
 Sleep = Callable[[float], None]
 _FUNCTION_REF = re.compile(r"\{(\d+)\}")
@@ -108,24 +108,28 @@ def close_events(
         sleep(1.0)
 
 
-def _stop_dropped_scenarios(
+def _hold_dropped_scenarios(
     s: ZabbixSession, hostids: list[str], kept: KeptTriggers, what: str
 ) -> None:
-    """Disable the web scenarios the export drops, so their triggers cannot fire again.
+    """Push the next run of the web scenarios the export drops a day away.
 
-    A closed problem comes back at the scenario's next failed run, and that page would be
-    lost with the trigger; a disabled scenario collects nothing. Inherited scenarios accept a
-    status change (Zabbix 6.0 ``CHttpTest::validateUpdate`` refuses only name and steps).
+    A closed problem comes back at the scenario's next failed run, and that page would be lost
+    with the trigger. Disabling the scenario is no way out: the server closes a problem only
+    while its trigger's items are enabled (a close of a disabled scenario's problem never
+    completes; seen with 6.0.14). An inherited scenario accepts a new ``delay`` (Zabbix 6.0
+    ``CHttpTest::validateUpdate`` refuses only ``name`` and step names; ``delay`` is 1 s-1 d),
+    so it stays enabled and closable but stops running once the server reloads its
+    configuration; a problem reopened before that is closed again by the caller.
     """
     found = s.call(
         "httptest.get",
-        {"hostids": hostids, "output": ["httptestid", "name", "status"], "selectHosts": ["host"]},
+        {"hostids": hostids, "output": ["httptestid", "name", "delay"], "selectHosts": ["host"]},
         what=f"web scenarios of {what}",
     )
     going = [
-        {"httptestid": t["httptestid"], "status": SCENARIO_DISABLED}
+        {"httptestid": t["httptestid"], "delay": HOLD_DELAY}
         for t in found
-        if str(t.get("status")) != str(SCENARIO_DISABLED)
+        if t.get("delay") != HOLD_DELAY
         and not any((h["host"], t["name"]) in kept.scenarios for h in t.get("hosts", []))
     ]
     if going:
@@ -198,7 +202,7 @@ def close_dropped_problems(
     kept = kept_triggers(export_yaml)
     dropped = _dropped(s, problems, kept, what)
     if dropped:
-        _stop_dropped_scenarios(s, hostids, kept, what)
+        _hold_dropped_scenarios(s, hostids, kept, what)
     closed: list[str] = []
     for _ in range(ROUNDS):
         if not dropped:
