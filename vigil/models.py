@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
+from vigil import defaults
+from vigil.defaults import DEFAULT_TIME_ZONE as DEFAULT_TIME_ZONE  # re-exported
+from vigil.defaults import WEEK as WEEKDAYS  # re-exported
+from vigil.defaults import Weekday as Weekday
+
 Severity = Literal["critical", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_TIME_ZONE = "Etc/UTC"
-"""The zone of schedules and support hours that name none: UTC as PagerDuty spells it (its
-provider rejects ``UTC``; ``vigil.pagerduty.rules``)."""
 
 
 def frozen_map(data: Mapping | None = None) -> Mapping:
@@ -113,9 +113,9 @@ Thresholds = Mapping[str, Threshold]
 class AlarmDefaults:
     """How long a signal must breach before an alarm fires (``defaults.yaml`` ``alarm``)."""
 
-    period_seconds: int = 60
-    evaluation_periods: int = 5
-    datapoints_to_alarm: int = 3
+    period_seconds: int = defaults.ALARM.period_seconds
+    evaluation_periods: int = defaults.ALARM.evaluation_periods
+    datapoints_to_alarm: int = defaults.ALARM.datapoints_to_alarm
 
 
 @dataclass(frozen=True)
@@ -134,13 +134,13 @@ class Tier:
     name: str
     response_sla_minutes: int
     support_hours: SupportHours
-    urgency_outside_hours: Literal["high", "low"] = "low"
-    acknowledgement_timeout_minutes: int = 30
+    urgency_outside_hours: Literal["high", "low"] = defaults.TIER.urgency_outside_hours
+    acknowledgement_timeout_minutes: int = defaults.TIER.acknowledgement_timeout_minutes
     auto_resolve_timeout_minutes: int | None = None
     """``None``/0: never. Every vigil service's tools resolve their own incidents (CloudWatch OK
     actions, Zabbix recoveries, Grafana resolves); a timeout would resolve an incident whose
     alarm is still in ALARM, and CloudWatch notifies only on state changes, so it goes quiet."""
-    escalation_loops: int = 2
+    escalation_loops: int = defaults.TIER.escalation_loops
     alarm: AlarmDefaults = field(default_factory=AlarmDefaults)
     thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)
     """Tier-level overrides keyed by resource type, then signal."""
@@ -303,10 +303,10 @@ class AwsResources(Mapping[str, tuple[Any, ...]]):
 class UrlCheck:
     url: str
     name: str  # short slug used in resource names, e.g. "home", "checkout"
-    expected_status: tuple[int, ...] = (200,)
+    expected_status: tuple[int, ...] = defaults.URL.expected_status
     required_text: str | None = None
-    timeout_seconds: int = 10
-    follow_redirects: bool = True
+    timeout_seconds: int = defaults.URL.timeout_seconds
+    follow_redirects: bool = defaults.URL.follow_redirects
     thresholds: Thresholds = field(default_factory=frozen_map)
 
 
@@ -317,8 +317,9 @@ class Server:
     name: str
     address: str  # IP or DNS name of the agent interface
     services: tuple[str, ...]  # nginx, php-fpm, varnish, sphinx, redis, mysql, …
-    port: int = 10050
-    agent: bool = True  # False: ports checked from the Zabbix server, no agent items
+    port: int = defaults.SERVER.port
+    agent: bool = defaults.SERVER.agent
+    """False: ports checked from the Zabbix server, no agent items."""
     macros: Mapping[str, str] = field(default_factory=frozen_map)  # service macro overrides
 
 

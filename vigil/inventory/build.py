@@ -12,12 +12,20 @@ from typing import Any
 
 from vigil import catalog
 from vigil.catalog.spec import ResolveThresholds
+from vigil.defaults import (
+    BUSINESS_HOURS,
+    LAYER,
+    MEMBER,
+    SCHEDULE,
+    SERVER,
+    SITE,
+    TIER,
+    URL,
+)
 from vigil.inventory.cascade import Cascade
 from vigil.inventory.problems import Path, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import (
-    DEFAULT_TIME_ZONE,
-    WEEKDAYS,
     AlarmDefaults,
     AwsResources,
     EscalationLevel,
@@ -61,25 +69,27 @@ def parse_overrides(raw: Mapping[str, Any] | None) -> dict[str, dict[str, Thresh
 
 
 def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
-    hours = doc.get("support_hours", "24x7")
+    hours = doc.get("support_hours", TIER.support_hours)
     if hours == "24x7":
         support = SupportHours(always=True)
     else:
         support = SupportHours(
             always=False,
             timezone=hours["timezone"],
-            days=tuple(hours.get("days", WEEKDAYS)),
-            start=hours.get("start", "09:00"),
-            end=hours.get("end", "17:00"),
+            days=tuple(hours.get("days", BUSINESS_HOURS.days)),
+            start=hours.get("start", BUSINESS_HOURS.start),
+            end=hours.get("end", BUSINESS_HOURS.end),
         )
     return Tier(
         name=name,
         response_sla_minutes=doc["response_sla_minutes"],
         support_hours=support,
-        urgency_outside_hours=doc.get("urgency_outside_hours", "low"),
-        acknowledgement_timeout_minutes=doc.get("acknowledgement_timeout_minutes", 30),
+        urgency_outside_hours=doc.get("urgency_outside_hours", TIER.urgency_outside_hours),
+        acknowledgement_timeout_minutes=doc.get(
+            "acknowledgement_timeout_minutes", TIER.acknowledgement_timeout_minutes
+        ),
         auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes") or None,
-        escalation_loops=doc.get("escalation_loops", 2),
+        escalation_loops=doc.get("escalation_loops", TIER.escalation_loops),
         alarm=AlarmDefaults(**{**alarm, **doc.get("alarm", {})}),
         thresholds=frozen_map(parse_overrides(doc.get("thresholds"))),
     )
@@ -90,12 +100,12 @@ def build_team(key: str, doc: Doc) -> Team:
         Schedule(
             key=skey,
             name=sdoc.get("name", skey),
-            timezone=sdoc.get("timezone", DEFAULT_TIME_ZONE),
+            timezone=sdoc.get("timezone", SCHEDULE.timezone),
             layers=tuple(
                 Layer(
                     name=ldoc["name"],
-                    timezone=ldoc.get("timezone", sdoc.get("timezone", DEFAULT_TIME_ZONE)),
-                    rotation=ldoc.get("rotation", "weekly"),
+                    timezone=ldoc.get("timezone", sdoc.get("timezone", SCHEDULE.timezone)),
+                    rotation=ldoc.get("rotation", LAYER.rotation),
                     members=tuple(ldoc["members"]),
                     start=str(ldoc["start"]),
                     end=str(ldoc["end"]) if ldoc.get("end") else None,
@@ -118,7 +128,9 @@ def build_team(key: str, doc: Doc) -> Team:
         name=doc.get("name", key),
         members=tuple(
             Member(
-                email=m["email"], name=m.get("name", m["email"]), timezone=m.get("timezone", "UTC")
+                email=m["email"],
+                name=m.get("name", m["email"]),
+                timezone=m.get("timezone", MEMBER.timezone),
             )
             for m in doc["members"]
         ),
@@ -183,7 +195,7 @@ def build_site(src: Source, tiers: Mapping[str, Tier], cascade: Cascade) -> Site
         client=doc["client"],
         name=doc.get("name", doc["id"]),
         tier=tier,
-        environment=doc.get("environment", "production"),
+        environment=doc.get("environment", SITE.environment),
         owner_team=doc["owner_team"],
         runbook_url=doc["runbook_url"],
         aws_account_id=str(doc["aws"]["account_id"]),
@@ -193,10 +205,10 @@ def build_site(src: Source, tiers: Mapping[str, Tier], cascade: Cascade) -> Site
             UrlCheck(
                 url=u["url"],
                 name=u["name"],
-                expected_status=tuple(u.get("expected_status", (200,))),
+                expected_status=tuple(u.get("expected_status", URL.expected_status)),
                 required_text=u.get("required_text"),
-                timeout_seconds=u.get("timeout_seconds", 10),
-                follow_redirects=u.get("follow_redirects", True),
+                timeout_seconds=u.get("timeout_seconds", URL.timeout_seconds),
+                follow_redirects=u.get("follow_redirects", URL.follow_redirects),
                 thresholds=cascade.thresholds(src, ResourceType.URL, ("urls", index, "thresholds")),
             )
             for index, u in enumerate(doc.get("urls") or ())
@@ -206,8 +218,8 @@ def build_site(src: Source, tiers: Mapping[str, Tier], cascade: Cascade) -> Site
                 name=s["name"],
                 address=s["address"],
                 services=tuple(s.get("services", ())),
-                port=s.get("port", 10050),
-                agent=s.get("agent", True),
+                port=s.get("port", SERVER.port),
+                agent=s.get("agent", SERVER.agent),
                 macros=frozen_map({str(k): str(v) for k, v in (s.get("macros") or {}).items()}),
             )
             for s in doc.get("servers") or ()

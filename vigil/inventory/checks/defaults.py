@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vigil import catalog, limits
+from vigil.defaults import ALARM, BUSINESS_HOURS, TIER
 from vigil.inventory.cascade import Cascade, order_problems
 from vigil.inventory.checks import pagerduty
 from vigil.inventory.checks.context import catalog_signals
@@ -30,7 +31,8 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
         base = ("tiers", name)
         hours = tier.get("support_hours")
         if isinstance(hours, dict):
-            start, end = hours.get("start", "09:00"), hours.get("end", "17:00")
+            start = hours.get("start", BUSINESS_HOURS.start)
+            end = hours.get("end", BUSINESS_HOURS.end)
             if minutes_of_day(end) <= minutes_of_day(start):
                 problems.append(
                     src.problem(
@@ -50,7 +52,7 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
 
 def _sla_problems(src: Source, base: Path, tier: Mapping[str, Any]) -> list[Problem]:
     """The tier's SLA is its first escalation delay: within what escalation-within-sla allows."""
-    always = tier.get("support_hours", "24x7") == "24x7"
+    always = tier.get("support_hours", TIER.support_hours) == "24x7"
     cap = (
         limits.MAX_FIRST_ESCALATION_MINUTES
         if always
@@ -75,7 +77,8 @@ def _sla_problems(src: Source, base: Path, tier: Mapping[str, Any]) -> list[Prob
 
 
 def _alarm_problems(src: Source, path: Path, alarm: Mapping[str, Any]) -> list[Problem]:
-    datapoints, periods = alarm.get("datapoints_to_alarm", 3), alarm.get("evaluation_periods", 5)
+    datapoints = alarm.get("datapoints_to_alarm", ALARM.datapoints_to_alarm)
+    periods = alarm.get("evaluation_periods", ALARM.evaluation_periods)
     if datapoints > periods:
         return [
             src.problem(
