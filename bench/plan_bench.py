@@ -104,7 +104,7 @@ def child_replay(sites: int, recording: bool) -> dict:
     import pulumi
     from pulumi.runtime import mocks as pm
 
-    from vigil.plan.engine import StackConfig, record_program
+    from vigil.plan.engine import RunRequest, record_program
     from vigil.plan.mocks import OfflineMocks
 
     doc = json.loads((WORK / f"graph-{sites}.json").read_text())
@@ -140,7 +140,7 @@ def child_replay(sites: int, recording: bool) -> dict:
                 res = pulumi.ComponentResource(r["type"], r["name"], r["inputs"], opts)
             made[r["urn"]] = res
 
-    config = StackConfig(doc["project"], doc["stack"], ROOT)
+    config = RunRequest(doc["project"], doc["stack"], ROOT)
     factory = None if recording else pm.MockMonitor
     t0 = time.perf_counter()
     record_program(config, mocks=OfflineMocks(), program=program, monitor_factory=factory)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from vigil.plan.engine import OnResource, ProgramError, StackConfig, record_program
+from vigil.plan.engine import OnResource, ProgramError, RunRequest, record_program
 from vigil.plan.record import Recording
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,10 +34,10 @@ def run_program(
 ) -> Recording:
     """Run ``program`` (e.g. ``vigil.program.main``) offline; return what it registered."""
     values = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
-    stack_config = StackConfig("vigil", stack, ROOT, values, sorted(secret_keys))
+    run = RunRequest("vigil", stack, ROOT, values, sorted(secret_keys))
     hidden = {k: os.environ.pop(k) for k in TOOL_ENVIRONMENT if k in os.environ}
     try:
-        return record_program(stack_config, program=program, on_resource=on_resource)
+        return record_program(run, program=program, on_resource=on_resource)
     except ProgramError as error:
         if error.cause is not None:
             raise error.cause from None

@@ -15,7 +15,7 @@ import yaml
 
 from tests.runtime import run_program
 from vigil import settings as s
-from vigil.plan.engine import load_stack_config
+from vigil.plan.engine import load_stack_config, offline_settings
 from vigil.program import InvalidStackConfig, main, read_settings
 from vigil.stack_file import stack_file_locations
 
@@ -208,6 +208,26 @@ def test_only_the_program_reads_stack_config():
     assert readers == ["vigil/program.py"]
 
 
+STACK_CLASS = r"^class ((?!Invalid)\w*Stack(?:Config|Settings))\b"  # not the exceptions
+
+
+def test_one_stack_settings_class_and_no_raw_reads_of_vigil_keys():
+    """``vigil.plan.engine.RunRequest`` carries Pulumi's raw strings into the run; every reader
+    of a ``vigil:*`` value goes through `StackSettings` (the program's, or `offline_settings`
+    with the same parser), never ``run.values["vigil:..."]``."""
+    classes, raw_reads = [], []
+    for folder in ("components", "vigil", "policies", "bench"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            text = path.read_text()
+            where = str(path.relative_to(ROOT))
+            classes += [f"{where}: {m}" for m in re.findall(STACK_CLASS, text, re.M)]
+            if folder != "bench" and re.search(r"\.values\b(?!\()", text):  # not dict.values()
+                raw_reads.append(where)
+    assert classes == ["vigil/settings.py: StackSettings"]
+    # the engine hands the strings to Pulumi and to the parser; settings.py's is Key.values
+    assert raw_reads == ["vigil/plan/engine.py", "vigil/settings.py"]
+
+
 # --------------------------------------------------------------------------- links
 
 
@@ -284,10 +304,7 @@ def test_the_zabbix_provider_reads_the_keys_of_the_table():
 @pytest.mark.parametrize("stack_file", sorted((ROOT / "stacks").glob("Pulumi.*.yaml")))
 def test_every_stack_file_is_valid_against_the_table(stack_file):
     stack = stack_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
-    config = load_stack_config(ROOT, stack)
-    got = s.parse_stack_settings(
-        config.values, seal=lambda v: v, secret_keys=config.secret_keys, env={}
-    )
+    got = offline_settings(load_stack_config(ROOT, stack), env={})
     assert got.inventory == "inventory"
     assert got.dashboard_url == "https://grafana.agency.example"  # from grafana:url alone
 

@@ -19,20 +19,29 @@ from typing import Any
 
 from vigil import resource_types as rt
 from vigil.fleet.definition import Fleet, read_fleet
-from vigil.plan.engine import StackConfig, load_stack_config, record_program
+from vigil.plan.engine import RunRequest, load_stack_config, offline_settings, record_program
 from vigil.plan.mocks import OfflineMocks
 from vigil.plan.record import STACK_TYPE, Recording, Resource
+from vigil.settings import SettingsError, StackSettings
 
-SHARED_KEY, ROLE_KEY = "vigil:sharedStack", "vigil:fleetRole"
+
+def _settings(config: RunRequest) -> StackSettings | None:
+    """The stack's settings (``None``: invalid, which the program then reports at the stack
+    file's line)."""
+    try:
+        return offline_settings(config)
+    except SettingsError:
+        return None
 
 
-def shared_stack_of(config: StackConfig) -> str | None:
+def shared_stack_of(config: RunRequest) -> str | None:
     """The shared stack a site stack references (``None``: it references none)."""
-    return config.values.get(SHARED_KEY) or None
+    settings = _settings(config)
+    return settings.shared_stack if settings else None
 
 
 def record_with_shared(
-    config: StackConfig,
+    config: RunRequest,
     overrides: Mapping[str, Any] | None = None,
     on_resource: Callable[[Resource], None] | None = None,
     shared: Recording | None = None,
@@ -41,7 +50,8 @@ def record_with_shared(
     resources (``shared``: an already recorded shared stack, e.g. once per fleet plan)."""
     reference = shared_stack_of(config)
     if not reference:
-        if config.values.get(ROLE_KEY) == "shared":
+        settings = _settings(config)
+        if settings is not None and settings.fleet_role == "shared":
             return record_shared(config, on_resource)[0]
         return record_program(config, on_resource=on_resource)
     if shared is None:
@@ -51,7 +61,7 @@ def record_with_shared(
 
 
 def _record_site(
-    config: StackConfig,
+    config: RunRequest,
     shared: Recording,
     on_resource: Callable[[Resource], None] | None = None,
 ) -> Recording:
@@ -63,7 +73,7 @@ def _record_site(
 
 
 def record_shared(
-    config: StackConfig, on_resource: Callable[[Resource], None] | None = None
+    config: RunRequest, on_resource: Callable[[Resource], None] | None = None
 ) -> tuple[Recording, dict[str, Recording]]:
     """The shared stack after a full deploy, and its site stacks' recordings (against it).
 

@@ -71,16 +71,14 @@ def token(raw: dict[str, Any], project_dir: Path, stack: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vigil.plan.engine import load_stack_config  # Pulumi's SDK: only for this command
-    from vigil.settings import SettingsError, parse_stack_settings
+    # Pulumi's SDK: only for this command
+    from vigil.plan.engine import load_stack_config, offline_settings
+    from vigil.settings import SettingsError
     from vigil.stack_file import ConfigFileError
 
     try:
         project_dir = options.project_dir(args)
-        config = load_stack_config(project_dir, args.stack)
-        settings = parse_stack_settings(
-            config.values, seal=lambda v: v, secret_keys=config.secret_keys, env=os.environ
-        )
+        settings = offline_settings(load_stack_config(project_dir, args.stack))
         raw = _stack_doc(project_dir, args.stack)
         inventory = load_inventory(settings.inventory_path(project_dir))
         secret = token(raw, project_dir, args.stack)

@@ -110,14 +110,10 @@ def _expected_sites(project: Path, args: argparse.Namespace) -> int | None:
     of the stack's clients (a directory scan, no validation). ``None`` when it cannot be told
     cheaply; the run itself then reports whatever is wrong."""
     from vigil.inventory.discovery import site_files
-    from vigil.plan.engine import load_stack_config
-    from vigil.settings import parse_stack_settings
+    from vigil.plan.engine import load_stack_config, offline_settings
 
     try:
-        config = load_stack_config(project, args.stack)
-        settings = parse_stack_settings(
-            config.values, seal=lambda v: v, secret_keys=config.secret_keys, env=os.environ
-        )
+        settings = offline_settings(load_stack_config(project, args.stack))
         root = Path(args.inventory) if args.inventory else settings.inventory_path(project)
         files, _ = site_files(root)
     except Exception:  # a progress total is never worth an error of its own

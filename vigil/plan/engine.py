@@ -46,6 +46,7 @@ from vigil.plan.record import (
     provider_urn,
     wire_to_plain,
 )
+from vigil.settings import StackSettings, parse_stack_settings
 from vigil.stack_file import ConfigFileError, read_config_document
 
 OFFLINE_SECRET = "offline-placeholder-secret"
@@ -61,14 +62,34 @@ class ProgramError(Exception):
 
 
 @dataclass
-class StackConfig:
-    """What `pulumi up` would give the program: project, stack, config and secret keys."""
+class RunRequest:
+    """What `pulumi up` hands the program: the language host's ``RunRequest`` (pulumi's
+    ``proto/pulumi/language.proto``: project, stack, pwd, config, configSecretKeys).
+
+    ``values`` are Pulumi's raw config strings, the program's input, not settings: the program
+    parses them once into `vigil.settings.StackSettings` (``vigil.program.read_settings``), and
+    code that needs a setting before or around a run asks `offline_settings` for the same
+    object instead of reading ``values``.
+    """
 
     project: str
     stack: str
     project_dir: Path
     values: dict[str, str] = field(default_factory=dict)
     secret_keys: list[str] = field(default_factory=list)
+
+
+def offline_settings(run: RunRequest, env: Mapping[str, str] | None = None) -> StackSettings:
+    """The `StackSettings` the program will read from ``run`` (``SettingsError`` if invalid).
+
+    Secrets are not sealed: offline they are the placeholder `load_stack_config` put there.
+    """
+    return parse_stack_settings(
+        run.values,
+        seal=lambda value: value,
+        secret_keys=run.secret_keys,
+        env=os.environ if env is None else env,
+    )
 
 
 def _config_string(value: Any) -> str:
@@ -78,7 +99,7 @@ def _config_string(value: Any) -> str:
 
 def load_stack_config(
     project_dir: str | Path, stack: str, overrides: Mapping[str, Any] | None = None
-) -> StackConfig:
+) -> RunRequest:
     """Project defaults from ``Pulumi.yaml`` overlaid by the stack file and ``overrides``.
 
     Secure values cannot be decrypted offline: they become a placeholder marked secret, so
@@ -111,7 +132,7 @@ def load_stack_config(
             secrets.append(key_of(key))
         else:
             values[key_of(key)] = _config_string(value)
-    return StackConfig(project, stack, project_dir, values, sorted(secrets))
+    return RunRequest(project, stack, project_dir, values, sorted(secrets))
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -239,7 +260,7 @@ class _ErrorLog(logging.Handler):
 
 
 def record_program(
-    config: StackConfig,
+    config: RunRequest,
     mocks: pulumi.runtime.Mocks | None = None,
     on_resource: OnResource | None = None,
     program: Callable[[], Any] | None = None,
@@ -256,7 +277,7 @@ def record_program(
 
 
 def _record(
-    config: StackConfig,
+    config: RunRequest,
     mocks: pulumi.runtime.Mocks | None,
     on_resource: OnResource | None,
     program: Callable[[], Any] | None,

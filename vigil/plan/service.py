@@ -15,7 +15,7 @@ from vigil.cli_options import find_project as find_project  # re-exported: calle
 from vigil.fleet.record import record_with_shared
 from vigil.pagerduty.timeline import Timeline, timeline
 from vigil.plan.coverage import SiteCoverage, site_coverage
-from vigil.plan.engine import StackConfig, load_stack_config
+from vigil.plan.engine import RunRequest, load_stack_config
 from vigil.plan.gate import Gate, apply_gate
 from vigil.plan.policy_eval import (
     PolicySet,
@@ -27,6 +27,7 @@ from vigil.plan.policy_eval import (
 )
 from vigil.plan.record import Recording, Resource
 from vigil.plan.report_json import plan_document
+from vigil.settings import BY_NAME
 
 INVENTORY_KEY = "vigil:inventory"
 
@@ -35,7 +36,7 @@ INVENTORY_KEY = "vigil:inventory"
 class PlanResult:
     """One run's everything: reports read these, never a second load of anything."""
 
-    config: StackConfig
+    config: RunRequest
     recording: Recording
     graph: Graph
     sites: list[SiteCoverage]
@@ -77,7 +78,8 @@ def run_plan(
     escalation = escalation_timelines(recording.inventory)
     doc = plan_document(
         recording,
-        settings.inventory if settings else stack_config.values.get(INVENTORY_KEY, "inventory"),
+        # not a vigil program (no settings): the --inventory given, else the key's default
+        settings.inventory if settings else inventory or BY_NAME[INVENTORY_KEY].default,
         sites,
         policy_set.pack,
         violations,
