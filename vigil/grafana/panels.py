@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from grafana_foundation_sdk.builders import cloudwatch as cw
 from grafana_foundation_sdk.builders import common as cb
@@ -30,14 +30,7 @@ from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
 PanelBuilder = TypeVar("PanelBuilder", timeseries.Panel, statetimeline.Panel, stat.Panel)
 
-_STYLE_MODE: Any = next(
-    getattr(cm, name)
-    for name in ("GraphThresholdsStyleMode", "GraphTresholdsStyleMode")
-    if hasattr(cm, name)
-)
-"""The 10.x SDK targets spelled the enum ``GraphTresholdsStyleMode``: a venv built before
-requirements.txt moved to the 11.6 target still runs (rebuild it: ``make .venv/.installed``)."""
-THRESHOLDS_AS_LINES = _STYLE_MODE.LINE
+THRESHOLDS_AS_LINES = cm.GraphThresholdsStyleMode.LINE
 
 WIDTH = 12
 HEIGHT = 8
