@@ -217,3 +217,16 @@ def test_configured_provider_does_not_pickle_stack_secrets() -> None:
     p.configure(ConfigureRequest(Config({"vigil:zabbixPassword": "pw-in-config"}, "vigil")))
     assert p._stack_config  # used at run time …
     assert b"pw-in-config" not in dill.dumps(p, recurse=True)  # … never serialized
+
+
+def test_respelt_zabbix_url_replaces_nothing() -> None:
+    """Build point 3: the Zabbix URL is normalised, so spelling it another way is no change."""
+    from vigil.zabbix.provider import _url_key
+
+    spellings = [
+        "HTTPS://Zabbix.Example.com:443/zabbix/",
+        "https://zabbix.example.com/zabbix/api_jsonrpc.php",
+        "https://zabbix.example.com//zabbix",
+    ]
+    assert len({_url_key(u) for u in spellings}) == 1
+    assert _url_key("https://zabbix.example.com:8443/zabbix") != _url_key(spellings[0])

@@ -15,6 +15,7 @@ from vigil.models import Server, Threshold, UrlCheck
 from vigil.zabbix import media, service_templates
 from vigil.zabbix.render import (
     TEMPLATE_GROUP,
+    RenderOptions,
     render_site,
     render_site_yaml,
     site_objects,
@@ -61,7 +62,8 @@ def test_one_down_trigger_per_url_with_reason_and_time_with_macro_thresholds(sit
     export = _export(site)
     expressions = [t["expression"] for t in export["triggers"]]
     tpl = "vigil-site-acme-shop"
-    down = f"last(/{tpl}/web.test.fail[home])<>0 and length(last(/{tpl}/web.test.error[home]))>=0"
+    # two failed runs: a service check (at least as frequent) is a problem first, and holds it
+    down = f"min(/{tpl}/web.test.fail[home],#2)<>0 and length(last(/{tpl}/web.test.error[home]))>=0"
     assert down in expressions
     assert not any("rspcode" in e for e in expressions), "a 5xx and 'down' would page twice"
     by_expr = {t["expression"]: t for t in export["triggers"]}
@@ -270,3 +272,118 @@ def test_agentless_server_gets_port_checks_from_zabbix_not_agent_items() -> None
     app = hosts["acme-shop-app"]
     assert {t["name"] for t in app["templates"]} == {"vigil-svc-linux", "vigil-svc-nginx"}
     assert {m["macro"]: m["value"] for m in app["macros"]} == {"{$NGINX.PORT}": "8080"}
+
+
+def test_url_checks_wait_on_the_service_down_triggers_of_the_sites_servers(site) -> None:
+    """nginx (or MySQL…) down on a server of the site takes its URLs down: one page, the
+    service's. The dependency names the server host's trigger by name and expression."""
+    export = _export(site)
+    fail = next(t for t in export["triggers"] if t["name"].startswith("acme-shop: home is down"))
+    deps = {(d["name"], d["expression"]) for d in fail["dependencies"]}
+    assert (
+        "nginx is not running",
+        'last(/acme-shop-web1/proc.num[,,,"{$NGINX.PROCESS.CMDLINE}"])=0',
+    ) in deps
+    assert (
+        "MySQL is not running",
+        'last(/acme-shop-db1/proc.num[,,,"{$MYSQL.PROCESS.CMDLINE}"])=0',
+    ) in deps
+    names = [d["name"] for d in fail["dependencies"]]  # as Zabbix orders them
+    assert names == [
+        "MySQL is not running",
+        "nginx is not running",
+        "php-fpm is not running",
+        "Redis is not running",
+        "Varnish is not running",
+    ]
+    # every dependency is a real trigger of the linked service templates, as the host has it
+    for name, expression in deps:
+        host = expression.split("/")[1]
+        service_tpl = [
+            t
+            for t in export["triggers"]
+            + [
+                tr
+                for tpl in export["templates"]
+                for item in tpl.get("items", [])
+                for tr in item.get("triggers", [])
+            ]
+            if t["name"] == name
+        ]
+        assert len(service_tpl) == 1, name
+        template = service_tpl[0]["expression"].split("/")[1]
+        assert service_tpl[0]["expression"].replace(f"/{template}/", f"/{host}/") == expression
+
+
+def test_agentless_port_triggers_hold_the_url_checks_too() -> None:
+    box = Server("lb", "192.0.2.9", ("haproxy",), agent=False)
+    export = _export(make_site(servers=(box,)))
+    fail = next(t for t in export["triggers"] if "home is down" in t["name"])
+    assert [d["expression"] for d in fail["dependencies"]] == [
+        "max(/acme-shop-lb/net.tcp.service[tcp,,{$HAPROXY.PORT}],3m)=0"
+    ]
+
+
+def test_one_agent_unreachable_trigger_per_site_not_per_server(site) -> None:
+    export = _export(site)
+    agent = [t for t in export["triggers"] if "agent.ping" in t["expression"]]
+    assert len(agent) == 1, agent
+    assert agent[0]["expression"] == (
+        "nodata(/acme-shop-db1/agent.ping,{$AGENT.NODATA.TIMEOUT})=1"
+        " or nodata(/acme-shop-web1/agent.ping,{$AGENT.NODATA.TIMEOUT})=1"
+    )
+    assert agent[0]["name"].startswith("acme-shop: ") and agent[0]["priority"] == "DISASTER"
+    assert ("vigil:site", "acme-shop") in {(t["tag"], t["value"]) for t in agent[0]["tags"]}
+    linux = _template(export, "vigil-svc-linux")
+    assert not any(i.get("triggers") for i in linux["items"] if i["key"] == "agent.ping")
+    agentless = _export(make_site(servers=(Server("lb", "192.0.2.9", (), agent=False),)))
+    assert not any("agent.ping" in t["expression"] for t in agentless.get("triggers", []))
+
+
+def test_service_checks_run_at_least_as_often_as_web_checks() -> None:
+    """The URL trigger needs two failed runs (1m apart): a service check every 30 s is in
+    problem before that, so the dependency holds the URL check."""
+    table = service_templates.service_table()
+    assert table["linux"]["macros"]["{$VIGIL.SERVICE.INTERVAL}"] == "30s"
+    for service, spec in table.items():
+        for item in spec["items"]:
+            if any(t.get("down") for t in item.get("triggers", [])):
+                assert item["delay"] == "{$VIGIL.SERVICE.INTERVAL}", (service, item["key"])
+
+
+def test_certificate_expiry_per_tls_endpoint(site) -> None:
+    export = _export(site)
+    tpl = _template(export, "vigil-site-acme-shop")
+    keys = [i["key"] for i in tpl["items"]]
+    # home and checkout share shop.example.com:443: one check
+    assert keys == [
+        "vigil.cert.expires[shop.example.com,443]",
+        "web.certificate.get[shop.example.com,443]",
+    ]
+    expires, master = tpl["items"]
+    assert master["value_type"] == "TEXT" and master["delay"] == "1h"
+    assert expires["type"] == "DEPENDENT" and expires["master_item"] == {"key": master["key"]}
+    assert expires["preprocessing"] == [
+        {"type": "JSONPATH", "parameters": ["$.x509.not_after.timestamp"]}
+    ]
+    by_priority = {t["priority"]: t for t in expires["triggers"]}
+    crit, warn = by_priority["HIGH"], by_priority["WARNING"]
+    item = "/vigil-site-acme-shop/vigil.cert.expires[shop.example.com,443]"
+    assert crit["expression"] == f"(last({item})-now())/86400<{{$VIGIL.CERT.CRIT.DAYS}}"
+    assert warn["expression"] == f"(last({item})-now())/86400<{{$VIGIL.CERT.WARN.DAYS}}"
+    assert warn["dependencies"] == [{"name": crit["name"], "expression": crit["expression"]}]
+    macros = {m["macro"]: m["value"] for m in tpl["macros"]}
+    assert macros["{$VIGIL.CERT.WARN.DAYS}"] == "21" and macros["{$VIGIL.CERT.CRIT.DAYS}"] == "7"
+    web = next(h for h in export["hosts"] if h["host"] == "acme-shop-web")
+    assert web["interfaces"] == [{"interface_ref": "if1"}]  # agent 2 at 127.0.0.1:10050
+    plain = make_site(urls=(UrlCheck(url="http://x.test/", name="x"),))
+    assert "items" not in _template(_export(plain), "vigil-site-acme-shop")
+
+
+def test_certificate_checks_follow_the_agent_option(site) -> None:
+    off = render_site(site, options=RenderOptions(cert_agent=""))["zabbix_export"]
+    assert "items" not in _template(off, "vigil-site-acme-shop")
+    assert "interfaces" not in next(h for h in off["hosts"] if h["host"] == "acme-shop-web")
+    other = render_site(site, options=RenderOptions(cert_agent="10.1.2.3:10060"))
+    web = next(h for h in other["zabbix_export"]["hosts"] if h["host"] == "acme-shop-web")
+    assert web["interfaces"] == [{"ip": "10.1.2.3", "port": "10060", "interface_ref": "if1"}]

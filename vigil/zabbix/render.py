@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -27,6 +28,12 @@ SERVICE_TEMPLATE_PREFIX = "vigil-svc-"
 CLIENT_GROUP_PREFIX = "vigil/"
 
 DEFAULT_RESPONSE_TIME = Threshold(warning=3, critical=8)
+CERT_WARN_DAYS = 21
+CERT_CRIT_DAYS = 7
+CERT_MACROS = {
+    "{$VIGIL.CERT.WARN.DAYS}": str(CERT_WARN_DAYS),
+    "{$VIGIL.CERT.CRIT.DAYS}": str(CERT_CRIT_DAYS),
+}
 RESPONSE_TIME_SIGNAL = "response_time_seconds"
 
 
@@ -59,10 +66,15 @@ class RenderOptions:
     ``dashboard_url``: the site's Grafana dashboard, carried as the ``vigil:dashboard`` host
     tag so every page links it (notifications resolve only global user macros, but event tags
     include host tags). ``check_interval``: how often web scenarios run (Zabbix default 1m).
+    ``cert_agent``: ``address:port`` of the Zabbix agent 2 that reads the sites' TLS
+    certificates (``web.certificate.get``, agent 2 only), by default the one beside the Zabbix
+    server; empty: no certificate checks. ``cert_interval``: how often it reads them.
     """
 
     dashboard_url: str = ""
     check_interval: str = "1m"
+    cert_agent: str = "127.0.0.1:10050"
+    cert_interval: str = "1h"
 
 
 DEFAULT_OPTIONS = RenderOptions()
@@ -166,9 +178,9 @@ def _fail_trigger(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
     """
     n = url.name
     name = f"{site.id}: {n} is down ({url.url})"
-    return {
+    trigger: dict[str, Any] = {
         "uuid": stable_uuid("trigger", template, n, "fail"),
-        "expression": f"last(/{template}/web.test.fail[{n}])<>0"
+        "expression": f"min(/{template}/web.test.fail[{n}],#2)<>0"
         f" and length(last(/{template}/web.test.error[{n}]))>=0",
         "name": name,
         "event_name": name + ": {ITEM.LASTVALUE2}",
@@ -178,6 +190,71 @@ def _fail_trigger(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
         "description": f"Web scenario {n} of site {site.id} failed. Runbook: {site.runbook_url}",
         "url": site.runbook_url,
         "tags": _tags([*site_tags(site), ("scope", "availability"), ("vigil:signal", "url")]),
+    }
+    holds = site_down_triggers(site)
+    if holds:
+        trigger["dependencies"] = holds
+    return trigger
+
+
+def site_down_triggers(site: Site) -> list[dict[str, str]]:
+    """The service-down triggers of the site's servers, as the URL checks depend on them.
+
+    While nginx (or php-fpm, MySQL…) is down on one of the site's servers, the site's URLs fail
+    too; that is one failure, paged once, as the service. A template trigger may depend on
+    another host's trigger (Zabbix 6.0 ``CTriggerGeneral::checkDependenciesOfTemplateTriggers``
+    refuses only dependencies on parent or child templates and hosts, and host triggers on
+    template triggers), written by name and expression as the server host carries it
+    (``CConfigurationImport::processTriggerDependencies`` finds it by both). Dependencies
+    hold a trigger only while the other is already in problem, so the URL trigger needs two
+    failed runs (``min(...,#2)``) and service checks run at least as often as web checks.
+    """
+    table = service_table()
+    out: list[dict[str, str]] = []
+    for server in site.servers:
+        host = server_host_name(site.id, server)
+        if not server.agent:
+            out += [
+                {"name": t["name"], "expression": t["expression"]}
+                for item in _agentless_items(server, host)
+                for t in item["triggers"]
+            ]
+            continue
+        for service in sorted({canonical_service(s) for s in server.services}):
+            for item in table[service]["items"]:
+                for t in item.get("triggers", []):
+                    if t.get("down"):
+                        expression = t["expression"].replace("{T}", host)
+                        out.append({"name": t["name"], "expression": expression})
+    # in the order Zabbix exports them (by name, case-insensitively), so compare sees no change
+    return sorted(out, key=lambda d: (d["name"].lower(), d["expression"]))
+
+
+def _agent_trigger(site: Site) -> dict[str, Any] | None:
+    """One "agent unreachable" trigger over all of the site's agent servers: one page.
+
+    A per-host trigger gives one Disaster page per silent server (15 servers without an agent
+    were 15 pages). This host trigger spans every server host (a trigger may use items of
+    several hosts; Zabbix 6.0 manual, "Trigger expression"), so it opens once, and a second
+    server going silent while it is open pages no one again. ``nodata`` reads each host's
+    ``{$AGENT.NODATA.TIMEOUT}`` (template default 5m, overridable per server).
+    """
+    hosts = [server_host_name(site.id, s) for s in site.servers if s.agent]
+    if not hosts:
+        return None
+    expression = " or ".join(
+        f"nodata(/{h}/agent.ping,{{$AGENT.NODATA.TIMEOUT}})=1" for h in sorted(hosts)
+    )
+    return {
+        "expression": expression,
+        "name": f"{site.id}: Zabbix agent unreachable on one or more servers",
+        "opdata": "no data for {$AGENT.NODATA.TIMEOUT}",
+        "priority": "DISASTER",
+        "manual_close": "YES",
+        "description": f"No data from the Zabbix agent of at least one of site {site.id}'s "
+        f"servers ({', '.join(sorted(hosts))}). Runbook: {site.runbook_url}",
+        "url": site.runbook_url,
+        "tags": _tags([*site_tags(site), ("scope", "availability"), ("vigil:signal", "agent")]),
     }
 
 
@@ -269,9 +346,95 @@ def _site_template(site: Site, version: str, options: RenderOptions) -> dict[str
         template["httptests"] = sorted(
             (_httptest(site, name, u, options) for u in site.urls), key=lambda h: h["name"]
         )
+    cert_items = _cert_items(site, name, options)
+    if cert_items:
+        template["items"] = cert_items
+        macros.update(CERT_MACROS)
     template["tags"] = _tags(site_tags(site))
     template["macros"] = _macros(macros)
     return template
+
+
+def tls_endpoints(site: Site) -> dict[tuple[str, int], list[str]]:
+    """{(host, port): [URL names]} of the site's https URLs: one certificate check each."""
+    found: dict[tuple[str, int], list[str]] = {}
+    for url in site.urls:
+        parts = urlsplit(url.url)
+        if parts.scheme.lower() != "https" or not parts.hostname:
+            continue
+        found.setdefault((parts.hostname.lower(), parts.port or 443), []).append(url.name)
+    return found
+
+
+def _cert_items(site: Site, template: str, options: RenderOptions) -> list[dict[str, Any]]:
+    """Certificate expiry per TLS endpoint, read by Zabbix agent 2.
+
+    ``web.certificate.get[host,port]`` (agent 2's WebCertificate plugin) returns the
+    certificate as JSON; a dependent item keeps ``$.x509.not_after.timestamp`` and two triggers
+    compare the days left, ``(last(...)-now())/86400``, with ``{$VIGIL.CERT.WARN.DAYS}`` (21,
+    WARNING: a low-urgency heads-up) and ``{$VIGIL.CERT.CRIT.DAYS}`` (7, HIGH); WARN waits while
+    CRIT fires. The shape of Zabbix's own "Website certificate by Zabbix agent 2" template
+    (zabbix/zabbix ``templates/app/certificate_agent2``). An expired or untrusted certificate
+    already fails the URL check (scenarios verify TLS).
+    """
+    if not options.cert_agent:
+        return []
+    items: list[dict[str, Any]] = []
+    for (host, port), names in sorted(tls_endpoints(site).items()):
+        endpoint = f"{host}:{port}"
+        master = f"web.certificate.get[{host},{port}]"
+        expires = f"vigil.cert.expires[{host},{port}]"
+        tags = _tags([("component", "tls"), ("vigil:urls", ", ".join(names)[:TAG_VALUE_MAX])])
+        items.append(
+            {
+                "uuid": stable_uuid("item", template, master),
+                "name": f"TLS certificate of {endpoint}",
+                "key": master,
+                "delay": options.cert_interval,
+                "history": "1d",
+                "trends": "0",
+                "value_type": "TEXT",
+                "tags": tags,
+            }
+        )
+        triggers = []
+        crit = None
+        for level, priority in (("CRIT", "HIGH"), ("WARN", "WARNING")):
+            macro = f"{{$VIGIL.CERT.{level}.DAYS}}"
+            trig: dict[str, Any] = {
+                "uuid": stable_uuid("trigger", template, expires, level),
+                "expression": f"(last(/{template}/{expires})-now())/86400<{macro}",
+                "name": f"{site.id}: TLS certificate of {endpoint} expires in under {macro} days",
+                "opdata": "expires {ITEM.LASTVALUE1}",
+                "priority": priority,
+                "manual_close": "YES",
+                "description": f"The certificate served at {endpoint} (URLs {', '.join(names)} "
+                f"of site {site.id}) must be renewed. Runbook: {site.runbook_url}",
+                "url": site.runbook_url,
+                "tags": _tags([*site_tags(site), ("scope", "notice"), ("vigil:signal", "tls")]),
+            }
+            if crit is not None:
+                trig["dependencies"] = [{"name": crit["name"], "expression": crit["expression"]}]
+            else:
+                crit = trig
+            triggers.append(trig)
+        items.append(
+            {
+                "uuid": stable_uuid("item", template, expires),
+                "name": f"TLS certificate of {endpoint}: expires",
+                "type": "DEPENDENT",
+                "key": expires,
+                "delay": "0",
+                "units": "unixtime",
+                "preprocessing": [
+                    {"type": "JSONPATH", "parameters": ["$.x509.not_after.timestamp"]}
+                ],
+                "master_item": {"key": master},
+                "tags": tags,
+                "triggers": sorted(triggers, key=lambda t: t["name"]),
+            }
+        )
+    return sorted(items, key=lambda i: i["key"])
 
 
 # --------------------------------------------------------------------------- services
@@ -360,6 +523,14 @@ def _interface(server: Server) -> dict[str, str]:
     return iface
 
 
+def _agent_interface(address_port: str) -> dict[str, str]:
+    """``host:port`` of an agent as an export interface (defaults left out)."""
+    address, _, port = address_port.rpartition(":")
+    if not address:
+        address, port = port, "10050"
+    return _interface(Server(name="cert-agent", address=address, services=(), port=int(port)))
+
+
 def _is_ip(address: str) -> bool:
     import ipaddress
 
@@ -425,17 +596,21 @@ def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
     tags = [*site_tags(site), *site.tags.items(), *link_tags(site, options)]
     hosts = []
     if site.urls:
-        hosts.append(
-            {
-                "host": web_host_name(site.id),
-                "name": web_host_name(site.id),
-                "templates": [{"name": site_template_name(site.id)}],
-                "groups": [{"name": group}],
-                "description": f"vigil: runs the web scenarios of {site.id}",
-                "tags": _tags([*tags, ("role", "web-checks")]),
-                "inventory_mode": "DISABLED",
-            }
+        web: dict[str, Any] = {
+            "host": web_host_name(site.id),
+            "name": web_host_name(site.id),
+            "templates": [{"name": site_template_name(site.id)}],
+            "groups": [{"name": group}],
+        }
+        if options.cert_agent and tls_endpoints(site):
+            # certificate checks are agent items: they run on this interface's agent 2
+            web["interfaces"] = [_agent_interface(options.cert_agent)]
+        web.update(
+            description=f"vigil: runs the web scenarios of {site.id}",
+            tags=_tags([*tags, ("role", "web-checks")]),
+            inventory_mode="DISABLED",
         )
+        hosts.append(web)
     for server in site.servers:
         name = server_host_name(site.id, server)
         host: dict[str, Any] = {"host": name, "name": name}
@@ -483,6 +658,9 @@ def render_site(
     hosts = _hosts(site, options)
     if hosts:
         export["hosts"] = hosts
+    agent = _agent_trigger(site)
+    if agent:
+        triggers.append(agent)
     if triggers:
         export["triggers"] = sorted(triggers, key=lambda t: (t["name"], t["expression"]))
     return {"zabbix_export": export}

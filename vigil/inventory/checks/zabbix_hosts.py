@@ -39,7 +39,9 @@ def _hosts(src: Source) -> Iterator[tuple[str, str, Path]]:
         return
     if data.get("urls"):
         yield naming.zabbix_web_host(site_id), f"the web checks of site '{site_id}'", ("urls",)
-    for index, server in enumerate(data.get("servers") or ()):
+    servers = data.get("servers")
+    # a wrong type (``servers: true``) is the schema's error to report, not a crash here
+    for index, server in enumerate(servers if isinstance(servers, list) else ()):
         name = server.get("name") if isinstance(server, dict) else None
         if isinstance(name, str) and name:
             host = naming.zabbix_server_host(site_id, name)

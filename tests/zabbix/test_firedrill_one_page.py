@@ -1,0 +1,283 @@
+"""Fire drill with a real Zabbix agent 2: one failure is one page, across hosts.
+
+The real ``zabbix_server`` daemon and a real ``zabbix_agent2`` (``scripts/zabbix-server agent
+start``, passive checks on loopback) watch two sites provisioned through the provider:
+
+- ``onepage-shop``: a loopback HTTPS URL and a server whose "nginx" is a process the test
+  starts and kills (``{$NGINX.PROCESS.CMDLINE}`` matches its command line) listening on the
+  URL's port. nginx going down takes the URL down too: that must be one page (the service),
+  not one for the service, one for its port and one per URL. Its certificate (from a
+  throwaway CA, valid for 2 days) is read by agent 2 and must page once as expiring.
+- ``onepage-lab``: two servers whose agents never answer: one "agent unreachable" page for
+  the site, not one per server.
+
+The drill host's resource thresholds (CPU, memory, disk, load) are set out of reach: this
+shared machine is busy, and only the failures under test may page.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.zabbix.conftest import SCRIPT, make_site
+from tests.zabbix.firedrill import FlakySite, PagerDutyCapture, make_ca_and_cert
+from vigil.models import Server, UrlCheck
+from vigil.zabbix import api as zapi
+from vigil.zabbix.api import ZabbixSession, resolve_credentials, session
+from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
+from vigil.zabbix.render import RenderOptions
+
+pytestmark = pytest.mark.zabbix
+
+KEY_SHOP = "ONEPAGE-SHOP-ROUTING-KEY-0123456"
+KEY_LAB = "ONEPAGE-LAB-ROUTING-KEY-01234567"
+WAIT_S = 120
+QUIET_S = 25  # > two web check runs (5 s) and many service checks (1 s) after the page
+OUT_OF_REACH = {  # linux template thresholds no busy test machine reaches
+    "{$CPU.UTIL.CRIT}": "100",
+    "{$CPU.UTIL.WARN}": "100",
+    "{$MEMORY.AVAILABLE.CRIT}": "0",
+    "{$MEMORY.AVAILABLE.WARN}": "0",
+    "{$DISK.PUSED.CRIT}": "100",
+    "{$DISK.PUSED.WARN}": "100",
+    "{$LOAD.PER.CPU.WARN}": "100000",
+}
+
+
+def _script(*args: str, state: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        env={**os.environ, "VIGIL_ZABBIX_DIR": state},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _must(proc: subprocess.CompletedProcess[str], what: str) -> str:
+    """stdout, or fail (CI) / skip (a developer's machine without the packages)."""
+    if proc.returncode != 0:
+        message = f"{what} did not start: {proc.stderr.strip()}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return proc.stdout.strip()
+
+
+class FakeService:
+    """A process whose command line carries ``tag``: what the agent's proc.num counts."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        code = "import time; time.sleep(86400)"
+        self._proc = subprocess.Popen([sys.executable, "-c", code, self.tag])
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self._proc.terminate()
+            self._proc.wait(10)
+            self._proc = None
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    state = clean_zabbix.get("VIGIL_ZABBIX_DIR")
+    if not state:
+        pytest.skip("the fire drill needs the sandbox (scripts/zabbix-server) to run the daemon")
+    _must(_script("agent", "start", state=state), "zabbix_agent2")
+    agent_port = int(_must(_script("agent", "port", state=state), "zabbix_agent2"))
+    cert, key = make_ca_and_cert(tmp_path_factory.mktemp("tls"), Path(state) / "ca")
+    web = FlakySite(cert, key, slow_seconds=0)
+    nginx = FakeService(f"vigil-drill-nginx-{uuid.uuid4().hex[:8]}")
+    pd = PagerDutyCapture()
+    zapi.forget_sessions()
+    zx = session(resolve_credentials())
+    provider = ZabbixProvider()
+    options = RenderOptions(
+        dashboard_url="https://grafana.example.com/d/onepage",
+        check_interval="5s",
+        cert_agent=f"127.0.0.1:{agent_port}",
+        cert_interval="5s",
+    )
+    shop = make_site(
+        "onepage-shop",
+        "onepage",
+        urls=(UrlCheck(url=web.url, name="home", required_text="Welcome", timeout_seconds=3),),
+        servers=(
+            Server(
+                "web1",
+                "127.0.0.1",
+                ("nginx",),
+                port=agent_port,
+                macros={
+                    **OUT_OF_REACH,
+                    "{$NGINX.PORT}": str(web.port),
+                    "{$NGINX.PROCESS.CMDLINE}": nginx.tag,
+                    "{$VIGIL.SERVICE.INTERVAL}": "1s",
+                },
+            ),
+        ),
+    )
+    silent = {"{$AGENT.NODATA.TIMEOUT}": "30s"}  # nodata's shortest sound period
+    lab = make_site(
+        "onepage-lab",
+        "onepage",
+        urls=(),
+        servers=tuple(
+            Server(f"box{i}", "127.0.0.1", (), port=_free_port(), macros=silent) for i in (1, 2)
+        ),
+    )
+    shared = provider.create(media_inputs(endpoint=pd.endpoint)).outs
+    ids = {k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")}
+    outs = {}
+    for site, routing_key in ((shop, KEY_SHOP), (lab, KEY_LAB)):
+        outs[site.id] = provider.create(config_inputs(site, options)).outs
+        provider.create({"kind": "routing", "site": site.id, "routing_key": routing_key, **ids})
+    provisioned = time.monotonic()
+    _must(_script("daemon", "start", state=state), "zabbix_server")
+    try:
+        yield {
+            "zx": zx, "pd": pd, "web": web, "nginx": nginx, "shop": shop, "lab": lab,
+            "outs": outs, "provisioned": provisioned,
+        }  # fmt: skip
+    finally:
+        _script("daemon", "stop", state=state)
+        _script("agent", "stop", state=state)
+        nginx.stop()
+        web.close()
+        pd.close()
+
+
+def _pages(pd: PagerDutyCapture, key: str, since: float) -> list[dict[str, Any]]:
+    return [
+        e
+        for _, e in pd.since(since)
+        if e.get("routing_key") == key and e.get("event_action") == "trigger"
+    ]
+
+
+def _wait(
+    pd: PagerDutyCapture, key: str, since: float, text: str, action: str = "trigger"
+) -> tuple[float, dict[str, Any]]:
+    found = pd.wait_for(
+        since,
+        lambda e: (
+            e.get("routing_key") == key
+            and e.get("event_action") == action
+            and text in e.get("payload", {}).get("summary", text)
+        ),
+        WAIT_S,
+    )
+    assert found, f"no {action} event for {key} with {text!r} within {WAIT_S}s"
+    return found
+
+
+def _last(zx: ZabbixSession, host: str, key: str, web: bool = False) -> str | None:
+    items = zx.call(
+        "item.get",
+        {
+            "host": host,
+            "webitems": web,
+            "filter": {"key_": key},
+            "output": ["lastvalue", "lastclock"],
+        },
+        what="item state",
+    )
+    if not items or items[0]["lastclock"] == "0":
+        return None
+    return str(items[0]["lastvalue"])
+
+
+def _wait_shop_healthy(drill: dict[str, Any]) -> None:
+    """URL passing, nginx counted, and the (expected, lasting) certificate page already sent."""
+    _wait(drill["pd"], KEY_SHOP, drill["provisioned"], "TLS certificate")
+    zx, tag = drill["zx"], drill["nginx"].tag
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        fine = _last(zx, "onepage-shop-web", "web.test.fail[home]", web=True) == "0"
+        running = _last(zx, "onepage-shop-web1", 'proc.num[,,,"{$NGINX.PROCESS.CMDLINE}"]')
+        if fine and running not in (None, "0"):
+            return
+        time.sleep(0.5)
+    log = Path(os.environ.get("VIGIL_ZABBIX_DIR", ".")) / "zabbix_server.log"
+    tail = log.read_text()[-3000:] if log.exists() else ""
+    raise AssertionError(f"the shop never looked healthy (nginx tag {tag}):\n{tail}")
+
+
+def test_expiring_certificate_pages_once(drill: dict[str, Any]) -> None:
+    """The throwaway certificate expires in 2 days: under CRIT (7), so one HIGH page; the
+    WARN (21) trigger waits on CRIT."""
+    pd = drill["pd"]
+    at, event = _wait(pd, KEY_SHOP, drill["provisioned"], "TLS certificate")
+    payload = event["payload"]
+    assert payload["severity"] == "error", payload  # HIGH
+    assert "onepage-shop" in payload["summary"]
+    assert f"localhost:{drill['web'].port}" in payload["summary"]
+    assert "{$VIGIL.CERT.CRIT.DAYS}" not in payload["summary"], "macro left unresolved"
+    time.sleep(QUIET_S)
+    pages = _pages(pd, KEY_SHOP, drill["provisioned"])
+    tls = [e for e in pages if "TLS" in e["payload"]["summary"]]
+    assert len(tls) == 1, f"one expiring certificate, {len(tls)} pages: {tls}"
+    print(f"certificate expiry: paged {at - drill['provisioned']:.1f}s after provisioning")
+
+
+def test_service_down_is_one_page_not_one_per_url(drill: dict[str, Any]) -> None:
+    """nginx stops (process gone, port closed, URL refused): exactly one page, the service's;
+    its port trigger and the site's URL check wait on it. Recovery resolves that page."""
+    pd = drill["pd"]
+    _wait_shop_healthy(drill)
+    start = time.monotonic()
+    drill["nginx"].stop()
+    drill["web"].set("down")
+    paged_at, event = _wait(pd, KEY_SHOP, start, "")
+    assert "nginx is not running" in event["payload"]["summary"], event["payload"]["summary"]
+    time.sleep(QUIET_S)  # the URL check fails twice and more in this time; it must not page
+    pages = _pages(pd, KEY_SHOP, start)
+    summaries = [p["payload"]["summary"] for p in pages]
+    assert len(pages) == 1, f"nginx down: {len(pages)} pages: {summaries}"
+    assert _last(drill["zx"], "onepage-shop-web", "web.test.fail[home]", web=True) != "0"
+
+    recovered = time.monotonic()
+    drill["nginx"].start()
+    drill["web"].set("ok")
+    resolved = _wait(pd, KEY_SHOP, paged_at, "", action="resolve")
+    assert resolved[1]["dedup_key"] == event["dedup_key"]
+    assert len(_pages(pd, KEY_SHOP, start)) == 1, "recovery paged again"
+    print(
+        f"nginx down: one page {paged_at - start:.1f}s after stopping, "
+        f"resolved {resolved[0] - recovered:.1f}s after nginx came back"
+    )
+
+
+def test_silent_agents_are_one_page_per_site(drill: dict[str, Any]) -> None:
+    """Two servers whose agents never answer: one "agent unreachable" page for the site."""
+    pd = drill["pd"]
+    at, event = _wait(pd, KEY_LAB, drill["provisioned"], "agent unreachable")
+    assert "onepage-lab" in event["payload"]["summary"]
+    assert event["payload"]["severity"] == "critical"
+    time.sleep(QUIET_S + 20)  # both agents stay silent; nodata runs again and again
+    pages = _pages(pd, KEY_LAB, drill["provisioned"])
+    assert len(pages) == 1, f"two silent agents, {len(pages)} pages: {pages}"
+    print(f"silent agents: one page {at - drill['provisioned']:.1f}s after provisioning")
