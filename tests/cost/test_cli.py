@@ -139,3 +139,26 @@ def test_cost_prices_exactly_what_the_plan_records(capsys, in_docs):
     assert [s["id"] for s in doc["sites"]] == [s["id"] for s in plan["sites"]]
     assert doc["monthly"] == pytest.approx(sum(s["monthly"] for s in doc["sites"]))
     assert doc["monthly"] == pytest.approx(sum(c["monthly"] for c in doc["clients"]))
+
+
+def test_a_saved_plan_costs_the_same_as_a_live_recording(tmp_path, capsys, in_docs):
+    from vigil.plan.report_json import write_plan
+    from vigil.plan.service import run_plan
+
+    inv = str(inventory(tmp_path))
+    saved = tmp_path / "plan.json"
+    write_plan(saved, run_plan(ROOT, "dev", inv).document)
+    code, live = cost_json(capsys, "-s", "dev", "--inventory", inv, "--json")
+    assert code == 0
+    code, from_plan = cost_json(capsys, "--plan", str(saved), "--json")
+    assert code == 0
+    assert from_plan == live and from_plan["monthly"] == NON_AWS_TOTAL
+
+
+def test_a_plan_file_that_is_not_a_plan_is_invalid_input(tmp_path, capsys, in_docs):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["cost", "--plan", str(bad)]) == 2
+    assert f"--plan {bad}:1:2: invalid JSON" in capsys.readouterr().err
+    assert main(["cost", "--plan", str(bad), "--inventory", "inventory"]) == 2
+    assert "--inventory cannot change it" in capsys.readouterr().err

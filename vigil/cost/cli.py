@@ -30,6 +30,11 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
         "--inventory", metavar="DIR", help="inventory directory (overrides vigil:inventory)"
     )
     options.add_project(parser)
+    parser.add_argument(
+        "--plan",
+        metavar="PLAN.json",
+        help="price a saved plan (vigil plan --json FILE) instead of recording the stack again",
+    )
     options.add_json(parser, "the estimate (on stdout: nothing else)")
     parser.add_argument(
         "--health-check-endpoints",
@@ -72,6 +77,21 @@ def _region_error(project: Path, recording: Any) -> Callable[[str, str | None, s
     return make
 
 
+class _PlanUnreadable(Exception):
+    """``--plan`` names no readable plan (the message says where)."""
+
+
+def _saved(path: str) -> Any:
+    """The recording of a saved plan: the very resources `vigil plan` recorded (vigil/plan/
+    report_json.read_plan, the reader `vigil check` uses)."""
+    from vigil.plan.report_json import PlanFileError, read_plan
+
+    try:
+        return read_plan(path)[1]
+    except PlanFileError as exc:
+        raise _PlanUnreadable(f"vigil cost: --plan {exc}") from None
+
+
 def cmd_cost(args: argparse.Namespace) -> int:
     from vigil.plan.interrupt import stop_on_interrupt
 
@@ -94,18 +114,25 @@ def _cost(args: argparse.Namespace) -> int:
         counts["resources"] += 1
         progress.update(f"recording: {counts['resources']} resources")
 
+    if args.plan and args.inventory:
+        return _error("vigil cost: --plan prices a saved plan; --inventory cannot change it")
+    default_region: str | None = None
     try:
         project = options.project_dir(args)
-        overrides = {INVENTORY_KEY: args.inventory} if args.inventory else {}
-        config = load_stack_config(project, args.stack, overrides)
-        progress.start(f"recording stack {args.stack} offline")
-        try:
-            recording = record_with_shared(config, overrides, on_resource)
-        finally:
-            progress.stop()
+        if args.plan:
+            recording = _saved(args.plan)
+        else:
+            overrides = {INVENTORY_KEY: args.inventory} if args.inventory else {}
+            config = load_stack_config(project, args.stack, overrides)
+            default_region = config.values.get("aws:region")
+            progress.start(f"recording stack {args.stack} offline")
+            try:
+                recording = record_with_shared(config, overrides, on_resource)
+            finally:
+                progress.stop()
     except ProgramError as exc:
         return _program_failure(exc)
-    except ConfigFileError as exc:
+    except (ConfigFileError, _PlanUnreadable) as exc:
         return _error(str(exc))
     except (FileNotFoundError, LookupError) as exc:
         return _error(f"vigil cost: {exc}")
@@ -113,7 +140,7 @@ def _cost(args: argparse.Namespace) -> int:
         result = estimate(
             recording,
             args.health_check_endpoints,
-            default_region=config.values.get("aws:region"),
+            default_region=default_region,
             on_region_error=_region_error(project, recording),
         )
     except (_RegionAtLine, PriceError) as exc:
