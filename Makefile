@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STACK ?= dev
 OUT ?= out
 
-.PHONY: help plan fleet-check validate test lint unit bench clean
+.PHONY: help plan fleet-check validate cost test lint unit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ fleet-check: $(STAMP)
 ## validate: check the inventory only
 validate: $(STAMP)
 	$(VENV)/bin/vigil validate inventory
+
+## cost: estimated monthly AWS cost of the stack's alarms and health checks (vigil cost)
+cost: $(STAMP)
+	$(VENV)/bin/vigil cost --stack $(STACK)
 
 ## test: everything CI runs (lint, types, unit, Pulumi-mock, policy, real-Zabbix and browser tests)
 test: $(STAMP)

@@ -145,3 +145,14 @@ def test_preflight_json_validates(tmp_path, capsys, monkeypatch):
     check("preflight", doc)
     assert not doc["ok"] and any("kim.devops" in m["message"] for m in doc["misses"])
     assert TOKEN not in json.dumps(doc)
+
+
+def test_cost_json_validates_and_adds_up(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT / "docs")  # any directory inside the project
+    code, doc = run_json(capsys, "cost", "-s", "dev", "--json")
+    assert code == 0
+    check("cost", doc)
+    assert doc["sites"] and doc["monthly"] > 0
+    assert doc["monthly"] == pytest.approx(sum(s["monthly"] for s in doc["sites"]))
+    for site in doc["sites"]:
+        assert site["monthly"] == pytest.approx(sum(x["monthly"] for x in site["lines"]))

@@ -48,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
         "write a new site file like an existing one (its own ids left to fill)",
     ),
     Command("fleet", "vigil.fleet.cli", "check the fleet: every site in one stack, no overlaps"),
+    Command("cost", "vigil.cost.cli", "estimate the monthly AWS cost of the stack's monitoring"),
 )
 """Add a subcommand by adding a row here and a ``configure`` function in its module."""
 

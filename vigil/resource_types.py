@@ -12,6 +12,7 @@ GRAFANA_COMPONENT = "vigil:grafana:SiteDashboard"
 ZABBIX_COMPONENT = "vigil:zabbix:SiteMonitoring"
 
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 SNS_TOPIC = "aws:sns/topic:Topic"
 SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy"
