@@ -8,6 +8,7 @@ catalog module (``vigil.catalog.<type>``); ``AwsResources`` holds them by invent
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,6 +26,15 @@ SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
 def frozen_map(data: Mapping | None = None) -> Mapping:
     """A read-only mapping, so resolved models cannot be mutated by a renderer."""
     return MappingProxyType(dict(data or {}))
+
+
+def _reduce_frozen_map(mapping: MappingProxyType) -> tuple[Any, tuple[dict]]:
+    return frozen_map, (dict(mapping),)
+
+
+# Models cross process boundaries (`vigil plan --fleet` workers send theirs to the parent);
+# pickle has no reducer for mappingproxy, so a read-only mapping travels as its contents.
+copyreg.pickle(MappingProxyType, _reduce_frozen_map)
 
 
 class ResourceType(str):

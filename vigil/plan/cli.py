@@ -36,7 +36,7 @@ from vigil.plan.report_text import (
     use_colour,
     violations_by_site,
 )
-from vigil.plan.service import run_plan
+from vigil.plan.service import PlanResult, run_plan
 from vigil.stack_file import ConfigFileError
 
 EXIT_OK, EXIT_VIOLATION, EXIT_INVALID = 0, 1, 2
@@ -59,6 +59,9 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
             metavar="OLD.json",
             help="also show what changed since a saved plan (vigil diff OLD.json this-plan)",
         )
+        from vigil.fleet.plan_cli import add_arguments
+
+        add_arguments(parser)
         return cmd_plan
     if name == "check":
         parser.add_argument("plan_file", metavar="PLAN.json", nargs="?")
@@ -84,23 +87,42 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def _program_failure(exc: ProgramError) -> int:
+PLAN_ERRORS = (ProgramError, ConfigFileError, FileNotFoundError, LookupError)
+"""What makes a stack unplannable (exit 2): `failure_message` says why, without a traceback."""
+
+
+def failure_message(exc: BaseException) -> str:
+    """The line(s) `vigil plan` prints for one of `PLAN_ERRORS` (also per stack of a fleet)."""
+    if isinstance(exc, ConfigFileError):
+        return str(exc)
+    if not isinstance(exc, ProgramError):
+        return f"vigil plan: {exc}"
     cause = _root_cause(exc)
     # pulumi.RunError: "shown to the user without a stack trace" (the program's InvalidInventory
     # and InvalidStackConfig)
     if type(cause).__name__ == "InventoryError" or isinstance(
         cause, ValueError | OSError | pulumi.RunError
     ):
-        return _error(str(cause))
+        return str(cause)
     if os.environ.get("VIGIL_DEBUG"):
         traceback.print_exception(cause)
-    return _error(
+    return (
         f"the Pulumi program failed: {type(cause).__name__}: {cause}\n"
         "(set VIGIL_DEBUG=1 for the traceback)"
     )
 
 
+def exit_code(result: PlanResult) -> int:
+    """1 for a mandatory violation or a site failing the coverage gate, else 0."""
+    failed = has_mandatory(result.violations) or not result.gate.passed
+    return EXIT_VIOLATION if failed else EXIT_OK
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
+    if args.fleet:
+        from vigil.fleet.plan_cli import cmd_plan_fleet
+
+        return cmd_plan_fleet(args)
     with stop_on_interrupt("vigil plan"):
         return _plan(args)
 
@@ -170,15 +192,9 @@ def _plan(args: argparse.Namespace) -> int:
             on_resource=on_resource,
             on_policy_progress=on_policy,
         )
-    except ProgramError as exc:
+    except PLAN_ERRORS as exc:
         progress.stop()
-        return _program_failure(exc)
-    except ConfigFileError as exc:
-        progress.stop()
-        return _error(str(exc))
-    except (FileNotFoundError, LookupError) as exc:
-        progress.stop()
-        return _error(f"vigil plan: {exc}")
+        return _error(failure_message(exc))
     progress.stop()
 
     changes = None
@@ -238,8 +254,7 @@ def _plan(args: argparse.Namespace) -> int:
             f"HTML report written to {args.html_file}",
             file=sys.stderr if args.json_file == "-" else out,
         )
-    failed = has_mandatory(result.violations) or not result.gate.passed
-    return EXIT_VIOLATION if failed else EXIT_OK
+    return exit_code(result)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 EXIT_INTERRUPTED = 128 + signal.SIGINT
@@ -53,7 +53,10 @@ def atomic_write(path: str | Path, text: str) -> None:
             os.unlink(tmp)
 
 
-def _stop_now(what: str) -> None:
+def _stop_now(what: str, on_stop: Callable[[], None] | None = None) -> None:
+    if on_stop is not None:  # e.g. end the worker processes of `vigil plan --fleet`
+        with contextlib.suppress(Exception):
+            on_stop()
     with _lock:
         for tmp in list(_pending):
             with contextlib.suppress(OSError):
@@ -65,8 +68,11 @@ def _stop_now(what: str) -> None:
 
 
 @contextlib.contextmanager
-def stop_on_interrupt(what: str = "vigil plan") -> Iterator[None]:
-    """Within the block, the first SIGINT ends the process as described above.
+def stop_on_interrupt(
+    what: str = "vigil plan", on_stop: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Within the block, the first SIGINT ends the process as described above, after
+    ``on_stop()`` (run on the watcher thread: it must not wait for the main thread).
 
     Only from the main thread, and only where threads can block signals (POSIX); elsewhere
     Python's default ``KeyboardInterrupt`` applies.
@@ -82,7 +88,7 @@ def stop_on_interrupt(what: str = "vigil plan") -> Iterator[None]:
 
     def watch() -> None:
         if signal.sigwait(watched) == signal.SIGINT:
-            _stop_now(what)
+            _stop_now(what, on_stop)
 
     watcher = threading.Thread(target=watch, name="vigil-interrupt", daemon=True)
     watcher.start()  # inherits the blocked mask, like every thread the plan starts

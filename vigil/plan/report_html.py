@@ -64,13 +64,15 @@ def _e(value: Any) -> str:
 
 
 def coverage_section(sites: list[dict[str, Any]]) -> str:
-    head = "".join(
-        f"<th>{h}</th>" for h in ("site", "client", "tier", *(HEADERS[t] for t in TOOLS), "gaps")
-    )
+    """The matrix; a ``stack`` column when the sites carry one (a fleet plan)."""
+    fleet = any("stack" in s for s in sites)
+    columns = ("site", *(("stack",) if fleet else ()), "client", "tier")
+    head = "".join(f"<th>{h}</th>" for h in (*columns, *(HEADERS[t] for t in TOOLS), "gaps"))
     rows = []
     for s in sites:
         cells = [
             f"<td>{_e(s['id'])}</td>",
+            *((f"<td>{_e(s.get('stack') or '-')}</td>",) if fleet else ()),
             f"<td>{_e(s.get('client') or '-')}</td>",
             f"<td>{_e(s.get('tier') or '-')}</td>",
         ]
@@ -196,11 +198,30 @@ def _colours(people: tuple[str, ...], colours: dict[str, str]) -> str:
     return f"background:linear-gradient(to bottom,{stops})"
 
 
+Paged = dict[str, tuple[Any, dict[str, Any]]]
+"""Team key → (`vigil.models.Team`, {tier name: `Tier`} of the sites it is paged for)."""
+
+
+def paged_teams(inventory: Any) -> Paged:
+    """The teams the inventory's sites page, each with the tiers it serves."""
+    paged: Paged = {}
+    for site in inventory.sites:
+        paged.setdefault(site.owner_team, (inventory.teams[site.owner_team], {}))[1][
+            site.tier.name
+        ] = site.tier
+    return paged
+
+
 def oncall_section(inventory: Any, horizon: Any = None) -> str:
+    """`oncall_html` of the teams the inventory's sites page (this stack's)."""
+    return oncall_html(paged_teams(inventory), horizon)
+
+
+def oncall_html(paged: Paged, horizon: Any = None) -> str:
     """Every person paged at each hour of the plan's first week, per escalation level, for the
-    teams this stack pages: red where the level leaves a required hour uncovered, grey where
-    no tier the team serves needs anyone (a business-hours team's off-hours); and each tier's
-    L1 gaps over the whole horizon (``vigil.oncall_calendar``)."""
+    ``paged`` teams: red where the level leaves a required hour uncovered, grey where no tier
+    the team serves needs anyone (a business-hours team's off-hours); and each tier's L1 gaps
+    over the whole horizon (``vigil.oncall_calendar``)."""
     from vigil.oncall_calendar import (
         Calendar,
         Horizon,
@@ -223,10 +244,8 @@ def oncall_section(inventory: Any, horizon: Any = None) -> str:
         "on call; grey = outside support hours. Gaps below cover "
         f"{_e(horizon.describe())}.</p>"
     ]
-    for key in sorted({site.owner_team for site in inventory.sites}):  # the teams this stack pages
-        team = inventory.teams[key]
+    for key, (team, tiers) in sorted(paged.items()):
         names = {m.email: m.name for m in team.members}
-        tiers = {s.tier.name: s.tier for s in inventory.sites if s.owner_team == key}
         required = merge(
             span for tier in tiers.values() for span in support_spans(tier.support_hours, horizon)
         )
@@ -298,8 +317,9 @@ def _path_html(path: AlertPath) -> str:
     return f'<div class="path"><b>{_e(path.source)}</b>: {steps}</div>'
 
 
-def alert_paths_section(paths: dict[str, list[AlertPath]]) -> str:
-    parts = ["<h2>Alert paths</h2>"]
+def alert_paths_section(paths: dict[str, list[AlertPath]], heading: bool = True) -> str:
+    """One section per site; ``heading=False``: without the title (a fleet joins stacks')."""
+    parts = ["<h2>Alert paths</h2>"] if heading else []
     for site, site_paths in paths.items():
         body = "".join(_path_html(p) for p in site_paths) or '<p class="muted">no alert paths</p>'
         parts.append(

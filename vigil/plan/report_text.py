@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TextIO
 
 from vigil.pagerduty.timeline import Timeline
@@ -45,11 +45,17 @@ def _pad(cell: str, plain: str, width: int, right: bool = False) -> str:
     return fill + cell if right else cell + fill
 
 
-def coverage_matrix(sites: list[SiteCoverage], paint: Painter) -> str:
-    cols = ["site", "client", "tier", *(HEADERS[t] for t in TOOLS), "gaps"]
+def coverage_matrix(
+    sites: list[SiteCoverage], paint: Painter, stacks: Mapping[str, str] | None = None
+) -> str:
+    """One row per site; ``stacks`` (site id → stack, a fleet plan) adds a stack column."""
+    extra = ["stack"] if stacks is not None else []
+    cols = ["site", *extra, "client", "tier", *(HEADERS[t] for t in TOOLS), "gaps"]
+    first = 1 + len(extra)  # index of the first cell after site (and stack)
     rows = [
         [
             s.id,
+            *([stacks.get(s.id, "-")] if stacks is not None else []),
             s.client or "-",
             s.tier or "-",
             *(str(s.coverage[t]) for t in TOOLS),
@@ -60,7 +66,7 @@ def coverage_matrix(sites: list[SiteCoverage], paint: Painter) -> str:
     widths = [
         max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(cols)
     ]
-    numeric = set(range(3, len(cols)))
+    numeric = set(range(first + 2, len(cols)))
     lines = [
         "  ".join(_pad(paint(c, "bold"), c, widths[i], i in numeric) for i, c in enumerate(cols))
     ]
@@ -68,7 +74,7 @@ def coverage_matrix(sites: list[SiteCoverage], paint: Painter) -> str:
         cells = []
         for i, value in enumerate(row):
             cell = value
-            if 3 <= i < 3 + len(TOOLS):
+            if first + 2 <= i < first + 2 + len(TOOLS):
                 cell = paint(value, "red" if value == "0" else "green")
             elif i == len(cols) - 1:
                 cell = paint(value, "yellow" if s.gaps else "green")
