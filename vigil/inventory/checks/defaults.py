@@ -7,7 +7,7 @@ from typing import Any
 
 from vigil import catalog, limits
 from vigil.inventory.cascade import Cascade, order_problems
-from vigil.inventory.checks import pagerduty
+from vigil.inventory.checks import aws, pagerduty
 from vigil.inventory.checks.context import catalog_signals
 from vigil.inventory.checks.thresholds import layer_problems
 from vigil.inventory.problems import Path, Problem
@@ -25,7 +25,7 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
     problems: list[Problem] = pagerduty.defaults_problems(src)
     global_layer = doc.get("thresholds") or {}
     problems += layer_problems(src, ("thresholds",), global_layer)
-    problems += _alarm_problems(src, ("alarm",), doc.get("alarm") or {})
+    problems += aws.defaults_problems(src)  # alarm timing, with the AWS rules the plan applies
     for name, tier in doc["tiers"].items():
         base = ("tiers", name)
         hours = tier.get("support_hours")
@@ -38,8 +38,6 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
                     )
                 )
         problems += _sla_problems(src, base, tier)
-        alarm = {**(doc.get("alarm") or {}), **(tier.get("alarm") or {})}
-        problems += _alarm_problems(src, (*base, "alarm"), alarm)
         tier_layer = tier.get("thresholds") or {}
         problems += layer_problems(src, (*base, "thresholds"), tier_layer)
         for rtype in catalog.resource_types():
@@ -72,15 +70,3 @@ def _sla_problems(src: Source, base: Path, tier: Mapping[str, Any]) -> list[Prob
             "an unacknowledged page would wait that long before anyone else is paged",
         )
     ]
-
-
-def _alarm_problems(src: Source, path: Path, alarm: Mapping[str, Any]) -> list[Problem]:
-    datapoints, periods = alarm.get("datapoints_to_alarm", 3), alarm.get("evaluation_periods", 5)
-    if datapoints > periods:
-        return [
-            src.problem(
-                (*path, "datapoints_to_alarm"),
-                f"datapoints_to_alarm {datapoints} exceeds evaluation_periods {periods}",
-            )
-        ]
-    return []
