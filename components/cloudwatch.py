@@ -12,9 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.providers import Providers
-from vigil import naming
-from vigil.aws.limits import fit_tags, route53_max_tags
-from vigil.catalog import url as url_catalog
+from vigil.aws import inputs
 from vigil.catalog.alarms import GLOBAL_REGION, AlarmSpec, health_check_name
 from vigil.models import Site
 
@@ -35,24 +33,15 @@ class CloudWatchAlarms(pulumi.ComponentResource):
     ) -> None:
         props = {"siteId": site.id}
         super().__init__("vigil:aws:CloudWatchAlarms", name, props, opts)
-        own = naming.vigil_tags(site)
         self.health_check_ids = {}
         if site.urls:
             global_opts = pulumi.ResourceOptions(
                 parent=self, provider=providers.get(site.aws_account_id, GLOBAL_REGION)
             )
             for check in site.urls:
-                hc_name = health_check_name(site, check.name)
-                # Route 53 takes at most 10 tags: vigil's own first, then the site's by key.
-                hc_tags, _ = fit_tags(
-                    {**own, "Name": hc_name, "vigil:url": check.url},
-                    site.tags,
-                    route53_max_tags(),
-                )
                 hc = aws.route53.HealthCheck(
-                    hc_name,
-                    **url_catalog.health_check_args(check),
-                    tags=hc_tags,
+                    health_check_name(site, check.name),
+                    **inputs.health_check_args(site, check),
                     opts=global_opts,
                 )
                 self.health_check_ids[check.name] = hc.id
@@ -64,25 +53,7 @@ class CloudWatchAlarms(pulumi.ComponentResource):
                 )
             dimensions = spec.resolved_dimensions(self.health_check_ids)
             topic = topic_arns[spec.region][spec.severity]
-            aws.cloudwatch.MetricAlarm(
-                spec.name,
-                name=spec.name,
-                alarm_description=spec.description,
-                namespace=spec.namespace,
-                metric_name=spec.metric,
-                dimensions=dimensions,
-                statistic=spec.statistic,
-                extended_statistic=spec.extended_statistic,
-                period=spec.period,
-                evaluation_periods=spec.evaluation_periods,
-                datapoints_to_alarm=spec.datapoints_to_alarm,
-                comparison_operator=spec.comparison,
-                threshold=spec.threshold,
-                treat_missing_data=spec.treat_missing_data,
-                alarm_actions=[topic, *spec.extra_alarm_actions],
-                ok_actions=[topic],
-                tags=dict(spec.tags),
-                opts=region_opts[spec.region],
-            )
+            args = inputs.alarm_args(spec, dimensions, topic)
+            aws.cloudwatch.MetricAlarm(spec.name, **args, opts=region_opts[spec.region])
         self.alarm_count = len(alarms)
         self.register_outputs(props)

@@ -14,12 +14,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.providers import Providers
-from vigil import naming
+from vigil.aws import inputs
 from vigil.models import SEVERITIES, Site
-
-
-def topic_name(site: Site, severity: str) -> str:
-    return naming.resource_name(site, "alerts", "", severity)
 
 
 def topic_policy(topic_arn: str, account_id: str) -> str:
@@ -58,7 +54,6 @@ class SiteTopics(pulumi.ComponentResource):
     ) -> None:
         props = {"siteId": site.id}
         super().__init__("vigil:aws:SiteTopics", name, props, opts)
-        tags = naming.standard_tags(site)
         secret_endpoint = pulumi.Output.secret(endpoint)
         self.arns = {}
         ordered = [site.aws_region, *sorted(set(regions) - {site.aws_region})]
@@ -68,15 +63,8 @@ class SiteTopics(pulumi.ComponentResource):
             suffix = "" if region == site.aws_region else f"-{region}"
             self.arns[region] = {}
             for severity in SEVERITIES:
-                physical = topic_name(site, severity)
-                logical = f"{physical}{suffix}"
-                topic = aws.sns.Topic(
-                    logical,
-                    name=physical,
-                    display_name=f"vigil {site.id} {severity}",
-                    tags={**tags, naming.TAG_SEVERITY: severity},
-                    opts=child,
-                )
+                logical = f"{inputs.topic_name(site, severity)}{suffix}"
+                topic = aws.sns.Topic(logical, **inputs.topic_args(site, severity), opts=child)
                 aws.sns.TopicPolicy(
                     logical,
                     arn=topic.arn,

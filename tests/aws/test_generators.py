@@ -1,4 +1,5 @@
-"""Generators keep inside AWS's limits whatever the inventory holds (within what it validates)."""
+"""What the generators send: every site tag reaches every resource, and the plan's inputs are
+exactly what ``vigil.aws.inputs`` builds (the inputs ``vigil validate`` checks)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from pathlib import Path
 import yaml
 
 from tests.runtime import run_program
-from vigil import aws
-from vigil.aws.limits import fit_tags, route53_max_tags
+from vigil.aws import inputs
+from vigil.aws.inventory import HEALTH_CHECK_ID_EXAMPLE
+from vigil.aws.limits import route53_max_tags
+from vigil.catalog.alarms import alarms_for_site
+from vigil.inventory import load_inventory
 from vigil.program import main
 from vigil.resource_types import HEALTH_CHECK, METRIC_ALARM, SNS_TOPIC
 
@@ -20,33 +24,53 @@ def test_route53_limit_is_read_from_the_model():
     assert route53_max_tags() == 10
 
 
-def test_fit_tags_keeps_own_tags_and_is_deterministic():
-    own = {"vigil:site": "s", "Name": "n"}
-    extra = {"z": "1", "a": "2", "m": "3", "Name": "clash"}
-    tags, dropped = fit_tags(own, extra, 4)
-    assert tags == {"vigil:site": "s", "Name": "n", "a": "2", "m": "3"}
-    assert dropped == ("z",)
-    assert fit_tags(own, dict(reversed(list(extra.items()))), 4) == (tags, dropped)
-
-
-def test_many_site_tags_fit_route53_and_reach_every_other_resource(tmp_path):
+def test_site_tags_that_fit_reach_every_resource(tmp_path):
+    """4 site tags + vigil's 6 = Route 53's 10: nothing is dropped anywhere."""
     inventory = tmp_path / "inventory"
     shutil.copytree(ROOT / "inventory", inventory)
     site_file = inventory / "sites" / "acme" / "shop.yaml"
     doc = yaml.safe_load(site_file.read_text())
-    doc["tags"] = {f"team-{n}": f"v{n}" for n in range(7)}
+    doc["tags"] = {f"team-{n}": f"v{n}" for n in range(4)}
     site_file.write_text(yaml.safe_dump(doc, sort_keys=False))
     mocks = run_program(main, {"vigil:inventory": str(inventory)})
+    for rtype in (HEALTH_CHECK, METRIC_ALARM, SNS_TOPIC):
+        some = [r for r in mocks.of_type(rtype) if r.name.startswith("acme-shop-")]
+        assert some
+        assert all({f"team-{n}" for n in range(4)} <= set(r.inputs["tags"]) for r in some)
     checks = [r for r in mocks.of_type(HEALTH_CHECK) if r.name.startswith("acme-shop-")]
-    assert checks
-    for check in checks:
-        tags = check.inputs["tags"]
-        assert len(tags) == 10
-        assert {"vigil:site", "vigil:client", "vigil:tier", "managed-by", "Name",
-                "vigil:url"} <= set(tags)
-        assert {k for k in tags if k.startswith("team-")} == {f"team-{n}" for n in range(4)}
-        region = aws.Context("us-east-1", doc["aws"]["account_id"])
-        assert aws.check_resource(HEALTH_CHECK, check.inputs, region) == []
-    for rtype in (METRIC_ALARM, SNS_TOPIC):
-        some = next(r for r in mocks.of_type(rtype) if r.name.startswith("acme-shop-"))
-        assert {f"team-{n}" for n in range(7)} <= set(some.inputs["tags"])
+    assert all(len(r.inputs["tags"]) == 10 for r in checks)
+
+
+def test_plan_inputs_are_what_the_builders_make(example_plan):
+    """The recorded inputs of every alarm, health check and topic of the example equal the
+    builders' (so validate checks what the plan sends; only the ids AWS returns differ)."""
+    inventory = load_inventory(ROOT / "inventory")
+    recorded = {
+        (r.type, r.name): r.values
+        for r in example_plan.recording.resources
+        if r.type in (METRIC_ALARM, HEALTH_CHECK, SNS_TOPIC)
+    }
+    dashboard = example_plan.recording.settings.dashboard_url
+    built: dict[tuple[str, str], dict] = {}
+    for site in inventory.sites:
+        for check in site.urls:
+            name = next(k[1] for k in recorded if k[0] == HEALTH_CHECK
+                        and k[1].startswith(f"{site.id}-url-{check.name}-"))
+            built[(HEALTH_CHECK, name)] = inputs.wire(inputs.health_check_args(site, check))
+        for spec in alarms_for_site(site, dashboard):
+            dims = spec.resolved_dimensions({spec.resource_id: HEALTH_CHECK_ID_EXAMPLE})
+            topic = inputs.topic_arn(site, spec.severity, spec.region)
+            built[(METRIC_ALARM, spec.name)] = inputs.wire(inputs.alarm_args(spec, dims, topic))
+    assert {k for k in built if k[0] == METRIC_ALARM} == {
+        k for k in recorded if k[0] == METRIC_ALARM
+    }
+    for key, want in built.items():
+        got = dict(recorded[key])
+        if key[0] == METRIC_ALARM and "HealthCheckId" in got.get("dimensions", {}):
+            got["dimensions"] = {**got["dimensions"], "HealthCheckId": HEALTH_CHECK_ID_EXAMPLE}
+        assert got == want, key
+    topics = [k for k in recorded if k[0] == SNS_TOPIC]
+    for site in inventory.sites:
+        for severity in ("critical", "warning"):
+            want = inputs.wire(inputs.topic_args(site, severity))
+            assert any(recorded[k] == want for k in topics), (site.id, severity)

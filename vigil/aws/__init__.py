@@ -34,7 +34,7 @@ def check_resource(
     type_token: str,
     inputs: Mapping[str, Any],
     ctx: Context,
-    opaque: Callable[[Any], bool] = lambda _: False,
+    opaque: Callable[[Any], bool] | None = None,
 ) -> list[Breach]:
     """Every model shape and documented rule the resource's API calls break."""
     found = [
@@ -44,6 +44,10 @@ def check_resource(
     ]
     for call in api_calls(type_token, inputs, ctx):
         params = substitute(call.params, example_response)
+        if opaque is None:  # every value is known (vigil validate): nothing to leave out
+            found += shapes.check_call(call.service, call.operation, params)
+            found += rules.check_call(call.service, call.operation, params, ctx)
+            continue
         found += shapes.check_call(call.service, call.operation, params, opaque)
         known = _without(params, opaque)
         found += rules.check_call(call.service, call.operation, known, ctx)

@@ -43,6 +43,8 @@ SQS_QUOTAS = (
 )
 TAGGING = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html"
 
+MAX_TAGS = 50
+"""Tags per alarm, topic and queue (the models' tag lists carry no maximum; the quotas do)."""
 ONE_DAY = 86_400
 SEVEN_DAYS = 604_800
 HIGH_RESOLUTION_PERIODS = (10, 20, 30)
@@ -207,8 +209,8 @@ def _topic_name(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
 
 def _topic_tags(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     tags = p.get("Tags") or ()
-    if len(tags) > 50:
-        yield "Tags", f"{len(tags)} tags; an SNS topic carries at most 50"
+    if len(tags) > MAX_TAGS:
+        yield "Tags", f"{len(tags)} tags; an SNS topic carries at most {MAX_TAGS}"
 
 
 def _reserved_tags(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
@@ -221,8 +223,8 @@ def _reserved_tags(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
 
 def _alarm_tags(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     tags = p.get("Tags") or ()
-    if len(tags) > 50:
-        yield "Tags", f"{len(tags)} tags; an alarm carries at most 50"
+    if len(tags) > MAX_TAGS:
+        yield "Tags", f"{len(tags)} tags; an alarm carries at most {MAX_TAGS}"
 
 
 def _protocol(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
@@ -300,8 +302,8 @@ def _queue_attributes(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
 
 
 def _queue_tags(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
-    if len(p.get("tags") or {}) > 50:
-        yield "tags", "an SQS queue carries at most 50 tags"
+    if len(p.get("tags") or {}) > MAX_TAGS:
+        yield "tags", f"an SQS queue carries at most {MAX_TAGS} tags"
 
 
 def _model_doc(service: str, member: str) -> str:

@@ -99,8 +99,66 @@ def check_call(
     return list(_check(shape, params, "", rule, service, opaque))
 
 
+def check_members(
+    service: str, operation: str, params: dict[str, Any], members: tuple[str, ...]
+) -> list[Breach]:
+    """The constraints of ``members`` of ``service.operation``'s input that ``params`` breaks
+    (the rest of the call, and which members are required, left out): for values that only
+    some members carry, checked without walking the whole call again."""
+    shape = operation_model(service, operation).input_shape
+    rule = f"{service}.{operation}"
+    out: list[Breach] = []
+    for name in members:
+        if params.get(name) is not None:
+            out += _check(shape.members[name], params[name], name, rule, service, _never)
+    return out
+
+
 def _cite(service: str, shape: Shape) -> str:
     return f"botocore {model_version(service)} model, shape {shape.name}"
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the walker reads from one shape, looked up once (botocore builds ``metadata``,
+    ``members`` and ``enum`` on access; the plan checks tens of thousands of values)."""
+
+    kind: str  # structure, list, map, string, integer, number, boolean, other
+    meta: dict[str, Any]
+    members: dict[str, Shape]
+    required: tuple[str, ...]
+    enum: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+
+_FACTS: dict[int, tuple[Shape, _Facts]] = {}
+
+
+def _facts(shape: Shape) -> _Facts:
+    hit = _FACTS.get(id(shape))
+    if hit is not None and hit[0] is shape:
+        return hit[1]
+    meta = dict(shape.metadata)
+    if isinstance(shape, StructureShape):
+        kind = "structure"
+    elif isinstance(shape, ListShape):
+        kind = "list"
+    elif isinstance(shape, MapShape):
+        kind = "map"
+    else:
+        kind = {"string": "string", "integer": "integer", "long": "integer", "double": "number",
+                "float": "number", "boolean": "boolean"}.get(shape.type_name, "other")
+    pattern = meta.get("pattern")
+    facts = _Facts(
+        kind=kind,
+        meta=meta,
+        members=dict(shape.members) if kind == "structure" else {},
+        required=tuple(shape.required_members) if kind == "structure" else (),
+        enum=tuple(shape.enum or ()) if kind == "string" else (),
+        pattern=_pattern(pattern) if kind == "string" and pattern else None,
+    )
+    _FACTS[id(shape)] = (shape, facts)  # the shape is kept alive, so its id is not reused
+    return facts
 
 
 def _check(
@@ -108,29 +166,28 @@ def _check(
 ) -> Iterator[Breach]:
     if opaque(value):
         return
-    where = path or "(input)"
+    facts = _facts(shape)
+    kind = facts.kind
+    meta = facts.meta
 
     def breach(message: str) -> Breach:
-        return Breach(rule, where, message, _cite(service, shape))
+        return Breach(rule, path or "(input)", message, _cite(service, shape))
 
-    kind = shape.type_name
-    meta = shape.metadata
-    if isinstance(shape, StructureShape):
+    if kind == "structure":
         if not isinstance(value, dict):
             yield breach(f"must be a structure ({shape.name}), got {type(value).__name__}")
             return
-        for name in shape.required_members:
+        for name in facts.required:
             if value.get(name) is None:
                 yield Breach(rule, _join(path, name), "is required", _cite(service, shape))
+        members = facts.members
         for name, item in value.items():
-            if name not in shape.members:
+            if name not in members:
                 yield breach(f"{name!r} is not a member of {shape.name}")
             elif item is not None:
-                yield from _check(
-                    shape.members[name], item, _join(path, name), rule, service, opaque
-                )
+                yield from _check(members[name], item, _join(path, name), rule, service, opaque)
         return
-    if isinstance(shape, ListShape):
+    if kind == "list":
         if not isinstance(value, list | tuple):
             yield breach(f"must be a list, got {type(value).__name__}")
             return
@@ -138,7 +195,7 @@ def _check(
         for i, item in enumerate(value):
             yield from _check(shape.member, item, f"{path}[{i}]", rule, service, opaque)
         return
-    if isinstance(shape, MapShape):
+    if kind == "map":
         if not isinstance(value, dict):
             yield breach(f"must be a map, got {type(value).__name__}")
             return
@@ -151,16 +208,14 @@ def _check(
         if not isinstance(value, str):
             yield breach(f"must be a string, got {type(value).__name__}")
             return
-        yield from _length(len(value), meta, breach, "characters")
-        enum = shape.enum
-        if enum and value not in enum:
-            yield breach(f"{value!r} is not one of {', '.join(enum)}")
-        pattern = meta.get("pattern")
-        compiled = _pattern(pattern) if pattern else None
-        if compiled is not None and not compiled.fullmatch(value):
-            yield breach(f"{_short(value)!r} does not match the pattern {pattern!r}")
+        if meta:
+            yield from _length(len(value), meta, breach, "characters")
+        if facts.enum and value not in facts.enum:
+            yield breach(f"{value!r} is not one of {', '.join(facts.enum)}")
+        if facts.pattern is not None and not facts.pattern.fullmatch(value):
+            yield breach(f"{_short(value)!r} does not match the pattern {meta['pattern']!r}")
         return
-    if kind in ("integer", "long"):
+    if kind == "integer":
         if isinstance(value, bool) or not (
             isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         ):
@@ -168,7 +223,7 @@ def _check(
             return
         yield from _range(value, meta, breach)
         return
-    if kind in ("double", "float"):
+    if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             yield breach(f"must be a number, got {value!r}")
             return

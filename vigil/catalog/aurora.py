@@ -21,9 +21,18 @@ class AuroraCluster:
     thresholds: Thresholds = field(default_factory=frozen_map)
 
 
+STORED_LOWER_CASE = (
+    "botocore rds model, CreateDBCluster.DBClusterIdentifier documentation: \"This parameter is "
+    "stored as a lowercase string\"; "
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html"
+)
+"""Why ``build`` lower-cases the id: RDS publishes ``DBClusterIdentifier`` in the stored form and
+CloudWatch dimension values are matched exactly, so ``Nova-Orders`` would watch nothing."""
+
+
 def build(doc: Doc, thresholds: ResolveThresholds) -> AuroraCluster:
     return AuroraCluster(
-        id=doc["id"],
+        id=doc["id"].lower(),  # STORED_LOWER_CASE
         engine=doc["engine"],
         readers=doc.get("readers", 0),
         thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
@@ -100,4 +109,5 @@ KIND = ResourceKind(
     inventory_key="aurora_clusters",
     build=build,
     schema=SCHEMA,
+    ids_case_insensitive=True,  # STORED_LOWER_CASE: Nova-Orders and nova-orders are one cluster
 )

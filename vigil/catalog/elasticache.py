@@ -20,9 +20,19 @@ class ElastiCacheCluster:
     thresholds: Thresholds = field(default_factory=frozen_map)
 
 
+STORED_LOWER_CASE = (
+    "botocore elasticache model, CreateCacheCluster.CacheClusterId and "
+    "CreateReplicationGroup.ReplicationGroupId documentation: \"This parameter is stored as a "
+    "lowercase string\"; "
+    "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheCluster.html"
+)
+"""Why ``build`` lower-cases the id: ElastiCache publishes ``CacheClusterId`` in the stored form
+and CloudWatch dimension values are matched exactly."""
+
+
 def build(doc: Doc, thresholds: ResolveThresholds) -> ElastiCacheCluster:
     return ElastiCacheCluster(
-        id=doc["id"],
+        id=doc["id"].lower(),  # STORED_LOWER_CASE
         engine=doc["engine"],
         thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
     )
@@ -97,4 +107,5 @@ KIND = ResourceKind(
     inventory_key="elasticache_clusters",
     build=build,
     schema=SCHEMA,
+    ids_case_insensitive=True,  # STORED_LOWER_CASE
 )

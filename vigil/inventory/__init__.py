@@ -15,6 +15,7 @@ from pathlib import Path
 from vigil.inventory import checks, schema
 from vigil.inventory.build import build_inventory
 from vigil.inventory.cascade import Cascade
+from vigil.inventory.checks import aws as aws_checks
 from vigil.inventory.checks.grafana_uids import grafana_uid_problems
 from vigil.inventory.checks.zabbix_hosts import zabbix_host_problems
 from vigil.inventory.discovery import SiteFile, resolve_file, site_files
@@ -131,7 +132,9 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
             problems.append(_over_budget(src, files[index + 1 :]))
             break
         if site.valid:
-            problems += checks.check_site(src, file.client, ctx)
+            found = checks.check_site(src, file.client, ctx)
+            # The AWS rules need the site's model: only for a site with no other problem.
+            problems += found or aws_checks.site_problems(src, ctx)
             sites.append(src)
         site_id = src.data.get("id") if isinstance(src.data, dict) else None
         if isinstance(site_id, str):
@@ -152,4 +155,6 @@ def load_inventory(root: str | Path, horizon: Horizon | None = None) -> Inventor
     if problems:
         raise InventoryError(problems)
     assert defaults.src is not None and teams.src is not None and ctx.cascade is not None
-    return build_inventory(str(root), defaults.src.data, teams.src.data, sites, ctx.cascade)
+    return build_inventory(
+        str(root), defaults.src.data, teams.src.data, sites, ctx.cascade, ctx.built
+    )

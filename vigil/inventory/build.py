@@ -230,9 +230,16 @@ def build_site(src: Source, tiers: Mapping[str, Tier], cascade: Cascade) -> Site
 
 
 def build_inventory(
-    root: str, defaults: Doc, teams: Doc, sites: list[Source], cascade: Cascade
+    root: str,
+    defaults: Doc,
+    teams: Doc,
+    sites: list[Source],
+    cascade: Cascade,
+    built: Mapping[int, Site] | None = None,
 ) -> Inventory:
-    """Checked documents → the inventory, sorted by site id; ``cascade`` is the run's folds."""
+    """Checked documents → the inventory, sorted by site id; ``cascade`` is the run's folds;
+    ``built``: site models the checks already built from these sources (by ``id(source)``)."""
+    built = built or {}
     tiers = {
         name: build_tier(name, doc, defaults.get("alarm", {}))
         for name, doc in sorted(defaults["tiers"].items())
@@ -241,5 +248,10 @@ def build_inventory(
         root=root,
         tiers=frozen_map(tiers),
         teams=frozen_map({k: build_team(k, d) for k, d in sorted(teams["teams"].items())}),
-        sites=tuple(sorted((build_site(src, tiers, cascade) for src in sites), key=lambda s: s.id)),
+        sites=tuple(
+            sorted(
+                (built.get(id(src)) or build_site(src, tiers, cascade) for src in sites),
+                key=lambda s: s.id,
+            )
+        ),
     )

@@ -15,7 +15,7 @@ from vigil.inventory.build import build_team, build_tier
 from vigil.inventory.cascade import Cascade
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
-from vigil.models import ResourceType, Team, Tier
+from vigil.models import ResourceType, Site, Team, Tier
 from vigil.oncall_calendar import Horizon, Span, coverage_gaps
 
 
@@ -50,6 +50,8 @@ class Context:
     tiers: dict[str, Tier] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)  # teams without problems only
     horizon: Horizon = field(default_factory=Horizon.coming_year)
+    built: dict[int, Site] = field(default_factory=dict)
+    """Site models the checks built (by ``id`` of their ``Source``), reused by the final build."""
     _gaps: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     _signals: dict[ResourceType, dict[str, Signal]] = field(default_factory=dict)
 

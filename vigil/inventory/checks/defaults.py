@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from vigil import catalog, limits
-from vigil.defaults import ALARM, BUSINESS_HOURS, TIER
+from vigil.defaults import BUSINESS_HOURS, TIER
 from vigil.inventory.cascade import Cascade, order_problems
-from vigil.inventory.checks import pagerduty
+from vigil.inventory.checks import aws, pagerduty
 from vigil.inventory.checks.context import catalog_signals
 from vigil.inventory.checks.thresholds import layer_problems
 from vigil.inventory.problems import Path, Problem
@@ -26,7 +26,7 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
     problems: list[Problem] = pagerduty.defaults_problems(src)
     global_layer = doc.get("thresholds") or {}
     problems += layer_problems(src, ("thresholds",), global_layer)
-    problems += _alarm_problems(src, ("alarm",), doc.get("alarm") or {})
+    problems += aws.defaults_problems(src)  # alarm timing, with the AWS rules the plan applies
     for name, tier in doc["tiers"].items():
         base = ("tiers", name)
         hours = tier.get("support_hours")
@@ -40,8 +40,6 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
                     )
                 )
         problems += _sla_problems(src, base, tier)
-        alarm = {**(doc.get("alarm") or {}), **(tier.get("alarm") or {})}
-        problems += _alarm_problems(src, (*base, "alarm"), alarm)
         tier_layer = tier.get("thresholds") or {}
         problems += layer_problems(src, (*base, "thresholds"), tier_layer)
         for rtype in catalog.resource_types():
@@ -75,15 +73,3 @@ def _sla_problems(src: Source, base: Path, tier: Mapping[str, Any]) -> list[Prob
         )
     ]
 
-
-def _alarm_problems(src: Source, path: Path, alarm: Mapping[str, Any]) -> list[Problem]:
-    datapoints = alarm.get("datapoints_to_alarm", ALARM.datapoints_to_alarm)
-    periods = alarm.get("evaluation_periods", ALARM.evaluation_periods)
-    if datapoints > periods:
-        return [
-            src.problem(
-                (*path, "datapoints_to_alarm"),
-                f"datapoints_to_alarm {datapoints} exceeds evaluation_periods {periods}",
-            )
-        ]
-    return []
