@@ -158,9 +158,15 @@ def test_replica_lag_watches_each_replica_not_the_primary(inventory):
     db = site.resources.rds_instances[0]
     assert db.replicas == ("acme-shop-db-replica-1", "acme-shop-db-replica-2") and db.has_replicas
     specs = alarms_for_site(site)
-    lag = [a for a in specs if a.metric == "ReplicaLag"]
+    lag = [a for a in specs if a.signal_key == "replica_lag_seconds"]
     assert {(a.dimensions["DBInstanceIdentifier"], a.severity) for a in lag} == {
         (replica, severity) for replica in db.replicas for severity in ("warning", "critical")
+    }
+    # MySQL: ReplicaLag = -1 when replication stopped, a critical of its own on each replica
+    stopped = [a for a in specs if a.signal_key == "replication_stopped"]
+    found = {(a.resource_id, a.severity, a.comparison, a.threshold, a.statistic) for a in stopped}
+    assert found == {
+        (replica, "critical", "LessThanThreshold", 0, "Minimum") for replica in db.replicas
     }
     for a in lag:
         assert dict(a.dimensions) == {"DBInstanceIdentifier": a.resource_id}
@@ -172,12 +178,13 @@ def test_replica_lag_watches_each_replica_not_the_primary(inventory):
     primary = [a for a in specs if a.dimensions.get("DBInstanceIdentifier") == "acme-shop-db"]
     assert {a.metric for a in primary} == {
         "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections",
+        "ReadLatency", "WriteLatency", "DiskQueueDepth",
     }  # fmt: skip
-    # replicas: lag, CPU and storage (instance-class independent), not memory or connections
+    # replicas: lag, stopped replication, CPU and storage (instance-class independent)
     for replica in db.replicas:
         on_replica = [a for a in specs if a.dimensions.get("DBInstanceIdentifier") == replica]
-        assert {a.metric for a in on_replica} == {
-            "ReplicaLag", "CPUUtilization", "FreeStorageSpace",
+        assert {a.signal_key for a in on_replica} == {
+            "replica_lag_seconds", "replication_stopped", "cpu_utilization", "free_storage_bytes",
         }  # fmt: skip
     names = [a.name for a in specs]
     assert len(names) == len(set(names))
@@ -191,7 +198,7 @@ def test_replica_alarms_use_the_primarys_resolved_thresholds(inventory):
     db = replace(db, thresholds=frozen_map(th))
     other = replace(site, resources=site.resources.replace(rds_instances=(db,)))
     specs = alarms_for_site(other)
-    lag = [a for a in specs if a.metric == "ReplicaLag"]
+    lag = [a for a in specs if a.signal_key == "replica_lag_seconds"]
     assert [(a.resource_id, a.severity, a.threshold) for a in lag] == [
         ("acme-b2b-db-replica-1", "critical", 30)
     ]

@@ -220,7 +220,8 @@ def test_large_site_stays_within_grafana_limits(inventory):
     instance, chunked queries, dashboard well within Grafana's limits."""
     base = inventory.site("bistro-website")
     instances = tuple(
-        Ec2Instance(id=f"i-{n:017x}", name=f"web-{n}", instance_type="m6i.large")
+        # burstable, so every EC2 signal (CPU credits too) applies
+        Ec2Instance(id=f"i-{n:017x}", name=f"web-{n}", instance_type="t3.large")
         for n in range(250)
     )
     site = replace(base, resources=AwsResources(ec2_instances=instances))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.plan.test_stack_config_errors import ENV, STACK, project  # noqa: F401  (fixture)
+from vigil.inventory import load_inventory
 from vigil.plan.coverage import SiteCoverage
 from vigil.plan.gate import Note, apply_gate, tool_of
 from vigil.settings import StackSettings, parse_stack_settings
@@ -154,7 +155,10 @@ def test_stack_without_zabbix_and_grafana_fails_the_gate(project: Path, tmp_path
     assert "  - Grafana skipped: Grafana not configured" in result.stdout
     doc = json.loads(out.read_text())
     assert doc["gate"]["passed"] is False and len(doc["gate"]["sitesWithGaps"]) == 6
-    assert sorted(n["tool"] for n in doc["notes"]) == ["grafana", "zabbix"]
+    skipped = [n for n in doc["notes"] if n["kind"] == "skipped"]
+    assert sorted(n["tool"] for n in skipped) == ["grafana", "zabbix"]
+    # the example's unsized alarms are notes too (never gaps)
+    assert {n["tool"] for n in doc["notes"] if n["kind"] == "unsized"} == {"cloudwatch"}
     assert all(len(s["gaps"]) == 2 for s in doc["sites"])
 
 
@@ -206,8 +210,23 @@ def test_example_stacks_pass_the_gate_and_the_fleet_needs_no_manual_route() -> N
     from vigil.plan.service import run_plan
 
     dev = run_plan(ROOT, "dev")
-    assert dev.gate.passed and dev.gate.notes == ()
+    assert dev.gate.passed
+    assert dev.gate.notes and {n.kind for n in dev.gate.notes} == {"unsized"}
     prod = run_plan(ROOT, "prod-eu-1")
     assert prod.gate.passed and len(prod.sites) == 4
     assert [n for n in prod.gate.notes if n.kind == "manual"] == []
     assert prod.document["notes"] == [n.as_json() for n in sorted(prod.gate.notes)]
+
+
+def test_unsized_thresholds_are_notes_of_the_plan() -> None:
+    """acme-shop's RDS has no instance_class and its Redis no node_type: the plan says which
+    alarms are therefore absolute; acme-b2b's sized database is not listed."""
+    inventory = load_inventory(ROOT / "inventory")
+    gate = apply_gate(sites("acme-shop"), settings(**GRAFANA_ON, **ZABBIX_ON), inventory)
+    unsized = [n for n in gate.notes if n.kind == "unsized"]
+    assert unsized and all(n.tool == "cloudwatch" for n in unsized)
+    text = "\n".join(n.message for n in unsized)
+    assert "acme-shop: rds.database_connections on acme-shop-db is unsized (no instance_cl" in text
+    assert "elasticache.cpu_utilization on acme-shop-redis-001" in text
+    assert "acme-b2b-db" not in text
+    assert gate.passed  # a note, not a gap

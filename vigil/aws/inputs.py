@@ -48,6 +48,7 @@ def alarm_args(
         "dimensions": dict(dimensions),
         "statistic": spec.statistic,
         "extended_statistic": spec.extended_statistic,
+        "evaluate_low_sample_count_percentiles": spec.evaluate_low_sample_count_percentiles,
         "period": spec.period,
         "evaluation_periods": spec.evaluation_periods,
         "datapoints_to_alarm": spec.datapoints_to_alarm,

@@ -20,7 +20,7 @@ from functools import cache
 from vigil.catalog.spec import ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold
 
-HELPERS = frozenset({"alarms", "schema_gen", "spec"})
+HELPERS = frozenset({"alarms", "matrix", "schema_gen", "sizing", "sources", "spec"})
 """Modules of this package that are not resource types."""
 
 

@@ -56,6 +56,11 @@ class AlarmSpec:
     runbook_url: str = ""
     dashboard_url: str = ""
     tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    evaluate_low_sample_count_percentiles: str | None = None
+    """``ignore`` on percentile alarms: a minute with a handful of requests keeps the alarm's
+    state instead of paging on one slow request (CloudWatch user guide, "Percentile-based
+    alarms and low data samples"); ``None`` for other statistics (the API allows it only for
+    percentiles)."""
 
     @property
     def needs_health_check(self) -> bool:
@@ -100,18 +105,24 @@ def _description(site: Site, signal: Signal, severity: str, resource_id: str, da
 def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> list[AlarmSpec]:
     specs: list[AlarmSpec] = []
     tier_alarm = site.tier.alarm
-    datapoints = min(tier_alarm.datapoints_to_alarm, tier_alarm.evaluation_periods)
     for signal in catalog.signals(rtype):
         if signal.applies is not None and not signal.applies(target.model):
             continue
+        capacity = _capacity(signal, target)
+        if signal.relative_to is not None and capacity is None:
+            continue  # unsized: the absolute stand-in signal watches it (see ``unsized``)
+        evaluation_periods = signal.evaluation_periods or tier_alarm.evaluation_periods
+        datapoints = min(
+            signal.datapoints_to_alarm or tier_alarm.datapoints_to_alarm, evaluation_periods
+        )
         threshold = target.thresholds.get(signal.key, signal.default)
         for severity in SEVERITIES:
             level = getattr(threshold, severity)
             if level is None:
                 continue
             value = float(level) * signal.scale
-            if signal.relative_to is not None:
-                value = float(level) * float(getattr(target.model, signal.relative_to))
+            if capacity is not None:
+                value = round(float(level) * capacity * signal.scale, 6)  # 70% x 1000 = 700
                 if value <= 0:
                     continue  # a group allowed to scale to zero has no minimum to defend
             extra: tuple[str, ...] = ()
@@ -139,7 +150,7 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     statistic=None if signal.is_percentile else signal.statistic,
                     extended_statistic=signal.statistic if signal.is_percentile else None,
                     period=signal.period_seconds or tier_alarm.period_seconds,
-                    evaluation_periods=tier_alarm.evaluation_periods,
+                    evaluation_periods=evaluation_periods,
                     datapoints_to_alarm=datapoints,
                     comparison=signal.comparison,
                     threshold=value,
@@ -156,9 +167,59 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     runbook_url=site.runbook_url,
                     dashboard_url=dash,
                     tags=MappingProxyType(alarm_tags(site, signal, severity)),
+                    evaluate_low_sample_count_percentiles=(
+                        "ignore" if signal.is_percentile else None
+                    ),
                 )
             )
     return specs
+
+
+def _capacity(signal: Signal, target: Target) -> float | None:
+    """The model attribute a relative threshold multiplies (``None``: unknown capacity)."""
+    if signal.relative_to is None:
+        return None
+    raw = getattr(target.model, signal.relative_to)
+    return None if raw is None else float(raw)
+
+
+@dataclass(frozen=True)
+class Unsized:
+    """An alarm whose level is absolute because the resource's capacity is unknown."""
+
+    site_id: str
+    resource_type: ResourceType
+    resource_id: str
+    signal_key: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.site_id}: {self.resource_type}.{self.signal_key} on {self.resource_id} is "
+            f"unsized ({self.reason})"
+        )
+
+
+def unsized(site: Site) -> tuple[Unsized, ...]:
+    """Every alarm of ``site`` that uses an absolute stand-in for a sized threshold.
+
+    A catalog module says why through its model's ``unsized_reason`` (e.g. "no instance_class:
+    absolute connection and memory levels"); the plan prints these as notes.
+    """
+    out: list[Unsized] = []
+    for rtype, targets in catalog.TARGETS.items():
+        for target in targets(site):
+            reason = getattr(target.model, "unsized_reason", None)
+            if not reason:
+                continue
+            for signal in catalog.signals(rtype):
+                if not signal.unsized:
+                    continue
+                if signal.applies is not None and not signal.applies(target.model):
+                    continue
+                out.append(Unsized(site.id, rtype, target.resource_id, signal.key, reason))
+    return tuple(out)
 
 
 def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
@@ -200,8 +261,10 @@ def health_check_name(site: Site, check_name: str) -> str:
 __all__ = [
     "GLOBAL_REGION",
     "AlarmSpec",
+    "Unsized",
     "alarm_tags",
     "alarms_for_site",
     "health_check_name",
+    "unsized",
     "url",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
@@ -51,11 +52,21 @@ SCHEMA = {
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
-        key="in_service_instances", namespace="AWS/AutoScaling", metric="GroupInServiceInstances",
-        statistic="Minimum", comparison="LessThanThreshold", default=Threshold(critical=1.0),
-        treat_missing_data="breaching", availability=True, relative_to="min_in_service",
-        unit="ratio", title="In-service instances",
+        key="in_service_instances",
+        namespace="AWS/AutoScaling",
+        metric="GroupInServiceInstances",
+        statistic="Minimum",
+        comparison="LessThanThreshold",
+        default=Threshold(critical=1.0),
+        treat_missing_data="breaching",
+        availability=True,
+        relative_to="min_in_service",
+        unit="ratio",
+        title="In-service instances",
         description="In-service instances below the group's minimum (threshold x min_in_service).",
+        source=src.metrics(
+            "asg", "GroupInServiceInstances", "published only with group metrics collection enabled"
+        ),
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
@@ -58,37 +59,70 @@ SCHEMA = {
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
-        key="cpu_utilization", namespace=NS, metric="CPUUtilization", statistic="Maximum",
-        comparison="GreaterThanThreshold", default=Threshold(warning=80, critical=95),
-        unit="percent", title="Aurora CPU utilization (busiest instance)",
+        key="cpu_utilization",
+        namespace=NS,
+        metric="CPUUtilization",
+        statistic="Maximum",
+        comparison="GreaterThanThreshold",
+        default=Threshold(warning=80, critical=95),
+        unit="percent",
+        title="Aurora CPU utilization (busiest instance)",
         description="CPU saturation of the busiest instance of the cluster.",
+        source=src.recommended("Amazon RDS", "CPUUtilization"),
     ),
     Signal(
-        key="free_local_storage_bytes", namespace=NS, metric="FreeLocalStorage",
-        statistic="Minimum", comparison="LessThanThreshold",
-        default=Threshold(warning=5 * GIB, critical=1 * GIB), unit="bytes",
+        key="free_local_storage_bytes",
+        namespace=NS,
+        metric="FreeLocalStorage",
+        statistic="Minimum",
+        comparison="LessThanThreshold",
+        default=Threshold(warning=5 * GIB, critical=1 * GIB),
+        unit="bytes",
         title="Aurora free local storage",
         description="Local (temp table, log) storage of an instance filling up; "
         "Aurora's cluster volume grows by itself, its FreeStorageSpace equivalent is this.",
+        source=src.recommended("Amazon RDS", "FreeLocalStorage"),
     ),
     Signal(
-        key="freeable_memory_bytes", namespace=NS, metric="FreeableMemory", statistic="Minimum",
-        comparison="LessThanThreshold", default=Threshold(warning=256 * MIB, critical=64 * MIB),
-        unit="bytes", title="Aurora freeable memory",
+        key="freeable_memory_bytes",
+        namespace=NS,
+        metric="FreeableMemory",
+        statistic="Minimum",
+        comparison="LessThanThreshold",
+        default=Threshold(warning=256 * MIB, critical=64 * MIB),
+        unit="bytes",
+        title="Aurora freeable memory",
         description="Memory pressure on an instance of the cluster.",
+        source=src.recommended("Amazon RDS", "FreeableMemory"),
     ),
     Signal(
-        key="database_connections", namespace=NS, metric="DatabaseConnections",
-        statistic="Maximum", comparison="GreaterThanThreshold",
-        default=Threshold(warning=400, critical=800), title="Aurora connections",
+        key="database_connections",
+        namespace=NS,
+        metric="DatabaseConnections",
+        statistic="Maximum",
+        comparison="GreaterThanThreshold",
+        default=Threshold(warning=400, critical=800),
+        title="Aurora connections",
         description="Connections approaching max_connections.",
+        source=src.recommended("Amazon RDS", "DatabaseConnections"),
     ),
     Signal(
-        key="replica_lag_seconds", namespace=NS, metric="AuroraReplicaLag", statistic="Maximum",
-        comparison="GreaterThanThreshold", default=Threshold(warning=1, critical=10),
-        unit="seconds", scale=1000.0, extra_dimensions={"Role": "READER"},
-        applies=lambda c: c.readers > 0, title="Aurora reader lag",
+        key="replica_lag_seconds",
+        namespace=NS,
+        metric="AuroraReplicaLag",
+        statistic="Maximum",
+        comparison="GreaterThanThreshold",
+        default=Threshold(warning=1, critical=10),
+        unit="seconds",
+        scale=1000.0,
+        extra_dimensions={"Role": "READER"},
+        applies=lambda c: c.readers > 0,
+        title="Aurora reader lag",
         description="Readers falling behind the writer (AuroraReplicaLag, milliseconds).",
+        source=src.join(
+            src.recommended("Amazon RDS", "AuroraReplicaLag"),
+            src.metrics("rds", "AuroraReplicaLag"),
+        ),
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
@@ -48,17 +49,35 @@ SCHEMA = {
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
-        key="error_rate_5xx", namespace=NS, metric="5xxErrorRate", statistic="Average",
-        comparison="GreaterThanThreshold", default=Threshold(critical=5),
-        treat_missing_data="notBreaching", unit="percent", global_region=True,
-        title="CloudFront 5xx rate", description="Share of requests answered with 5xx.",
+        key="error_rate_5xx",
+        namespace=NS,
+        metric="5xxErrorRate",
+        statistic="Average",
+        comparison="GreaterThanThreshold",
+        default=Threshold(critical=5),
+        treat_missing_data="notBreaching",
+        unit="percent",
+        global_region=True,
+        title="CloudFront 5xx rate",
+        description="Share of requests answered with 5xx.",
+        source=src.join(
+            src.recommended("Amazon CloudFront", "5xxErrorRate"),
+            src.metrics("cloudfront", "5xxErrorRate"),
+        ),
     ),
     Signal(
-        key="error_rate_4xx", namespace=NS, metric="4xxErrorRate", statistic="Average",
-        comparison="GreaterThanThreshold", default=Threshold(warning=15),
-        treat_missing_data="notBreaching", unit="percent", global_region=True,
+        key="error_rate_4xx",
+        namespace=NS,
+        metric="4xxErrorRate",
+        statistic="Average",
+        comparison="GreaterThanThreshold",
+        default=Threshold(warning=15),
+        treat_missing_data="notBreaching",
+        unit="percent",
+        global_region=True,
         title="CloudFront 4xx rate",
         description="Share of requests answered with 4xx (broken links, blocked clients).",
+        source=src.metrics("cloudfront", "4xxErrorRate"),
     ),
 )
 

@@ -1,9 +1,10 @@
-"""EC2 instances: CPU and the two status checks; system check failures trigger EC2 recover."""
+"""EC2 instances: CPU, CPU credits (T family), the two status checks (system → EC2 recover)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
@@ -17,6 +18,11 @@ class Ec2Instance:
     name: str
     instance_type: str
     thresholds: Thresholds = field(default_factory=frozen_map)
+
+    @property
+    def burstable(self) -> bool:
+        """T family (t2, t3, t3a, t4g): runs on CPU credits."""
+        return self.instance_type.lower().startswith("t")
 
 
 def build(doc: Doc, thresholds: ResolveThresholds) -> Ec2Instance:
@@ -63,6 +69,26 @@ SIGNALS: tuple[Signal, ...] = (
         unit="percent",
         title="CPU utilization",
         description="Sustained CPU saturation of the instance.",
+        source=src.recommended("Amazon EC2", "CPUUtilization"),
+    ),
+    Signal(
+        key="cpu_credit_balance",
+        namespace=NS,
+        metric="CPUCreditBalance",
+        statistic="Minimum",
+        comparison="LessThanThreshold",
+        default=Threshold(warning=20),
+        applies=lambda i: i.burstable,
+        period_seconds=300,
+        title="CPU credits",
+        description="CPU credits left on a burstable (T) instance; one credit is one "
+        "vCPU-minute at 100%. In standard mode the instance is throttled to its baseline at "
+        "zero, in unlimited mode it bills surplus credits: either way it is undersized. "
+        "Published every 5 minutes.",
+        source=src.join(
+            src.metrics("ec2", "CPUCreditBalance", "burstable instances, 5-minute data"),
+            "cloudposse rds-cloudwatch-sns-alarms (CPUCreditBalance < 20)",
+        ),
     ),
     Signal(
         key="status_check_failed_system",
@@ -75,6 +101,10 @@ SIGNALS: tuple[Signal, ...] = (
         availability=True,
         title="System status check",
         description="AWS host problem (hardware, network, power); EC2 recover moves the instance.",
+        source=src.join(
+            src.recommended("Amazon EC2", "StatusCheckFailed"),
+            src.metrics("ec2", "StatusCheckFailed_System"),
+        ),
     ),
     Signal(
         key="status_check_failed_instance",
@@ -87,6 +117,10 @@ SIGNALS: tuple[Signal, ...] = (
         availability=True,
         title="Instance status check",
         description="The guest OS does not answer (kernel panic, memory exhausted, bad network).",
+        source=src.join(
+            src.recommended("Amazon EC2", "StatusCheckFailed"),
+            src.metrics("ec2", "StatusCheckFailed_Instance"),
+        ),
     ),
 )
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
@@ -68,6 +69,10 @@ SIGNALS: tuple[Signal, ...] = (
         title="EFS burst credits",
         description="Burst credits running out: at zero the file system is throttled to its "
         "baseline throughput (media uploads and reads stall).",
+        source=src.join(
+            src.recommended("Amazon EFS", "BurstCreditBalance"),
+            "https://docs.aws.amazon.com/efs/latest/ug/efs-metrics.html",
+        ),
     ),
     Signal(
         key="percent_io_limit",
@@ -81,6 +86,10 @@ SIGNALS: tuple[Signal, ...] = (
         title="EFS I/O limit",
         description="Close to the General Purpose performance mode's I/O limit: "
         "file operations queue up.",
+        source=src.join(
+            src.recommended("Amazon EFS", "PercentIOLimit"),
+            "https://docs.aws.amazon.com/efs/latest/ug/efs-metrics.html",
+        ),
     ),
 )
 

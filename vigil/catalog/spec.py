@@ -33,12 +33,29 @@ class Signal:
     """Unit of the thresholds as written in the inventory (Grafana panel unit hint)."""
     scale: float = 1.0
     period_seconds: int | None = None
-    """Overrides the tier's alarm period when the metric is published less often."""
+    """Overrides the tier's alarm period when the metric is published less often (or when the
+    signal's source recommends a longer window, e.g. OpenSearch CPU over 15 minutes)."""
+    evaluation_periods: int | None = None
+    """Overrides the tier's evaluation periods (``period_seconds`` × this ≤ one day)."""
+    datapoints_to_alarm: int | None = None
+    """Overrides the tier's datapoints to alarm (at most the evaluation periods)."""
     extra_dimensions: Mapping[str, str] = field(default_factory=dict)
     applies: Callable[[Any], bool] | None = None
     """Predicate on the resource model: ``None`` means every resource of the type."""
     relative_to: str | None = None
-    """Attribute of the resource model the threshold multiplies (e.g. ``min_in_service``)."""
+    """Attribute of the resource model the threshold multiplies (e.g. ``min_in_service``; with
+    ``scale`` 0.01 a percentage of ``max_connections``). An attribute that is ``None`` (the
+    capacity is unknown: no ``instance_class``) gives no alarm."""
+    metric_unit: str = ""
+    """Unit of the metric when ``relative_to`` makes it differ from ``unit`` (a percentage of
+    memory alarms on bytes); empty: a count."""
+    unsized: bool = False
+    """An absolute level that stands in for a sized one while the resource's capacity is
+    unknown; the plan lists every alarm that uses one (``vigil.catalog.alarms.unsized``)."""
+    source: str = ""
+    """Where the alarm comes from: the AWS recommended alarm (section of the CloudWatch user
+    guide's "Recommended alarms" page), cdk-monitoring-constructs, or the AWS metric page that
+    justifies it. Shown in the severity matrix (docs/ALARMS.md)."""
     global_region: bool = False
     """The metric lives only in us-east-1 (CloudFront, Route 53)."""
 

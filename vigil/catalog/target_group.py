@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
@@ -58,16 +59,36 @@ SCHEMA = {
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
-        key="unhealthy_host_count", namespace=NS, metric="UnHealthyHostCount", statistic="Maximum",
-        comparison="GreaterThanOrEqualToThreshold", default=Threshold(warning=1),
-        treat_missing_data="breaching", availability=True, title="Unhealthy targets",
+        key="unhealthy_host_count",
+        namespace=NS,
+        metric="UnHealthyHostCount",
+        statistic="Maximum",
+        comparison="GreaterThanOrEqualToThreshold",
+        default=Threshold(warning=1),
+        treat_missing_data="breaching",
+        availability=True,
+        title="Unhealthy targets",
         description="Targets failing the load balancer health check (capacity is shrinking).",
+        source=src.join(
+            src.recommended("Elastic Load Balancing", "UnHealthyHostCount"),
+            src.metrics("alb", "UnHealthyHostCount"),
+        ),
     ),
     Signal(
-        key="healthy_host_count", namespace=NS, metric="HealthyHostCount", statistic="Minimum",
-        comparison="LessThanThreshold", default=Threshold(critical=1),
-        treat_missing_data="breaching", availability=True, title="Healthy targets",
+        key="healthy_host_count",
+        namespace=NS,
+        metric="HealthyHostCount",
+        statistic="Minimum",
+        comparison="LessThanThreshold",
+        default=Threshold(critical=1),
+        treat_missing_data="breaching",
+        availability=True,
+        title="Healthy targets",
         description="Healthy targets left behind the load balancer; below 1 the site is down.",
+        source=src.join(
+            src.recommended("Elastic Load Balancing", "HealthyHostCount"),
+            src.metrics("alb", "HealthyHostCount"),
+        ),
     ),
 )
 

@@ -40,7 +40,7 @@ def catalog_signal(alarm: AlarmSpec) -> Signal:
 def metric_unit_of(signal: Signal) -> str:
     """The catalog unit the metric itself is in (raises for a scale nobody mapped yet)."""
     if signal.relative_to is not None:
-        return RELATIVE_UNIT
+        return signal.metric_unit or RELATIVE_UNIT
     if signal.scale == 1:
         return signal.unit
     try:

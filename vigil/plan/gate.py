@@ -19,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vigil.catalog.alarms import unsized
 from vigil.plan.coverage import SiteCoverage
 from vigil.settings import SCOPABLE_TOOLS, StackSettings
 
-NoteKind = Literal["skipped", "manual"]
+NoteKind = Literal["skipped", "manual", "unsized"]
 
 
 @dataclass(frozen=True, order=True)
@@ -62,7 +63,17 @@ def _deployed(settings: StackSettings, tool: str) -> tuple[bool, str]:
     return tool_settings.enabled, tool_settings.skip_message
 
 
-def apply_gate(sites: list[SiteCoverage], settings: StackSettings | None) -> Gate:
+def unsized_notes(inventory: Any) -> list[Note]:
+    """Alarms whose levels are absolute because the resource's size is unknown (no
+    ``instance_class`` / ``node_type`` / ``instance_count``): the plan says which, per site."""
+    if inventory is None:
+        return []
+    return [Note("unsized", "cloudwatch", u.message) for s in inventory.sites for u in unsized(s)]
+
+
+def apply_gate(
+    sites: list[SiteCoverage], settings: StackSettings | None, inventory: Any = None
+) -> Gate:
     """Add a gap for every tool the stack does not deploy, move the gaps the stack waives to
     ``SiteCoverage.waived`` (with the reason) and say which sites still fail.
 
@@ -70,7 +81,7 @@ def apply_gate(sites: list[SiteCoverage], settings: StackSettings | None) -> Gat
     has no stack settings to declare scope with, so the gate does not judge it (its gaps are
     still reported) and only its policy violations decide the exit code.
     """
-    notes: list[Note] = []
+    notes: list[Note] = unsized_notes(inventory)
     if settings is not None:
         for tool, title in SCOPABLE_TOOLS.items():
             deployed, skip_message = _deployed(settings, tool)

@@ -76,7 +76,7 @@ def run_plan(
     violations = evaluate(recording, policy_set, on_policy_progress, resources)
     sites = site_coverage(graph, covered_config(policy_set))
     settings = recording.settings  # None: not a vigil program
-    gate = apply_gate(sites, settings)
+    gate = apply_gate(sites, settings, recording.inventory)
     escalation = escalation_timelines(recording.inventory)
     doc = plan_document(
         recording,
