@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal
 
+from vigil.limits import DEFAULT_DETECTION_MINUTES
+
 Severity = Literal["critical", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -142,6 +144,9 @@ class Tier:
     alarm is still in ALARM, and CloudWatch notifies only on state changes, so it goes quiet."""
     escalation_loops: int = 2
     alarm: AlarmDefaults = field(default_factory=AlarmDefaults)
+    detection_minutes: int = DEFAULT_DETECTION_MINUTES
+    """Worst case from a failure to ALARM its critical availability alarms may take
+    (``detection-within-tier``; default ``vigil.limits.DEFAULT_DETECTION_MINUTES``)."""
     thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)
     """Tier-level overrides keyed by resource type, then signal."""
 

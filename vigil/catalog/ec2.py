@@ -1,10 +1,17 @@
-"""EC2 instances: CPU and the two status checks; system check failures trigger EC2 recover."""
+"""EC2 instances: CPU and the two status checks; system check failures trigger EC2 recover.
+
+CPU is published every 5 minutes unless the instance has detailed monitoring
+(``detailed_monitoring: true``, off by default as in EC2), so its alarms use a 300 s period
+then: a one-minute alarm on five-minute data sees one datapoint in five periods. Status checks
+are one-minute metrics either way (``vigil.detection.publication``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.detection import publication
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.EC2
@@ -17,6 +24,7 @@ class Ec2Instance:
     name: str
     instance_type: str
     thresholds: Thresholds = field(default_factory=frozen_map)
+    detailed_monitoring: bool = False
 
 
 def build(doc: Doc, thresholds: ResolveThresholds) -> Ec2Instance:
@@ -25,6 +33,7 @@ def build(doc: Doc, thresholds: ResolveThresholds) -> Ec2Instance:
         name=doc.get("name", doc["id"]),
         instance_type=doc["instance_type"],
         thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+        detailed_monitoring=bool(doc.get("detailed_monitoring", False)),
     )
 
 
@@ -49,6 +58,12 @@ SCHEMA = {
             "pattern": "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
             "description": "instance type, e.g. m6i.large.",
         },
+        "detailed_monitoring": {
+            "type": "boolean",
+            "description": "Whether the instance has EC2 detailed (one-minute) monitoring; "
+            "default false, EC2's default: CPU is then published every 5 minutes and its "
+            "alarms use 300 s periods.",
+        },
     },
 }
 
@@ -63,6 +78,9 @@ SIGNALS: tuple[Signal, ...] = (
         unit="percent",
         title="CPU utilization",
         description="Sustained CPU saturation of the instance.",
+        resolution=lambda instance: publication.resolution(
+            NS, "CPUUtilization", instance.detailed_monitoring
+        ),
     ),
     Signal(
         key="status_check_failed_system",

@@ -34,6 +34,9 @@ class Signal:
     scale: float = 1.0
     period_seconds: int | None = None
     """Overrides the tier's alarm period when the metric is published less often."""
+    resolution: Callable[[Any], int] | None = None
+    """Seconds between the datapoints the service publishes for this resource (EC2 CPU: 300
+    without detailed monitoring); the alarm period is at least this."""
     extra_dimensions: Mapping[str, str] = field(default_factory=dict)
     applies: Callable[[Any], bool] | None = None
     """Predicate on the resource model: ``None`` means every resource of the type."""
