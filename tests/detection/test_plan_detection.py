@@ -8,7 +8,6 @@ its slowest critical availability alarm is the Route 53 one:
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 from pathlib import Path
@@ -74,10 +73,8 @@ def test_detailed_monitoring_keeps_one_minute_cpu_alarms(tmp_path):
     shutil.copytree(ROOT / "inventory", inventory)
     site = inventory / "sites/acme/b2b.yaml"
     text = site.read_text()
-    site.write_text(text.replace(
-        "      name: acme-b2b-app-1\n      instance_type: m6i.large\n",
-        "      name: acme-b2b-app-1\n      instance_type: m6i.large\n      detailed_monitoring: true\n",
-    ))  # fmt: skip
+    first = "      name: acme-b2b-app-1\n      instance_type: m6i.large\n"
+    site.write_text(text.replace(first, first + "      detailed_monitoring: true\n"))
     result = run_plan(ROOT, "dev", str(inventory))
     alarm = result.recording.by_name(
         "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -120,4 +117,3 @@ def test_cli_prints_the_section(capsys):
     assert main(["plan", "--stack", "dev"]) == 0
     out = capsys.readouterr().out
     assert "time to page" in out and "nova-storefront (gold): ALARM ≤ 7.5 min" in out
-    _ = io  # plain text: no colour outside a terminal

@@ -72,7 +72,7 @@ def test_built_in_default_when_nothing_sets_it(inv):
     assert load_inventory(inv).tiers["silver"].detection_minutes == 15
     edit(inv / DEFAULTS, "  period_seconds: 60\n", "  period_seconds: 120\n")
     # 90 + 120 + 360 + 120 = 690 s = 11.5 min: within 15 and 30, above gold's 10
-    file, _line, _col, path, message = only(inv)
+    _file, _line, _col, path, message = only(inv)
     assert path == "tiers.gold.detection_minutes" and "= 11.5 min" in message
 
 
@@ -80,3 +80,4 @@ def test_schema_rejects_a_zero_target(inv):
     edit(inv / DEFAULTS, "    detection_minutes: 10 ", "    detection_minutes: 0 ")
     _file, line, _col, path, message = only(inv)
     assert (line, path) == (16, "tiers.gold.detection_minutes")
+    assert "less than the minimum of 1" in message or "minimum" in message
