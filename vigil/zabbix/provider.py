@@ -41,7 +41,7 @@ from vigil.zabbix.api import (
 )
 from vigil.zabbix.drift import compare_changes, sha
 from vigil.zabbix.media import media_type_yaml
-from vigil.zabbix.problems import close_open_problems
+from vigil.zabbix.problems import close_dropped_problems, close_open_problems
 from vigil.zabbix.render import DEFAULT_OPTIONS, RenderOptions, render_site_yaml, site_objects
 
 CONNECTION_INPUTS = ("url", "token", "user", "password")
@@ -167,7 +167,12 @@ class ZabbixProvider(ResourceProvider):
     def _update_config(self, olds: dict, news: dict) -> dict[str, Any]:
         s = self._session(news)
         recorded = olds.get("object_ids") or {}
-        ids = site_config.write(s, news, recorded)
+
+        def close_dropped(found: Mapping[str, str]) -> None:
+            hosts = sorted(found[h] for h in news["host_names"] if h in found)
+            close_dropped_problems(s, hosts, news["export"], f"site {news['site']}")
+
+        ids = site_config.write(s, news, recorded, before_import=close_dropped)
         gone = sorted(set(olds.get("host_names") or []) - set(news["host_names"]))
         if gone:
             owned = site_config.owned_site_objects(s, {**news, "object_ids": recorded}, gone)

@@ -12,7 +12,7 @@ does not cover hosts).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
@@ -91,9 +91,20 @@ def _import(s: ZabbixSession, props: Mapping[str, Any]) -> None:
     )
 
 
-def write(s: ZabbixSession, props: Mapping[str, Any], recorded: Mapping[str, str]) -> dict:
-    """Create or update the site (ownership checked first); returns ``object_ids``."""
+def write(
+    s: ZabbixSession,
+    props: Mapping[str, Any],
+    recorded: Mapping[str, str],
+    before_import: Callable[[Mapping[str, str]], Any] | None = None,
+) -> dict:
+    """Create or update the site (ownership checked first); returns ``object_ids``.
+
+    ``before_import`` gets the {name: id} of the existing objects once they are known to be
+    vigil's (an update closes the problems of triggers the import will drop there).
+    """
     ids = claim(s, props, recorded)
+    if before_import is not None:
+        before_import(ids)
     _import(s, props)
     names = _all_names(props)
     if set(names) - set(ids):
