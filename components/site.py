@@ -63,6 +63,7 @@ class SiteMonitoring(pulumi.ComponentResource):
             "client": site.client,
             "tier": site.tier.name,
             "responseSlaMinutes": site.tier.response_sla_minutes,
+            "detectionMinutes": site.tier.detection_minutes,
             "support24x7": site.tier.is_24x7,
             "ownerTeam": site.owner_team,
             "zabbixEnabled": "zabbix" in plugins,

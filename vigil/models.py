@@ -18,6 +18,7 @@ from vigil import defaults
 from vigil.defaults import DEFAULT_TIME_ZONE as DEFAULT_TIME_ZONE  # re-exported
 from vigil.defaults import WEEK as WEEKDAYS  # re-exported
 from vigil.defaults import Weekday as Weekday
+from vigil.limits import DEFAULT_DETECTION_MINUTES
 
 Severity = Literal["critical", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
@@ -152,6 +153,9 @@ class Tier:
     alarm is still in ALARM, and CloudWatch notifies only on state changes, so it goes quiet."""
     escalation_loops: int = defaults.TIER.escalation_loops
     alarm: AlarmDefaults = field(default_factory=AlarmDefaults)
+    detection_minutes: int = DEFAULT_DETECTION_MINUTES
+    """Worst case from a failure to ALARM its critical availability alarms may take
+    (``detection-within-tier``; default ``vigil.limits.DEFAULT_DETECTION_MINUTES``)."""
     thresholds: Mapping[str, Thresholds] = field(default_factory=frozen_map)
     """Tier-level overrides keyed by resource type, then signal."""
 

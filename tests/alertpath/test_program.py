@@ -333,6 +333,7 @@ def test_component_props_and_exports(inventory, mocks, exports):
         assert comp.inputs == {
             "siteId": site.id, "client": site.client, "tier": site.tier.name,
             "responseSlaMinutes": site.tier.response_sla_minutes,
+            "detectionMinutes": site.tier.detection_minutes,
             "support24x7": site.tier.is_24x7, "ownerTeam": site.owner_team,
             "zabbixEnabled": False, "grafanaEnabled": False,
             "sourceFile": Path(site.source).resolve().relative_to(ROOT).as_posix(),

@@ -113,7 +113,7 @@ def test_wrong_type_with_quote_hint(inv: Path) -> None:
 def test_sexagesimal_time_hint(inv: Path) -> None:
     edit(inv / "defaults.yaml", 'end: "18:00"', "end: 18:00")
     file, line, col, path, message = only(inv)
-    assert (file, line, col, path) == ("defaults.yaml", 29, 12, "tiers.bronze.support_hours.end")
+    assert (file, line, col, path) == ("defaults.yaml", 31, 12, "tiers.bronze.support_hours.end")
     assert message.startswith("expected a string, got an integer 1080 (YAML reads 18:00")
 
 
@@ -276,7 +276,7 @@ def test_duplicate_url_name(inv: Path) -> None:
 def test_invalid_timezone_did_you_mean(inv: Path) -> None:
     edit(inv / "defaults.yaml", "timezone: Europe/Berlin", "timezone: Europe/Berln")
     file, line, col, path, message = only(inv)
-    assert (file, line, col) == ("defaults.yaml", 26, 17)
+    assert (file, line, col) == ("defaults.yaml", 28, 17)
     assert path == "tiers.bronze.support_hours.timezone"
     # support hours go to PagerDuty: checked against its provider's list (vigil.pagerduty.rules)
     assert message.startswith(
@@ -399,7 +399,7 @@ def test_less_than_signal_warning_must_be_above_critical(inv: Path, fake_catalog
     edit(inv / "defaults.yaml", "{warning: 10737418240, critical: 2147483648}",
          "{warning: 1073741824, critical: 2147483648}")  # fmt: skip
     assert only(inv) == (
-        "defaults.yaml", 40, 35, "thresholds.rds.free_storage_bytes.warning",
+        "defaults.yaml", 43, 35, "thresholds.rds.free_storage_bytes.warning",
         "warning 1.07374e+09 must be above critical 2.14748e+09: rds.free_storage_bytes alarms "
         "when the value is below the level",
     )  # fmt: skip
@@ -418,7 +418,7 @@ def test_conflict_across_cascade_layers_names_both_places(inv: Path, fake_catalo
         "urls[0].thresholds.response_time_seconds.critical",
     )
     assert message.startswith(
-        f"warning 3 must be below critical 2 (warning set in defaults at {inv}/defaults.yaml:42)"
+        f"warning 3 must be below critical 2 (warning set in defaults at {inv}/defaults.yaml:45)"
     )
 
 

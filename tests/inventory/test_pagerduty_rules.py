@@ -42,7 +42,7 @@ def test_support_hours_time_zone(inv: Path) -> None:
     edit(inv / DEFAULTS, "      timezone: Europe/Berlin\n", "      timezone: Europe/Oslo\n")
     found = [p for p in problems(inv) if p[0] == DEFAULTS]
     [(_file, line, _col, path, message)] = found
-    assert (line, path) == (26, "tiers.bronze.support_hours.timezone")
+    assert (line, path) == (28, "tiers.bronze.support_hours.timezone")
     assert "'Europe/Oslo' is not one PagerDuty accepts" in message
 
 

@@ -34,6 +34,7 @@ EXPECTED = {
     "sns-not-aws-managed-key": "mandatory",
     "availability-treats-missing-as-breaching": "mandatory",
     "escalation-within-sla": "mandatory",
+    "detection-within-tier": "mandatory",
     "schedules-cover-24x7": "mandatory",
     "pagerduty-provider-rules": "mandatory",
     "every-site-covered": "mandatory",
@@ -41,7 +42,8 @@ EXPECTED = {
     "required-tags": "advisory",
 }
 STACK_POLICIES = {"alarm-has-actions", "escalation-within-sla", "schedules-cover-24x7",
-                  "every-site-covered", "grafana-datasource-reads-site-account"}
+                  "every-site-covered", "grafana-datasource-reads-site-account",
+                  "detection-within-tier"}
 
 
 def _env() -> dict[str, str]:

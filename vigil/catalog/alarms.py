@@ -149,7 +149,7 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     ),
                     statistic=None if signal.is_percentile else signal.statistic,
                     extended_statistic=signal.statistic if signal.is_percentile else None,
-                    period=signal.period_seconds or tier_alarm.period_seconds,
+                    period=_period(signal, target, tier_alarm.period_seconds),
                     evaluation_periods=evaluation_periods,
                     datapoints_to_alarm=datapoints,
                     comparison=signal.comparison,
@@ -220,6 +220,12 @@ def unsized(site: Site) -> tuple[Unsized, ...]:
                     continue
                 out.append(Unsized(site.id, rtype, target.resource_id, signal.key, reason))
     return tuple(out)
+def _period(signal: Signal, target: Target, tier_period: int) -> int:
+    """The signal's own period, else the tier's; never shorter than the metric is published."""
+    period = signal.period_seconds or tier_period
+    if signal.resolution is not None:
+        period = max(period, signal.resolution(target.model))
+    return period
 
 
 def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:

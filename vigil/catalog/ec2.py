@@ -1,4 +1,10 @@
-"""EC2 instances: CPU, CPU credits (T family), the two status checks (system → EC2 recover)."""
+"""EC2 instances: CPU, CPU credits (T family), the two status checks (system → EC2 recover).
+
+CPU is published every 5 minutes unless the instance has detailed monitoring
+(``detailed_monitoring: true``, off by default as in EC2), so its alarms use a 300 s period
+then: a one-minute alarm on five-minute data sees one datapoint in five periods. Status checks
+are one-minute metrics either way (``vigil.detection.publication``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from dataclasses import dataclass, field
 
 from vigil.catalog import sources as src
 from vigil.catalog.spec import Doc, ResolveThresholds, ResourceKind, Row, Signal, Target
+from vigil.detection import publication
 from vigil.models import ResourceType, Site, Threshold, Thresholds, frozen_map
 
 RESOURCE_TYPE = ResourceType.EC2
@@ -18,6 +25,7 @@ class Ec2Instance:
     name: str
     instance_type: str
     thresholds: Thresholds = field(default_factory=frozen_map)
+    detailed_monitoring: bool = False
 
     @property
     def burstable(self) -> bool:
@@ -31,6 +39,7 @@ def build(doc: Doc, thresholds: ResolveThresholds) -> Ec2Instance:
         name=doc.get("name", doc["id"]),
         instance_type=doc["instance_type"],
         thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+        detailed_monitoring=bool(doc.get("detailed_monitoring", False)),
     )
 
 
@@ -55,6 +64,12 @@ SCHEMA = {
             "pattern": "^[a-z][a-z0-9-]*\\.[a-z0-9]+$",
             "description": "instance type, e.g. m6i.large.",
         },
+        "detailed_monitoring": {
+            "type": "boolean",
+            "description": "Whether the instance has EC2 detailed (one-minute) monitoring; "
+            "default false, EC2's default: CPU is then published every 5 minutes and its "
+            "alarms use 300 s periods.",
+        },
     },
 }
 
@@ -70,6 +85,9 @@ SIGNALS: tuple[Signal, ...] = (
         title="CPU utilization",
         description="Sustained CPU saturation of the instance.",
         source=src.recommended("Amazon EC2", "CPUUtilization"),
+        resolution=lambda instance: publication.resolution(
+            NS, "CPUUtilization", instance.detailed_monitoring
+        ),
     ),
     Signal(
         key="cpu_credit_balance",

@@ -39,6 +39,9 @@ class Signal:
     """Overrides the tier's evaluation periods (``period_seconds`` × this ≤ one day)."""
     datapoints_to_alarm: int | None = None
     """Overrides the tier's datapoints to alarm (at most the evaluation periods)."""
+    resolution: Callable[[Any], int] | None = None
+    """Seconds between the datapoints the service publishes for this resource (EC2 CPU: 300
+    without detailed monitoring); the alarm period is at least this."""
     extra_dimensions: Mapping[str, str] = field(default_factory=dict)
     applies: Callable[[Any], bool] | None = None
     """Predicate on the resource model: ``None`` means every resource of the type."""

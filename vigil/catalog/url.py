@@ -16,6 +16,10 @@ RESOURCE_TYPE = ResourceType.URL
 NS = "AWS/Route53"
 HEALTH_CHECK_ID = "${HealthCheckId}"
 """Placeholder in ``dimensions`` the component replaces with the health check's id."""
+REQUEST_INTERVAL = 30
+FAILURE_THRESHOLD = 3
+"""Every Route 53 check: a request every 30 s per checker, unhealthy after 3 consecutive
+failures (90 s in the worst case; ``vigil.detection.alarm_time``)."""
 
 SIGNALS: tuple[Signal, ...] = (
     Signal(
@@ -84,8 +88,8 @@ def health_check_args(check: UrlCheck) -> HealthCheckArgs:
         "port": parts.port or (80 if scheme == "HTTP" else 443),
         "resource_path": path,
         "enable_sni": scheme == "HTTPS",
-        "request_interval": 30,
-        "failure_threshold": 3,
+        "request_interval": REQUEST_INTERVAL,
+        "failure_threshold": FAILURE_THRESHOLD,
         "measure_latency": True,
     }
     if check.required_text:

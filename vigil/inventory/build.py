@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vigil import catalog
+from vigil import catalog, limits
 from vigil.catalog.spec import ResolveThresholds
 from vigil.defaults import (
     BUSINESS_HOURS,
@@ -68,7 +68,9 @@ def parse_overrides(raw: Mapping[str, Any] | None) -> dict[str, dict[str, Thresh
     return {rtype: parse_thresholds(signals) for rtype, signals in (raw or {}).items()}
 
 
-def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
+def build_tier(name: str, doc: Doc, alarm: Doc, detection: int | None = None) -> Tier:
+    """One tier of defaults.yaml; ``alarm`` and ``detection`` (``detection_minutes``) are the
+    file's top-level values, which the tier's own keys override."""
     hours = doc.get("support_hours", TIER.support_hours)
     if hours == "24x7":
         support = SupportHours(always=True)
@@ -91,6 +93,9 @@ def build_tier(name: str, doc: Doc, alarm: Doc) -> Tier:
         auto_resolve_timeout_minutes=doc.get("auto_resolve_timeout_minutes") or None,
         escalation_loops=doc.get("escalation_loops", TIER.escalation_loops),
         alarm=AlarmDefaults(**{**alarm, **doc.get("alarm", {})}),
+        detection_minutes=doc.get(
+            "detection_minutes", detection or limits.DEFAULT_DETECTION_MINUTES
+        ),
         thresholds=frozen_map(parse_overrides(doc.get("thresholds"))),
     )
 
@@ -241,7 +246,7 @@ def build_inventory(
     ``built``: site models the checks already built from these sources (by ``id(source)``)."""
     built = built or {}
     tiers = {
-        name: build_tier(name, doc, defaults.get("alarm", {}))
+        name: build_tier(name, doc, defaults.get("alarm", {}), defaults.get("detection_minutes"))
         for name, doc in sorted(defaults["tiers"].items())
     }
     return Inventory(

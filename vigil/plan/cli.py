@@ -28,6 +28,7 @@ from vigil.plan.report_text import (
     Painter,
     Progress,
     coverage_matrix,
+    detection_section,
     escalation_section,
     gaps_by_site,
     gate_line,
@@ -221,6 +222,8 @@ def _plan(args: argparse.Namespace) -> int:
         print(coverage_matrix(result.sites, paint), file=out)
         if result.escalation:
             print("\n" + escalation_section(result.escalation, paint), file=out)
+        if result.pages:
+            print("\n" + detection_section(result.pages, paint), file=out)
         gaps = gaps_by_site(result.sites, paint)
         if gaps:
             print("\n" + paint("gaps", "bold") + "\n" + gaps, file=out)

@@ -164,6 +164,59 @@ def escalation_section(timelines: list[dict[str, Any]]) -> str:
     )
 
 
+# --------------------------------------------------------------------------- time to page
+
+
+def detection_section(pages: list[dict[str, Any]]) -> str:
+    """Per site: the worst case from a failure to ALARM and to each escalation level, and
+    every alarm's worst case term by term."""
+    if not pages:
+        return ""
+    rows, details = [], []
+    for p in pages:
+        first_loop = [e for e in p["escalation"] if e["loop"] == 1]
+        levels = " → ".join(f"{_e(e['level'])} {e['minute']}′" for e in first_loop)
+        cls = ' class="zero"' if p["withinTarget"] is False else ""
+        target = "-" if p["detectionMinutes"] is None else p["detectionMinutes"]
+        worst = "-" if p["worstCaseAlarmMinutes"] is None else p["worstCaseAlarmMinutes"]
+        first = "-" if p["firstHumanMinutes"] is None else p["firstHumanMinutes"]
+        rows.append(
+            f'<tr data-site="{_e(p["site"])}"><td>{_e(p["site"])}</td><td>{_e(p["tier"])}</td>'
+            f'<td class="n">{target}</td><td class="n"{cls}>{worst}</td>'
+            f"<td>{_e(p['worstAlarm'] or '-')}</td><td class=\"n\">{p['snsDeliverySeconds']} s</td>"
+            f'<td class="n">{first}</td><td>{levels}</td></tr>'
+        )
+        alarm_rows = "".join(
+            f"<tr><td>{_e(a['name'])}</td><td>{_e(a['severity'])}</td>"
+            f"<td>{'yes' if a['availability'] else ''}</td>"
+            f'<td class="n">{a["routeHealthCheckSeconds"]}</td>'
+            f'<td class="n">{a["alignSeconds"]}</td>'
+            f'<td class="n">{a["datapointsToAlarm"]}×{a["effectivePeriod"]}</td>'
+            f'<td class="n">{a["ingestionSeconds"]}</td>'
+            f'<td class="n">{a["evaluationSeconds"]}</td>'
+            f'<td class="n">{a["minutes"]}</td></tr>'
+            for a in p["alarms"]
+        )
+        details.append(
+            f'<details class="site-detection" id="detection-{_e(p["site"])}"><summary>'
+            f"{_e(p['site'])}: {len(p['alarms'])} alarm(s)</summary><table><thead><tr>"
+            "<th>alarm</th><th>severity</th><th>availability</th><th>Route 53 (s)</th>"
+            "<th>align (s)</th><th>datapoints × period (s)</th><th>ingestion (s)</th>"
+            "<th>evaluation (s)</th><th>worst case (min)</th></tr></thead>"
+            f"<tbody>{alarm_rows}</tbody></table></details>"
+        )
+    return (
+        '<h2>Time to page</h2><p class="muted">Worst case after a failure: the slowest critical '
+        "availability alarm to reach ALARM (Route 53 checks, alignment to the period, "
+        "datapoints × period, metric ingestion, alarm evaluation), SNS HTTPS retries, then "
+        "the escalation levels when nobody acknowledges (CloudWatch path; minutes).</p>"
+        '<table id="detection"><thead><tr><th>site</th><th>tier</th><th>target (min)</th>'
+        "<th>ALARM (min)</th><th>slowest alarm</th><th>SNS</th><th>first human (min)</th>"
+        f"<th>escalation</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        + "".join(details)
+    )
+
+
 # --------------------------------------------------------------------------- on-call
 
 
@@ -345,7 +398,8 @@ def render(result: PlanResult) -> str:
         f"inventory {_e(doc['inventory'])}, policy pack {_e(doc['policies']['pack'])}.</p>"
         f"{coverage_section(doc['sites'])}{gate_section(doc)}"
         f"{violations_section(doc['policies']['violations'])}"
-        f"{escalation_section(doc.get('escalation') or [])}{oncall}"
+        f"{escalation_section(doc.get('escalation') or [])}"
+        f"{detection_section(doc.get('detection') or [])}{oncall}"
         f"{alert_paths_section(site_alert_paths(result.graph))}</body></html>\n"
     )
 

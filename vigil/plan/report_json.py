@@ -43,10 +43,13 @@ def plan_document(
     violations: list[Violation],
     escalation: list[dict[str, Any]] | None = None,
     gate: Gate | None = None,
+    detection: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """``escalation``: per team × tier, the minute each level is first paged in each loop
     (``vigil.pagerduty.timeline``), sorted by team and tier. ``gate``: the coverage gate's
-    verdict, and its notes (tools skipped, steps left to a human), in the document too."""
+    verdict, and its notes (tools skipped, steps left to a human), in the document too.
+    ``detection``: per site, the worst case from a failure to ALARM (every alarm, term by
+    term) and to the first human paged (``vigil.detection.site``), sorted by site."""
     gate = gate or Gate((), ())
     referenced = (
         {"referenced": [resource_json(r) for r in sorted(graph.referenced, key=lambda r: r.urn)]}
@@ -60,6 +63,7 @@ def plan_document(
         "stack": graph.stack,
         "inventory": inventory,
         "escalation": escalation or [],
+        "detection": detection or [],
         "gate": gate.as_json(),
         "notes": [n.as_json() for n in sorted(gate.notes)],
         "sites": [s.as_json() for s in sorted(sites, key=lambda s: s.id)],

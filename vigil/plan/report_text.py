@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TextIO
 
+from vigil.detection.site import SitePage
 from vigil.pagerduty.timeline import Timeline
 from vigil.plan.coverage import TOOLS, SiteCoverage
 from vigil.plan.gate import Gate, Note
@@ -97,6 +98,20 @@ def escalation_section(timelines: list[Timeline], paint: Painter) -> str:
     for t in timelines:
         lines.append(f"  {t.team}-{t.tier} (SLA {t.sla_minutes} min): "
                      + paint(t.summary(), "yellow" if t.cut else "green"))
+    return "\n".join(lines)
+
+
+def detection_section(pages: list[SitePage], paint: Painter) -> str:
+    """Per site: worst-case minutes from a failure to ALARM, to the first human, and on."""
+    if not pages:
+        return ""
+    lines = [
+        paint("time to page", "bold")
+        + " (worst case after a failure, CloudWatch → SNS → PagerDuty, nobody acks)"
+    ]
+    for page in pages:
+        colour = "red" if page.within_target is False else "green"
+        lines.append(f"  {page.site} ({page.tier or '-'}): " + paint(page.summary(), colour))
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from policies.graph import Graph
 from vigil.cli_options import find_project as find_project  # re-exported: callers import it here
+from vigil.detection.site import SitePage, site_pages
 from vigil.fleet.record import record_with_shared
 from vigil.pagerduty.timeline import Timeline, timeline
 from vigil.plan.coverage import SiteCoverage, site_coverage
@@ -47,6 +48,8 @@ class PlanResult:
     """Every team × tier the stack's sites page: when each level is first paged."""
     gate: Gate = field(default_factory=lambda: Gate((), ()))
     """Sites failing the coverage gate, skipped tools and manual steps."""
+    pages: list[SitePage] = field(default_factory=list)
+    """Per site: worst-case minutes from a failure to ALARM and to the first human paged."""
 
     @property
     def inventory(self) -> Any:
@@ -78,6 +81,7 @@ def run_plan(
     settings = recording.settings  # None: not a vigil program
     gate = apply_gate(sites, settings, recording.inventory)
     escalation = escalation_timelines(recording.inventory)
+    pages = site_pages(recording, escalation)
     doc = plan_document(
         recording,
         # not a vigil program (no settings): the --inventory given, else the key's default
@@ -87,9 +91,11 @@ def run_plan(
         violations,
         [t.as_json() for t in escalation],
         gate,
+        [p.as_json() for p in pages],
     )
     return PlanResult(
-        stack_config, recording, graph, sites, policy_set, violations, doc, escalation, gate
+        stack_config, recording, graph, sites, policy_set, violations, doc, escalation, gate,
+        pages,
     )
 
 

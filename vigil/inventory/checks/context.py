@@ -91,7 +91,8 @@ def build_context(
         ctx.cascade = cascade or Cascade(defaults)
         alarm = defaults.data.get("alarm") or {}
         ctx.tiers = {
-            name: build_tier(name, doc, alarm) for name, doc in defaults.data["tiers"].items()
+            name: build_tier(name, doc, alarm, defaults.data.get("detection_minutes"))
+            for name, doc in defaults.data["tiers"].items()
         }
     if (
         teams is not None

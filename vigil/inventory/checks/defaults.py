@@ -7,12 +7,14 @@ from typing import Any
 
 from vigil import catalog, limits
 from vigil.defaults import BUSINESS_HOURS, TIER
+from vigil.detection.tiers import availability_worst_cases
 from vigil.inventory.cascade import Cascade, order_problems
 from vigil.inventory.checks import aws, pagerduty
 from vigil.inventory.checks.context import catalog_signals
 from vigil.inventory.checks.thresholds import layer_problems
 from vigil.inventory.problems import Path, Problem
 from vigil.inventory.yaml_source import Source
+from vigil.models import AlarmDefaults
 from vigil.oncall import minutes_of_day
 
 
@@ -40,6 +42,8 @@ def check_defaults(src: Source, cascade: Cascade | None = None) -> list[Problem]
                     )
                 )
         problems += _sla_problems(src, base, tier)
+        alarm = {**(doc.get("alarm") or {}), **(tier.get("alarm") or {})}
+        problems += _detection_problems(src, name, alarm)
         tier_layer = tier.get("thresholds") or {}
         problems += layer_problems(src, (*base, "thresholds"), tier_layer)
         for rtype in catalog.resource_types():
@@ -70,6 +74,46 @@ def _sla_problems(src: Source, base: Path, tier: Mapping[str, Any]) -> list[Prob
             f"response_sla_minutes {sla} is above {cap}, the longest first escalation the "
             f"mandatory policy escalation-within-sla allows for a {kind} tier ({key}); "
             "an unacknowledged page would wait that long before anyone else is paged",
+        )
+    ]
+
+
+def _detection_problems(src: Source, tier: str, alarm: Mapping[str, Any]) -> list[Problem]:
+    """The tier's alarm timing meets its ``detection_minutes`` for every availability signal
+    (``detection-within-tier``); reported where the target is set, naming the alarm timing."""
+    doc = src.data
+    tier_doc = doc["tiers"][tier]
+    try:
+        timing = AlarmDefaults(**alarm)
+    except TypeError:
+        return []  # the schema reports unknown alarm keys
+    if timing.datapoints_to_alarm > timing.evaluation_periods:
+        return []  # reported by aws.defaults_problems (the AWS rule)
+    slow = availability_worst_cases(timing)
+    if not slow:
+        return []
+    worst = slow[0]
+    if "detection_minutes" in tier_doc:
+        target, at = tier_doc["detection_minutes"], ("tiers", tier, "detection_minutes")
+    elif "detection_minutes" in doc:
+        target, at = doc["detection_minutes"], ("detection_minutes",)
+    else:
+        target, at = limits.DEFAULT_DETECTION_MINUTES, ("tiers", tier)
+    if worst.minutes <= target:
+        return []
+    timing_at: Path = ("tiers", tier, "alarm") if "alarm" in tier_doc else ("alarm",)
+    line, _ = src.locate(timing_at)
+    where = f"{src.file}:{line}" if "alarm" in tier_doc or "alarm" in doc else "the defaults"
+    return [
+        src.problem(
+            at,
+            f"tier {tier}: detection_minutes {target} is below the worst case of its "
+            f"availability alarm {worst.name}: {worst.formula()} (alarm timing "
+            f"{timing.period_seconds} s × {timing.datapoints_to_alarm} of "
+            f"{timing.evaluation_periods}, set at {where}); the mandatory policy "
+            "detection-within-tier would fail its sites. Raise detection_minutes or shorten "
+            "the alarm timing",
+            at_key=at == ("tiers", tier),
         )
     ]
 
