@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STACK ?= dev
 OUT ?= out
 
-.PHONY: help plan validate cost test lint unit bench clean
+.PHONY: help plan fleet-check validate cost test lint unit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ help:
 plan: $(STAMP)
 	mkdir -p $(OUT)
 	$(VENV)/bin/vigil plan --stack $(STACK) --json $(OUT)/plan.json --html $(OUT)/plan.html
+
+## fleet-check: prove the fleet: every site in one stack, no overlaps, shared objects owned once
+fleet-check: $(STAMP)
+	$(VENV)/bin/vigil fleet check
 
 ## validate: check the inventory only
 validate: $(STAMP)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumiverse_grafana as grafana
@@ -92,36 +92,31 @@ def datasource_keys(site: Site, settings: GrafanaSettings) -> set[str]:
     return {access.reader(site.aws_account_id, r).key for r in (site.aws_region, GLOBAL_REGION)}
 
 
-def notification_policy(
-    sites: Iterable[Site],
-    contact_points: Mapping[str, pulumi.Input[str]],
+def site_route(site_id: str, contact_point: pulumi.Input[str]) -> Any:
+    """The route ``site=<id>`` → the site's contact point (``vigil.grafana.settings.SITE_LABEL``
+    is the label every vigil alert carries)."""
+    return grafana.alerting.NotificationPolicyPolicyArgs(
+        matchers=[
+            grafana.alerting.NotificationPolicyPolicyMatcherArgs(
+                label=SITE_LABEL, match="=", value=site_id
+            )
+        ],
+        contact_point=contact_point,
+        group_bies=["alertname", SITE_LABEL],
+        continue_=False,
+    )
+
+
+def policy_tree(
+    routes: pulumi.Input[Sequence[Any]],
     settings: GrafanaSettings,
     opts: pulumi.ResourceOptions | None = None,
-) -> grafana.alerting.NotificationPolicy | None:
-    """The org's one policy tree, routing ``site=<id>`` to each site's contact point.
-
-    Created once per stack, never per site: the resource replaces the whole tree. With
-    ``notificationPolicy: external`` another stack (or a human) owns the tree and nothing is
-    created here.
-    """
-    if settings.notification_policy == "external":
-        for step in settings.manual_routes(site.id for site in sites):
-            pulumi.log.info(step)  # the same steps vigil plan prints and writes to its JSON
-        return None
-    routes = [
-        grafana.alerting.NotificationPolicyPolicyArgs(
-            matchers=[
-                grafana.alerting.NotificationPolicyPolicyMatcherArgs(
-                    label=SITE_LABEL, match="=", value=site.id
-                )
-            ],
-            contact_point=contact_points[site.id],
-            group_bies=["alertname", SITE_LABEL],
-            continue_=False,
-        )
-        for site in sorted(sites, key=lambda s: s.id)
-        if site.id in contact_points
-    ]
+) -> grafana.alerting.NotificationPolicy:
+    """The org's one notification policy tree, whole: terraform-provider-grafana's
+    ``resource_alerting_notification_policy.go`` gives it the id
+    ``MakeOrgResourceID(orgID, PolicySingletonID)`` and writes it with ``PutPolicyTree`` (the
+    whole tree, replacing what is there), deletes with ``ResetPolicyTree``: one per organisation,
+    so exactly one stack may create it (`vigil fleet check`)."""
     return grafana.alerting.NotificationPolicy(
         "vigil-notification-policy",
         contact_point=settings.default_contact_point,
@@ -129,6 +124,33 @@ def notification_policy(
         policies=routes,
         opts=opts,
     )
+
+
+def notification_policy(
+    sites: Iterable[Site],
+    contact_points: Mapping[str, pulumi.Input[str]],
+    settings: GrafanaSettings,
+    opts: pulumi.ResourceOptions | None = None,
+) -> grafana.alerting.NotificationPolicy | None:
+    """A standalone stack's tree, routing ``site=<id>`` to each site's contact point.
+
+    Created once per stack, never per site: the resource replaces the whole tree. With
+    ``notificationPolicy: external`` another owner (a human, another tool) keeps the tree and
+    the routes to add are logged; with ``shared`` the fleet's shared stack routes these sites
+    (`components.shared.fleet_policy_tree`). Neither creates anything here.
+    """
+    if settings.notification_policy == "external":
+        for step in settings.manual_routes(site.id for site in sites):
+            pulumi.log.info(step)  # the same steps vigil plan prints and writes to its JSON
+        return None
+    if settings.notification_policy == "shared":
+        return None
+    routes = [
+        site_route(site.id, contact_points[site.id])
+        for site in sorted(sites, key=lambda s: s.id)
+        if site.id in contact_points
+    ]
+    return policy_tree(routes, settings, opts)
 
 
 # --------------------------------------------------------------------------- per site

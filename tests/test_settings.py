@@ -226,7 +226,8 @@ def test_grafana_url_alone_gives_every_alarm_its_dashboard_link():
         site = alarm.inputs["tags"]["vigil:site"]
         link = f"Dashboard: https://grafana.agency.example/d/vigil-{site}/{site}"
         assert link in alarm.inputs["alarmDescription"], alarm.name
-    urls = [e["dashboardUrl"] for e in recording.exports.values()]
+    site_ids = {a.inputs["tags"]["vigil:site"] for a in alarms}
+    urls = [recording.exports[site_id]["dashboardUrl"] for site_id in sorted(site_ids)]
     assert urls and all(u.startswith("https://grafana.agency.example/d/") for u in urls)
     # the plan gets the run's one settings object (vigil.loaded), not a second read
     assert isinstance(recording.settings, s.StackSettings)

@@ -150,7 +150,13 @@ def main() -> None:
     from components.grafana import finish_grafana, grafana_plugin
     from components.pagerduty import Directory, EscalationPolicies, TeamOnCall
     from components.providers import Providers
-    from components.shared import ReferencedRouting, ReferencedTeam, SharedStack, shared_main
+    from components.shared import (
+        CONTACT_POINTS,
+        ReferencedRouting,
+        ReferencedTeam,
+        SharedStack,
+        shared_main,
+    )
     from components.site import SiteMonitoring
     from components.zabbix import zabbix_plugin
 
@@ -206,3 +212,5 @@ def main() -> None:
         )
     if grafana:
         finish_grafana(grafana, inventory.sites)
+        # what the fleet's shared stack routes to (components.shared.fleet_policy_tree)
+        pulumi.export(CONTACT_POINTS, grafana.contact_points())

@@ -115,8 +115,9 @@ GRAFANA_FIELDS: tuple[Key, ...] = (
     Key(
         "notificationPolicy",
         "string",
-        "manage: this stack owns the organisation's notification policy tree; external: "
-        "another owner does (one owner per organisation).",
+        "manage: this stack owns the organisation's notification policy tree (in a fleet: the "
+        "shared stack); external: another owner does, vigil lists the routes to add; shared: a "
+        "fleet site stack, routed by the shared stack's tree (one owner per organisation).",
         default="manage",
         choices=POLICY_MODES,
     ),
@@ -508,12 +509,15 @@ def _build(
         grafana=grafana,
         zabbix=_zabbix(get, env, config.get(PAGERDUTY_REGION) or env.get(ENV_PAGERDUTY_REGION)),
         out_of_scope=_out_of_scope(get("outOfScope") or {}, problem),
-        **_fleet(get, clients, problem),
+        **_fleet(get, clients, problem, grafana.notification_policy),
     )
 
 
-def _fleet(get: Callable[[str], Any], clients: Any, problem: Problem) -> dict[str, Any]:
-    """``vigil:fleetRole`` and ``vigil:sharedStack``, which only make sense together."""
+def _fleet(
+    get: Callable[[str], Any], clients: Any, problem: Problem, tree: str = "manage"
+) -> dict[str, Any]:
+    """``vigil:fleetRole`` and ``vigil:sharedStack``, which only make sense together, and the
+    Grafana tree mode ``shared``, which only a site stack can use."""
     role = get("fleetRole") or "standalone"
     shared = get("sharedStack")
     if role not in FLEET_ROLES:
@@ -522,6 +526,11 @@ def _fleet(get: Callable[[str], Any], clients: Any, problem: Problem) -> dict[st
         problem("vigil:sharedStack", "a site stack (vigil:fleetRole: site) names its shared stack")
     elif role != "site" and shared:
         problem("vigil:sharedStack", f"only site stacks read a shared stack (this one is {role})")
+    if tree == "shared" and role != "site":
+        problem(
+            "vigil:grafana.notificationPolicy",
+            f"'shared' is for a fleet site stack (vigil:fleetRole: site); this one is {role}",
+        )
     if role == "shared" and clients is not None:
         problem("vigil:clients", "the shared stack serves every client: leave vigil:clients unset")
     return {"fleet_role": role, "shared_stack": shared}

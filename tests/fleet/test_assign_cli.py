@@ -76,6 +76,8 @@ def test_over_budget_moves_the_largest_client_and_writes_the_files(
     )
     code, out = run(capsys, "assign", "--project", str(fleet_project))
     assert code == 0 and "assignment unchanged" in out  # stable once written
+    code, out = run(capsys, "check", "--project", str(fleet_project))
+    assert code == 0, out  # the new stack is routed by the shared tree, overlaps nothing
 
 
 def test_a_new_client_is_measured_and_placed_without_moving_others(

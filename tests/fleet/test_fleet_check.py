@@ -88,6 +88,7 @@ def test_a_standalone_stack_in_the_fleet_owns_shared_objects_twice(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit(project / "stacks/Pulumi.prod-eu-2.yaml", "  vigil:fleetRole: site\n", "")
+    edit(project / "stacks/Pulumi.prod-eu-2.yaml", "Policy: shared", "Policy: manage")
     edit(
         project / "stacks/Pulumi.prod-eu-2.yaml",
         "  vigil:sharedStack: organization/vigil/shared",
@@ -109,29 +110,34 @@ def test_a_standalone_stack_in_the_fleet_owns_shared_objects_twice(
 def test_a_shared_object_without_owner_fails(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # nobody manages the Grafana tree any more: prod-eu-1's sites would route nowhere
+    # nobody manages the Grafana tree any more: the site stacks' sites would route nowhere
     edit(
-        project / "stacks/Pulumi.prod-eu-2.yaml",
+        project / "stacks/Pulumi.shared.yaml",
         "notificationPolicy: manage",
         "notificationPolicy: external",
     )
     code, out = check(project, capsys)
     assert code == 1
-    assert (
-        "stacks/Pulumi.prod-eu-1.yaml: shared object has no owner: stack prod-eu-1 needs "
-        "grafana notification policy tree 'organisation', which no stack of the fleet creates"
-    ) in out
+    for stack in ("prod-eu-1", "prod-eu-2"):
+        assert (
+            f"stacks/Pulumi.{stack}.yaml: shared object has no owner: stack {stack} needs "
+            "grafana notification policy tree 'organisation', which no stack of the fleet creates"
+        ) in out
 
 
 def test_two_tree_owners_fail(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edit(
         project / "stacks/Pulumi.prod-eu-1.yaml",
-        "notificationPolicy: external # the tree",
-        "notificationPolicy: manage # the tree",
+        "notificationPolicy: shared",
+        "notificationPolicy: manage",
     )
     code, out = check(project, capsys)
     assert code == 1
-    assert "shared object has two owners: grafana notification policy tree 'organisation'" in out
+    assert (
+        "shared object has two owners: grafana notification policy tree 'organisation' is "
+        "created by stacks shared (stacks/Pulumi.shared.yaml), prod-eu-1 "
+        "(stacks/Pulumi.prod-eu-1.yaml)"
+    ) in out
 
 
 def test_a_stack_over_budget_fails(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

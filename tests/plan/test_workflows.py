@@ -81,5 +81,50 @@ def test_review_comment_is_posted_even_when_plan_or_preview_fail():
 def test_main_runs_pulumi_up():
     doc = _load("deploy.yml")
     assert doc["on"]["push"]["branches"] == ["main"]
-    step = next(s for s in doc["jobs"]["up"]["steps"] if s.get("uses", "").startswith("pulumi/"))
+    step = next(s for s in doc["jobs"]["up"]["steps"] if s.get("with", {}).get("command"))
     assert step["with"]["command"] == "up"
+
+
+# --- the fleet: shared stack first, one job per site stack, previews only what a change touches
+
+
+def test_deploy_runs_the_shared_stack_then_a_matrix_of_site_stacks_then_the_routes():
+    jobs = _load("deploy.yml")["jobs"]
+    fleet_run = "\n".join(s.get("run", "") for s in jobs["fleet"]["steps"])
+    assert "make fleet-check" in fleet_run
+    assert "vigil fleet stacks --json out/stacks.json" in fleet_run
+    assert ".site_stacks" in fleet_run and ".shared" in fleet_run
+    assert jobs["shared"]["needs"] == "fleet"
+    assert jobs["up"]["needs"] == ["fleet", "shared"]
+    assert "needs.shared.result != 'failure'" in jobs["up"]["if"]
+    assert jobs["up"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.fleet.outputs.sites) }}"
+    assert jobs["up"]["strategy"]["fail-fast"] is False
+    assert jobs["routes"]["needs"] == ["fleet", "shared", "up"]
+    for name, stack in (
+        ("shared", "needs.fleet.outputs.shared"),
+        ("up", "matrix.stack"),
+        ("routes", "needs.fleet.outputs.shared"),
+    ):
+        concurrency = jobs[name]["concurrency"]
+        assert concurrency["group"] == f"deploy-${{{{ {stack} }}}}", name  # one run per stack
+        assert concurrency["cancel-in-progress"] is False, name  # never cancel a half `up`
+        up = next(s for s in jobs[name]["steps"] if s.get("with", {}).get("command") == "up")
+        assert up["with"]["policyPacks"] == "policies"
+
+
+def test_pull_requests_plan_and_preview_only_the_touched_stacks():
+    jobs = _load("pull-request.yml")["jobs"]
+    touched = next(s for s in jobs["stacks"]["steps"] if s.get("id") == "touched")
+    assert "git diff --name-only" in touched["run"]
+    assert "vigil fleet stacks --changed out/changed.txt --json out/stacks.json" in touched["run"]
+    assert jobs["stacks"]["steps"][0]["with"]["fetch-depth"] == 0
+    for name in ("plan", "preview"):
+        assert "stacks" in jobs[name]["needs"]
+        assert "needs.stacks.outputs.stacks != '[]'" in jobs[name]["if"]
+        matrix = jobs[name]["strategy"]["matrix"]["stack"]
+        assert matrix == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+
+
+def test_the_make_target_the_workflows_run_exists():
+    makefile = (WORKFLOWS[0].parents[2] / "Makefile").read_text()
+    assert "\nfleet-check: $(STAMP)\n\t$(VENV)/bin/vigil fleet check\n" in makefile

@@ -7,7 +7,8 @@ recordings), each problem naming the sites, files and stacks involved:
 2. no two stacks would create an object with the same name or uid in the same account or tool
    (`vigil.fleet.objects`), and no stack exceeds the fleet's resource budget;
 3. every shared object a site stack needs (its teams' escalation policies, the Grafana
-   notification policy tree, the Zabbix media type) has exactly one owner.
+   notification policy tree, the Zabbix media type) has exactly one owner, and the one tree
+   routes every contact point of the fleet (`unrouted`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vigil import pagerduty as pd_specs
+from vigil import resource_types as rt
 from vigil.catalog.alarms import GLOBAL_REGION
 from vigil.fleet.definition import Fleet, StackEntry
 from vigil.fleet.objects import SHARED_KINDS, Key, object_keys
+from vigil.grafana.settings import SITE_LABEL
 from vigil.inventory import load_inventory
 from vigil.models import Inventory, Site
+from vigil.plan.engine import ProgramError
 from vigil.plan.record import Recording
 
 Record = Callable[[StackEntry], Recording]
@@ -101,6 +105,39 @@ def needed_shared(recording: Recording, sites: Iterable[Site], inventory: Invent
     return keys
 
 
+def tree_routes(recording: Recording) -> dict[str, str]:
+    """Site id → contact point of the routes of a recorded notification policy tree."""
+    routes: dict[str, str] = {}
+    for tree in recording.of_type(rt.GRAFANA_NOTIFICATION_POLICY):
+        for route in tree.inputs.get("policies") or []:
+            for matcher in route.get("matchers") or []:
+                if matcher.get("label") == SITE_LABEL and matcher.get("match") == "=":
+                    routes[str(matcher.get("value"))] = str(route.get("contactPoint"))
+    return routes
+
+
+def unrouted(recordings: Mapping[str, Recording], files: Mapping[str, Path]) -> list[str]:
+    """Every contact point a stack creates for a site must be the target of the tree's route
+    ``site=<id>``; otherwise the site's Grafana alerts reach only the default contact point."""
+    owners = [n for n, r in recordings.items() if r.of_type(rt.GRAFANA_NOTIFICATION_POLICY)]
+    if len(owners) != 1:
+        return []  # no tree or two: reported as a shared object without owner / two owners
+    owner = owners[0]
+    routes = tree_routes(recordings[owner])
+    problems = []
+    for name, recording in recordings.items():
+        for point in recording.of_type(rt.GRAFANA_CONTACT_POINT):
+            target = str(point.inputs.get("name") or point.name)
+            if point.site and routes.get(point.site) != target:
+                problems.append(
+                    f"{files[name]}: site {point.site}'s contact point {target!r} (stack {name}) "
+                    f"has no route site={point.site} in the notification policy tree of stack "
+                    f"{owner} ({files[owner]}): its Grafana alerts reach only the default "
+                    "contact point"
+                )
+    return problems
+
+
 def collisions(keys_by_stack: Mapping[str, set[Key]], files: Mapping[str, Path]) -> list[str]:
     owners: dict[Key, list[str]] = {}
     for stack, keys in keys_by_stack.items():
@@ -128,8 +165,17 @@ def check_fleet(fleet: Fleet, record: Record) -> FleetReport:
     files = {s.name: s.file for s in fleet.stacks}
     keys_by_stack: dict[str, set[Key]] = {}
     needed: dict[str, set[Key]] = {}
+    recordings: dict[str, Recording] = {}
     for stack in fleet.stacks:
-        recording = record(stack)
+        try:
+            recording = recordings[stack.name] = record(stack)
+        except ProgramError as error:
+            if stack.name == fleet.shared or not stack.shared_stack:
+                raise
+            # e.g. an output of the shared stack it reads is gone: a fleet problem, named
+            report.problems.append(f"{stack.file}: stack {stack.name} cannot run: {error}")
+            report.resources[stack.name], report.sites[stack.name] = 0, []
+            continue
         inventory = inventories[stack.inventory]
         sites = [
             s
@@ -151,6 +197,7 @@ def check_fleet(fleet: Fleet, record: Record) -> FleetReport:
                 f"shared stack ({fleet.shared or 'none declared in fleet.yaml'})"
             )
     report.problems += collisions(keys_by_stack, files)
+    report.problems += unrouted(recordings, files)
     for name, keys in sorted(needed.items()):
         for key in sorted(keys):
             if not any(key in owned for owned in keys_by_stack.values()):

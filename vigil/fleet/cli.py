@@ -74,20 +74,22 @@ def cmd_fleet(args: argparse.Namespace) -> int:
 
 
 def shared_first(fleet: Fleet) -> Callable[[StackEntry], Recording]:
-    """``record(stack)``: the shared stack recorded once, answering every site stack's
-    reference (call it for the shared stack first, as `Fleet.stacks` orders are checked)."""
-    from vigil.fleet.record import record_stack
+    """``record(stack)``: the shared stack recorded once (as after a full deploy, its site
+    stacks recorded against it on the way, `vigil.fleet.record.record_shared`), answering
+    every site stack's reference."""
+    from vigil.fleet.record import record_shared, record_stack
+    from vigil.plan.engine import load_stack_config
 
-    shared: list[Recording] = []
+    cache: dict[str, Recording] = {}
 
     def record(stack: StackEntry) -> Recording:
-        if stack.name == fleet.shared:
-            if not shared:
-                shared.append(record_stack(fleet, stack.name))
-            return shared[0]
-        if fleet.shared and not shared:
-            shared.append(record_stack(fleet, fleet.shared))
-        return record_stack(fleet, stack.name, shared[0] if shared else None)
+        if fleet.shared and fleet.shared not in cache:
+            final, sites = record_shared(load_stack_config(fleet.project_dir, fleet.shared))
+            cache[fleet.shared] = final
+            cache.update(sites)
+        if stack.name in cache:
+            return cache[stack.name]
+        return record_stack(fleet, stack.name, cache.get(fleet.shared or ""))
 
     return record
 

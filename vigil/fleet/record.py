@@ -5,6 +5,11 @@ from the stack ``vigil:sharedStack`` names. Offline, the shared stack is recorde
 project, same inventory) and its exports answer the reference (`OfflineMocks`); its resources
 become the site stack's ``referenced`` resources, so policies prove a site's escalation path
 through the shared escalation policy and schedules instead of trusting an opaque id.
+
+The shared stack itself reads its site stacks back: its Grafana tree routes the contact points
+they publish (`components.shared.fleet_policy_tree`). It is recorded as the deploy workflow
+runs it: once as before the site stacks (no site stack has published anything yet: no
+references answered), the site stacks against that recording, then again with their outputs.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from vigil.fleet.definition import Fleet
+from vigil import resource_types as rt
+from vigil.fleet.definition import Fleet, read_fleet
 from vigil.plan.engine import StackConfig, load_stack_config, record_program
 from vigil.plan.mocks import OfflineMocks
 from vigil.plan.record import STACK_TYPE, Recording, Resource
@@ -35,14 +41,50 @@ def record_with_shared(
     resources (``shared``: an already recorded shared stack, e.g. once per fleet plan)."""
     reference = shared_stack_of(config)
     if not reference:
+        if config.values.get(ROLE_KEY) == "shared":
+            return record_shared(config, on_resource)[0]
         return record_program(config, on_resource=on_resource)
     if shared is None:
         name = reference.rsplit("/", 1)[-1]
-        shared = record_program(load_stack_config(config.project_dir, name, overrides))
+        shared = record_shared(load_stack_config(config.project_dir, name, overrides))[0]
+    return _record_site(config, shared, on_resource)
+
+
+def _record_site(
+    config: StackConfig,
+    shared: Recording,
+    on_resource: Callable[[Resource], None] | None = None,
+) -> Recording:
+    reference = shared_stack_of(config) or shared.stack
     mocks = OfflineMocks({reference: shared.exports, shared.stack: shared.exports})
     recording = record_program(config, mocks=mocks, on_resource=on_resource)
     recording.referenced = [r for r in shared.resources if r.type != STACK_TYPE]
     return recording
+
+
+def record_shared(
+    config: StackConfig, on_resource: Callable[[Resource], None] | None = None
+) -> tuple[Recording, dict[str, Recording]]:
+    """The shared stack after a full deploy, and its site stacks' recordings (against it).
+
+    Without a Grafana tree to route, one recording is the answer and no site is recorded.
+    """
+    first = record_program(config)
+    if not first.of_type(rt.GRAFANA_NOTIFICATION_POLICY):
+        if on_resource is not None:  # progress is reported for the final recording only
+            for resource in first.resources:
+                on_resource(resource)
+        return first, {}
+    sites = {
+        entry.name: _record_site(load_stack_config(config.project_dir, entry.name), first)
+        for entry in read_fleet(config.project_dir).stacks
+        if entry.role == "site" and entry.shared_stack.rsplit("/", 1)[-1] == config.stack
+    }
+    mocks = OfflineMocks({name: rec.exports for name, rec in sites.items()})
+    final = record_program(config, mocks=mocks, on_resource=on_resource)
+    for recording in sites.values():  # what they page through is the final shared stack
+        recording.referenced = [r for r in final.resources if r.type != STACK_TYPE]
+    return final, sites
 
 
 def record_stack(fleet: Fleet, name: str, shared: Recording | None = None) -> Recording:

@@ -16,8 +16,11 @@ from vigil.naming import GRAFANA_SITE_LABEL
 
 __all__ = ["GrafanaSettings", "cloudwatch_uid", "contact_point_name"]
 
-PolicyMode = Literal["manage", "external"]
-POLICY_MODES: tuple[PolicyMode, ...] = ("manage", "external")
+PolicyMode = Literal["manage", "external", "shared"]
+POLICY_MODES: tuple[PolicyMode, ...] = ("manage", "external", "shared")
+"""``manage``: this stack owns the org's one tree (in a fleet: the shared stack, routing every
+site stack's sites); ``external``: another owner (a human, another tool) adds the routes vigil
+lists; ``shared``: a fleet site stack whose sites the shared stack's tree routes."""
 SITE_LABEL = GRAFANA_SITE_LABEL
 """Alert label that routes a Grafana alert to its site's contact point."""
 DEFAULT_ROOT_CONTACT_POINT = "grafana-default-email"
