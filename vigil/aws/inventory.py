@@ -31,7 +31,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
+
+from botocore.model import ListShape, StringShape, StructureShape
 
 from vigil import catalog, naming
 from vigil import resource_types as rt
@@ -187,9 +189,10 @@ RESOURCE_MEMBERS = ("AlarmName", "Dimensions")
 def _length_only_limits() -> tuple[int, int] | None:
     """``(AlarmName max, DimensionValue max)`` when those shapes constrain only the length (so a
     value within both cannot breach them), else ``None`` (then every resource is probed)."""
-    members = shapes.operation_model("cloudwatch", "PutMetricAlarm").input_shape.members
-    name = members["AlarmName"]
-    value = members["Dimensions"].member.members["Value"]
+    members = shapes.input_shape("cloudwatch", "PutMetricAlarm").members
+    name = cast(StringShape, members["AlarmName"])
+    dimension = cast(StructureShape, cast(ListShape, members["Dimensions"]).member)
+    value = cast(StringShape, dimension.members["Value"])
     if any("pattern" in s.metadata or s.enum for s in (name, value)):
         return None
     return int(name.metadata["max"]), int(value.metadata["max"])

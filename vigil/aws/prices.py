@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-import botocore.session  # type: ignore[import-untyped]
+import botocore.session
 
 CURRENCY = "USD"
 PRICE_REGION = "us-east-1"

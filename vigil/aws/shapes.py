@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
 from botocore.model import (
@@ -105,7 +105,7 @@ def check_members(
     """The constraints of ``members`` of ``service.operation``'s input that ``params`` breaks
     (the rest of the call, and which members are required, left out): for values that only
     some members carry, checked without walking the whole call again."""
-    shape = operation_model(service, operation).input_shape
+    shape = input_shape(service, operation)
     rule = f"{service}.{operation}"
     out: list[Breach] = []
     for name in members:
@@ -152,9 +152,9 @@ def _facts(shape: Shape) -> _Facts:
     facts = _Facts(
         kind=kind,
         meta=meta,
-        members=dict(shape.members) if kind == "structure" else {},
-        required=tuple(shape.required_members) if kind == "structure" else (),
-        enum=tuple(shape.enum or ()) if kind == "string" else (),
+        members=dict(shape.members) if isinstance(shape, StructureShape) else {},
+        required=tuple(shape.required_members) if isinstance(shape, StructureShape) else (),
+        enum=tuple(shape.enum or ()) if isinstance(shape, StringShape) else (),
         pattern=_pattern(pattern) if kind == "string" and pattern else None,
     )
     _FACTS[id(shape)] = (shape, facts)  # the shape is kept alive, so its id is not reused
@@ -193,13 +193,16 @@ def _check(
             return
         yield from _length(len(value), meta, breach, "items")
         for i, item in enumerate(value):
-            yield from _check(shape.member, item, f"{path}[{i}]", rule, service, opaque)
+            yield from _check(
+                cast(ListShape, shape).member, item, f"{path}[{i}]", rule, service, opaque
+            )
         return
     if kind == "map":
         if not isinstance(value, dict):
             yield breach(f"must be a map, got {type(value).__name__}")
             return
         yield from _length(len(value), meta, breach, "entries")
+        shape = cast(MapShape, shape)
         for key, item in value.items():
             yield from _check(shape.key, key, f"{path}.<key {key!r}>", rule, service, opaque)
             yield from _check(shape.value, item, f"{path}[{key!r}]", rule, service, opaque)

@@ -72,7 +72,7 @@ class RdsInstance:
 
     @property
     def burstable(self) -> bool:
-        return bool(self.instance_class) and self.instance_class.split(".")[1].startswith("t")
+        return self.instance_class is not None and self.instance_class.split(".")[1].startswith("t")
 
     @property
     def unsized_reason(self) -> str:

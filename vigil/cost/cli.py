@@ -101,7 +101,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
 
 def _cost(args: argparse.Namespace) -> int:
     from vigil.fleet.record import record_with_shared
-    from vigil.plan.cli import _program_failure
+    from vigil.plan.cli import failure_message
     from vigil.plan.engine import ProgramError, load_stack_config
     from vigil.plan.report_text import Progress
     from vigil.plan.service import INVENTORY_KEY
@@ -131,7 +131,7 @@ def _cost(args: argparse.Namespace) -> int:
             finally:
                 progress.stop()
     except ProgramError as exc:
-        return _program_failure(exc)
+        return _error(failure_message(exc))
     except (ConfigFileError, _PlanUnreadable) as exc:
         return _error(str(exc))
     except (FileNotFoundError, LookupError) as exc:

@@ -140,7 +140,8 @@ def _health_check_of(
     alarm: Resource, by_urn: Mapping[str, Resource], by_id: Mapping[str, Resource]
 ) -> Resource | None:
     dims = alarm.inputs.get("dimensions") or {}
-    found = by_id.get(dims.get("HealthCheckId")) if isinstance(dims, Mapping) else None
+    check_id = dims.get("HealthCheckId") if isinstance(dims, Mapping) else None
+    found = by_id.get(check_id) if isinstance(check_id, str) else None
     if found is not None:
         return found
     linked = [by_urn[d] for d in alarm.dependencies if d in by_urn]

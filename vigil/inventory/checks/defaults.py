@@ -93,6 +93,7 @@ def _detection_problems(src: Source, tier: str, alarm: Mapping[str, Any]) -> lis
     if not slow:
         return []
     worst = slow[0]
+    at: Path
     if "detection_minutes" in tier_doc:
         target, at = tier_doc["detection_minutes"], ("tiers", tier, "detection_minutes")
     elif "detection_minutes" in doc:
