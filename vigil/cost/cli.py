@@ -124,7 +124,7 @@ def _cost(args: argparse.Namespace) -> int:
         else:
             overrides = {INVENTORY_KEY: args.inventory} if args.inventory else {}
             config = load_stack_config(project, args.stack, overrides)
-            default_region = config.values.get("aws:region")
+            default_region = config.aws_region
             progress.start(f"recording stack {args.stack} offline")
             try:
                 recording = record_with_shared(config, overrides, on_resource)

@@ -78,6 +78,11 @@ class RunRequest:
     values: dict[str, str] = field(default_factory=dict)
     secret_keys: list[str] = field(default_factory=list)
 
+    @property
+    def aws_region(self) -> str | None:
+        """The AWS provider's default region (``aws:region``: the provider's key, not vigil's)."""
+        return self.values.get("aws:region")
+
 
 def offline_settings(run: RunRequest, env: Mapping[str, str] | None = None) -> StackSettings:
     """The `StackSettings` the program will read from ``run`` (``SettingsError`` if invalid).
