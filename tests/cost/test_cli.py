@@ -113,8 +113,11 @@ def test_unknown_region_is_reported_at_its_inventory_line(tmp_path, capsys, in_d
     code, out = cost_json(capsys, "--inventory", str(inv), "--json")
     site_file = inv / "sites" / "tiny" / "shop.yaml"
     assert code == 2
-    assert out["stderr"].startswith(
-        f"{site_file}:{REGION_LINE}:{REGION_COL}: aws.region: unknown AWS region 'eu-west-9'"
+    # validation (botocore's region list) refuses it before anything is priced
+    assert out["stderr"].startswith(f"invalid inventory {inv}:\n")
+    assert (
+        f"  {site_file}:{REGION_LINE}:{REGION_COL}: aws.region: unknown AWS region 'eu-west-9'"
+        in out["stderr"]
     )
     assert "Traceback" not in out["stderr"]
 

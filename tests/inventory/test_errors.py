@@ -8,6 +8,7 @@ import pytest
 
 from tests.inventory.util import PINNED, edit, only, problems
 from vigil.inventory import InventoryError, Problem, load_inventory
+from vigil.inventory.checks.identifiers import region_problem
 
 SHOP = "sites/acme/shop.yaml"
 BOOKING = "sites/bistro/booking.yaml"
@@ -240,6 +241,25 @@ def test_unknown_tier_and_team(inv: Path) -> None:
         (SHOP, 8, 13, "owner_team",
          "unknown team 'opps' (teams.yaml defines: ops, web); did you mean 'ops'?"),
     ]  # fmt: skip
+
+
+def test_region_that_does_not_exist(inv: Path) -> None:
+    """eu-west-9 is well formed (the schema's pattern takes it) but no AWS region: every API
+    call would fail, so validate names it, once, with the nearest real region; the load
+    balancer ARNs' region is not reported again against a region that does not exist."""
+    edit(inv / SHOP, "  region: eu-west-1\n", "  region: eu-west-9\n")
+    file, line, col, path, message = only(inv)
+    assert (file, line, col, path) == (SHOP, 12, 11, "aws.region")
+    assert message.startswith("unknown AWS region 'eu-west-9' (not in the region list of botocore ")
+    assert message.endswith("; eu-west has: eu-west-1, eu-west-2, eu-west-3")
+
+
+def test_regions_of_every_partition_are_accepted() -> None:
+    """Real regions of the commercial, China and GovCloud partitions validate (all listed by
+    the pinned botocore); the ``*-global`` endpoint pseudo regions do not."""
+    for region in ("eu-west-1", "ap-southeast-5", "cn-north-1", "us-gov-west-1"):
+        assert region_problem(region) is None, region
+    assert region_problem("aws-global") is not None  # an endpoint, not a place
 
 
 def test_arn_region_account_and_name_must_match(inv: Path) -> None:

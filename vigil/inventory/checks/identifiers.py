@@ -8,6 +8,7 @@ import zoneinfo
 from functools import cache
 from urllib.parse import urlsplit
 
+import botocore
 import botocore.loaders
 
 from vigil.inventory.problems import did_you_mean
@@ -23,6 +24,37 @@ def _partitions() -> tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]:
     return tuple(
         (p["id"], re.compile(p["regionRegex"]), frozenset(p.get("regions", ())))
         for p in data["partitions"]
+    )
+
+
+def known_regions() -> frozenset[str]:
+    """Every region botocore's partitions table lists, without the ``*-global`` pseudo regions
+    (endpoints for global services such as IAM, not places resources or alarms live in)."""
+    return frozenset(
+        region
+        for _, _, regions in _partitions()
+        for region in regions
+        if not region.endswith("-global")
+    )
+
+
+def region_problem(region: str) -> str | None:
+    """``None`` if ``region`` is an AWS region, else why not.
+
+    The schema's pattern accepts any well-formed code (``eu-west-9``); a code AWS does not have
+    would plan cleanly and fail at the first API call, so the region must be one botocore's
+    ``data/partitions.json`` lists (the table every AWS SDK resolves endpoints from). A region
+    opened after the pinned botocore release needs a botocore upgrade: the message says so.
+    """
+    regions = known_regions()
+    if region in regions:
+        return None
+    area = region.rsplit("-", 1)[0]
+    siblings = sorted(r for r in regions if r.rsplit("-", 1)[0] == area)
+    hint = f"; {area} has: {', '.join(siblings)}" if siblings else did_you_mean(region, regions)
+    return (
+        f"unknown AWS region '{region}' (not in the region list of botocore "
+        f"{botocore.__version__}; a region newer than that needs a botocore upgrade){hint}"
     )
 
 

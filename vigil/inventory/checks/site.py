@@ -14,6 +14,7 @@ from vigil.inventory.checks.context import Context, Where
 from vigil.inventory.checks.identifiers import (
     address_problem,
     partition_of,
+    region_problem,
     same_url_key,
     url_problem,
 )
@@ -97,6 +98,8 @@ def _reference_problems(src: Source, ctx: Context) -> Iterator[Problem]:
 def _aws_problems(src: Source) -> Iterator[Problem]:
     doc = src.data
     region, account = doc["aws"]["region"], doc["aws"]["account_id"]
+    if problem := region_problem(region):
+        yield src.problem(("aws", "region"), problem)
     resources = doc.get("resources") or {}
     for kind in catalog.LISTED:
         list_key = kind.inventory_key
@@ -181,7 +184,8 @@ def _arn_problems(
             f"ARN partition '{match['partition']}' is not the partition of aws.region "
             f"'{region}' ('{partition}'): ARNs are arn:{partition}:… there",
         )
-    if match["region"] != region:
+    if match["region"] != region and region_problem(region) is None:
+        # an unknown aws.region is reported once, at aws.region, not again at every ARN
         yield src.problem(
             path, f"ARN region '{match['region']}' does not match aws.region '{region}'"
         )
