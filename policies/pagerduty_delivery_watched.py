@@ -217,7 +217,7 @@ def check(
         name, region = _queue_name(graph, queue), _region_of(queue)
         policies, undecided = _policies_of(graph, queue)
         topic = g.prop(sub.props, "topic")
-        documents = []
+        documents: list[Any] = []
         for policy in policies:
             raw = g.prop(policy.props, "policy")
             if g.is_unknown(raw):

@@ -9,10 +9,9 @@ assumed role's credentials).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
-
-import json
 
 import boto3
 import pytest

@@ -1,4 +1,4 @@
-"""pagerduty-delivery-watched: every PagerDuty subscription dead-letters, and the queue is watched."""
+"""pagerduty-delivery-watched: every PagerDuty subscription dead-letters; the queue is watched."""
 
 from __future__ import annotations
 
