@@ -21,9 +21,10 @@ warning it would reach PagerDuty through that same path, so vigil creates none. 
 in CloudWatch for the investigation the rule's description points to.
 
 Sources: metric and dimension, Amazon SQS Developer Guide, 'Available CloudWatch metrics for
-Amazon SQS' (``ApproximateNumberOfMessagesVisible``, dimension ``QueueName``; reported every
-minute; queues inactive for six hours stop reporting until the next API call on them, so *no
-data* means *no message*, ``noDataState = OK``); Grafana alert rule fields as in
+Amazon SQS' (``ApproximateNumberOfMessagesVisible``, dimension ``QueueName``; "all metrics
+emit non-negative values only when the queue is active": an idle dead-letter queue may report
+nothing, and a message SNS sends makes it active, so *no data* means *no message*,
+``noDataState = OK``); Grafana alert rule fields as in
 ``vigil.grafana.rules`` (terraform-provider-grafana ``grafana_rule_group``).
 """
 
