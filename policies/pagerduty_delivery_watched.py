@@ -59,7 +59,11 @@ DEPTH_METRIC = "ApproximateNumberOfMessagesVisible"
 QUEUE_DIMENSION = "QueueName"
 SNS_PRINCIPAL = "sns.amazonaws.com"
 SEND_ACTIONS = frozenset({"sqs:SendMessage", "sqs:*", "*"})
-_QUEUE_URL = re.compile(r"^https://sqs\.(?P<region>[a-z0-9-]+)\.[^/]+/(?P<account>\d+)/(?P<name>[^/]+)$")
+_QUEUE_URL = re.compile(r"^https://(?P<host>[^/]+)/(?P<account>\d+)/(?P<name>[^/]+)$")
+"""``QueueUrl`` (botocore sqs model, CreateQueue output): ``https://sqs.<region>.<domain>/<account>/
+<name>``; legacy endpoints (``queue.amazonaws.com``) carry no region, so only the name and, when
+the host names one, the region are compared."""
+_URL_REGION = re.compile(r"^sqs\.(?P<region>[a-z0-9-]+)\.")
 
 
 def _region_of(res: PolicyResource) -> str | None:
@@ -108,7 +112,10 @@ def _policies_of(graph: g.Graph, queue: PolicyResource) -> tuple[list[PolicyReso
         url = g.prop(policy.props, "queueUrl")
         if isinstance(url, str) and not g.is_unknown(url):
             match = _QUEUE_URL.match(url)
-            if match and match["name"] == name and region in (None, match["region"]):
+            host = _URL_REGION.match(match["host"]) if match else None
+            url_region = host["region"] if host else None
+            same_region = None in (region, url_region) or region == url_region
+            if match and match["name"] == name and same_region:
                 found.append(policy)
             continue
         deps = (policy.property_dependencies or {}).get("queueUrl", ())

@@ -184,3 +184,10 @@ def test_the_replay_can_fail(moto_url):
     }, Context("eu-west-1", "111111111111"))
     with pytest.raises(ClientError, match="NotFound"):
         _create(moto, orphan)
+    # a queue policy for a dead-letter queue that was never created
+    policy = AwsResource(SQS_QUEUE_POLICY, "orphan-dlq", {
+        "queueUrl": "https://sqs.eu-west-1.amazonaws.com/111111111111/never-created-dlq",
+        "policy": '{"Version": "2012-10-17", "Statement": []}',
+    }, Context("eu-west-1", "111111111111"))
+    with pytest.raises(ClientError, match="NonExistentQueue|QueueDoesNotExist"):
+        _create(moto, policy)

@@ -85,3 +85,14 @@ def test_unknown_redrive_with_queue_dependency_is_decided(stack, run):
     stack.get(SUB)["propertyDependencies"] = {"redrivePolicy": [queue_urn]}
     stack.inputs(SUB)["redrivePolicy"] = g.UNKNOWN
     assert run(NAME, stack.resources()) == []
+
+
+def test_queue_policy_is_matched_by_name_and_region_of_its_url(stack, run):
+    inputs = stack.inputs(f"{QUEUE}-policy")
+    # a legacy endpoint carries no region: the name still links it
+    inputs["queueUrl"] = f"https://queue.amazonaws.com/{ACCOUNT}/{QUEUE}"
+    assert run(NAME, stack.resources()) == []
+    # the same queue name in another region is another queue
+    inputs["queueUrl"] = f"https://sqs.us-west-2.amazonaws.com/{ACCOUNT}/{QUEUE}"
+    [v] = run(NAME, stack.resources())
+    assert QUEUE in v.message and "no queue policy" in v.message
