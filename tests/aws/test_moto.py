@@ -189,5 +189,5 @@ def test_the_replay_can_fail(moto_url):
         "queueUrl": "https://sqs.eu-west-1.amazonaws.com/111111111111/never-created-dlq",
         "policy": '{"Version": "2012-10-17", "Statement": []}',
     }, Context("eu-west-1", "111111111111"))
-    with pytest.raises(ClientError, match="NonExistentQueue|QueueDoesNotExist"):
+    with pytest.raises(ClientError, match=r"NonExistentQueue|QueueDoesNotExist"):
         _create(moto, policy)
