@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumiverse_grafana as grafana
 
+from vigil.aws.inputs import DeliveryQueue
 from vigil.catalog.alarms import AlarmSpec
+from vigil.grafana import delivery
 from vigil.grafana.dashboard import DashboardInputs, render_dashboard
 from vigil.grafana.plan import GLOBAL_REGION
 from vigil.grafana.rules import AlertRule, monitoring_health_group
@@ -162,6 +164,7 @@ class SiteDashboard(pulumi.ComponentResource):
     dashboard: grafana.oss.Dashboard
     contact_point: grafana.alerting.ContactPoint
     rule_group: grafana.alerting.RuleGroup | None
+    delivery_group: grafana.alerting.RuleGroup | None
     contact_point_name: pulumi.Output[str]
 
     def __init__(
@@ -175,9 +178,12 @@ class SiteDashboard(pulumi.ComponentResource):
         pagerduty_service_url: pulumi.Input[str] | None = None,
         health_check_ids: Mapping[str, pulumi.Input[str]] | None = None,
         depends_on: Sequence[pulumi.Resource] | None = None,
+        delivery_queues: Sequence[DeliveryQueue] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """``alarms`` are the site's AlarmSpecs (the ones its CloudWatch alarms use);
+        ``delivery_queues`` the dead-letter queues of its PagerDuty subscriptions
+        (``SiteTopics.queues``), each watched by a critical rule (``vigil.grafana.delivery``);
         ``health_check_ids`` maps each URL check's name to its Route 53 health check id
         (``CloudWatchAlarms.health_check_ids``), the same convention the alarms use
         (``AlarmSpec.resolved_dimensions``). ``depends_on``: e.g. the data sources the
@@ -224,6 +230,14 @@ class SiteDashboard(pulumi.ComponentResource):
             link or "",
             pulumi.ResourceOptions(parent=self, depends_on=list(depends_on or ())),
         )
+        self.delivery_group, self.delivery_rules = delivery_rule_group(
+            site,
+            delivery_queues,
+            folder_uid,
+            settings,
+            link or "",
+            pulumi.ResourceOptions(parent=self, depends_on=list(depends_on or ())),
+        )
         self.contact_point = grafana.alerting.ContactPoint(
             contact_point_name(site),
             name=contact_point_name(site),
@@ -257,6 +271,7 @@ class SiteDashboard(pulumi.ComponentResource):
                 "dashboardUid": self.dashboard.uid,
                 "contactPoint": self.contact_point.name,
                 "healthRules": len(self.health_rules),
+                "deliveryRules": len(self.delivery_rules),
             }
         )
 
@@ -333,6 +348,37 @@ def health_rule_group(
     return group, planned.rules
 
 
+def delivery_rule_group(
+    site: Site,
+    queues: Sequence[DeliveryQueue],
+    folder_uid: pulumi.Input[str],
+    settings: GrafanaSettings,
+    dashboard_link: str,
+    opts: pulumi.ResourceOptions,
+) -> tuple[grafana.alerting.RuleGroup | None, tuple[AlertRule, ...]]:
+    """The site's ``<site> pagerduty delivery`` group: a critical rule per dead-letter queue
+    (``vigil.grafana.delivery``) in its client's folder; ``None`` without queues."""
+    if not queues:
+        return None, ()
+    account_id = settings.access.reader(site.aws_account_id, site.aws_region).query_account_id
+    planned = delivery.delivery_group(
+        site,
+        queues,
+        lambda q: settings.cloudwatch_uid(site.aws_account_id, q.region),
+        dashboard_link,
+        account_id,
+    )
+    group = grafana.alerting.RuleGroup(
+        f"{site.id}-pagerduty-delivery",
+        name=planned.name,
+        folder_uid=folder_uid,
+        interval_seconds=planned.interval_seconds,
+        rules=[_rule_args(rule) for rule in planned.rules],
+        opts=opts,
+    )
+    return group, planned.rules
+
+
 # --------------------------------------------------------------------------- program wiring
 
 
@@ -367,6 +413,7 @@ class GrafanaPlugin:
                 for key, ds in sorted(self.datasources.items())
                 if key in datasource_keys(site, self.settings)
             ],
+            delivery_queues=sm.topics.queues,
             opts=sm.child_opts(),
         )
         self.dashboards[site.id] = component

@@ -68,6 +68,8 @@ from vigil.resource_types import (  # noqa: F401
     SNS_SUBSCRIPTION,
     SNS_TOPIC,
     SNS_TOPIC_POLICY,
+    SQS_QUEUE,
+    SQS_QUEUE_POLICY,
     TEAM_ONCALL,
     ZABBIX_COMPONENT,
 )

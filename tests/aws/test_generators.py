@@ -15,7 +15,14 @@ from vigil.aws.limits import route53_max_tags
 from vigil.catalog.alarms import alarms_for_site
 from vigil.inventory import load_inventory
 from vigil.program import main
-from vigil.resource_types import HEALTH_CHECK, METRIC_ALARM, SNS_TOPIC
+from vigil.resource_types import (
+    HEALTH_CHECK,
+    METRIC_ALARM,
+    SNS_SUBSCRIPTION,
+    SNS_TOPIC,
+    SQS_QUEUE,
+    SQS_QUEUE_POLICY,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +40,7 @@ def test_site_tags_that_fit_reach_every_resource(tmp_path):
     doc["tags"] = {f"team-{n}": f"v{n}" for n in range(4)}
     site_file.write_text(yaml.safe_dump(doc, sort_keys=False))
     mocks = run_program(main, {"vigil:inventory": str(inventory)})
-    for rtype in (HEALTH_CHECK, METRIC_ALARM, SNS_TOPIC):
+    for rtype in (HEALTH_CHECK, METRIC_ALARM, SNS_TOPIC, SQS_QUEUE):
         some = [r for r in mocks.of_type(rtype) if r.name.startswith("acme-shop-")]
         assert some
         assert all({f"team-{n}" for n in range(4)} <= set(r.inputs["tags"]) for r in some)
@@ -74,3 +81,33 @@ def test_plan_inputs_are_what_the_builders_make(example_plan):
         for severity in ("critical", "warning"):
             want = inputs.wire(inputs.topic_args(site, severity))
             assert any(recorded[k] == want for k in topics), (site.id, severity)
+
+
+def test_dead_letter_inputs_are_what_the_builders_make(example_plan):
+    """Every queue, queue policy and subscription redrive of the example is what
+    ``vigil.aws.inputs`` builds for its topic's region and severity (what validate probes)."""
+    inventory = load_inventory(ROOT / "inventory")
+    rec = example_plan.recording
+    by_urn = {r.urn: r for r in rec.resources}
+
+    def region(res) -> str:
+        return by_urn[res.provider].inputs["region"]
+
+    queues = {(region(r), r.values["name"]): r.values for r in rec.of_type(SQS_QUEUE)}
+    policies = {(region(r), r.values["queueUrl"].rsplit("/", 1)[-1]): r.values["policy"]
+                for r in rec.of_type(SQS_QUEUE_POLICY)}
+    redrives = {(region(r), r.values["topic"]): r.values["redrivePolicy"]
+                for r in rec.of_type(SNS_SUBSCRIPTION)}
+    expected = 0
+    for site in inventory.sites:
+        regions = {region(r) for r in rec.of_type(SNS_TOPIC)
+                   if r.values["tags"]["vigil:site"] == site.id}
+        for queue in inputs.delivery_queues(site, regions):
+            key = (queue.region, queue.name)
+            expected += 1
+            assert queues[key] == inputs.wire(inputs.dlq_args(site, queue.severity))
+            arn = inputs.dlq_arn(site, queue.severity, queue.region)
+            topic = inputs.topic_arn(site, queue.severity, queue.region)
+            assert policies[key] == inputs.dlq_policy(arn, topic)
+            assert redrives[(queue.region, topic)] == inputs.redrive_policy(arn)
+    assert expected == len(queues) == len(policies) == len(redrives)

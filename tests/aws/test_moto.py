@@ -9,6 +9,7 @@ assumed role's credentials).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -17,7 +18,14 @@ import pytest
 
 from tests.aws.conftest import AwsResource, aws_resources
 from vigil.aws import Context, FromResponse, api_calls, substitute
-from vigil.resource_types import HEALTH_CHECK, METRIC_ALARM, SNS_SUBSCRIPTION, SNS_TOPIC
+from vigil.resource_types import (
+    HEALTH_CHECK,
+    METRIC_ALARM,
+    SNS_SUBSCRIPTION,
+    SNS_TOPIC,
+    SQS_QUEUE,
+    SQS_QUEUE_POLICY,
+)
 
 
 class Moto:
@@ -114,6 +122,29 @@ def _read_back(moto: Moto, res: AwsResource, responses: list[dict[str, Any]]) ->
         subs = sns.list_subscriptions_by_topic(TopicArn=i["topic"])["Subscriptions"]
         assert any(s["Endpoint"] == i["endpoint"] and s["Protocol"] == i["protocol"]
                    for s in subs), res.name
+        attrs = sns.get_subscription_attributes(
+            SubscriptionArn=responses[0]["SubscriptionArn"])["Attributes"]
+        assert json.loads(attrs["RedrivePolicy"]) == json.loads(i["redrivePolicy"]), res.name
+        dlq = json.loads(i["redrivePolicy"])["deadLetterTargetArn"]
+        assert dlq.split(":")[3:5] == [ctx.region, ctx.account]  # SNS: same account and region
+    elif res.type == SQS_QUEUE:
+        sqs = moto.client("sqs", ctx.account, ctx.region)
+        url = responses[0]["QueueUrl"]
+        attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert attrs["QueueArn"] == f"arn:aws:sqs:{ctx.region}:{ctx.account}:{i['name']}"
+        assert attrs["MessageRetentionPeriod"] == str(i["messageRetentionSeconds"]) == "1209600"
+        assert attrs["SqsManagedSseEnabled"] == "true"
+        assert sqs.list_queue_tags(QueueUrl=url)["Tags"] == i["tags"]
+    elif res.type == SQS_QUEUE_POLICY:
+        sqs = moto.client("sqs", ctx.account, ctx.region)
+        attrs = sqs.get_queue_attributes(QueueUrl=i["queueUrl"],
+                                         AttributeNames=["Policy", "QueueArn"])["Attributes"]
+        [statement] = json.loads(attrs["Policy"])["Statement"]
+        assert statement["Principal"] == {"Service": "sns.amazonaws.com"}
+        assert statement["Action"] == "sqs:SendMessage"
+        assert statement["Resource"] == attrs["QueueArn"]
+        topic = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+        assert topic.split(":")[3:5] == [ctx.region, ctx.account]
 
 
 def _replay(moto: Moto, plan) -> Counter[str]:
@@ -127,6 +158,8 @@ def _replay(moto: Moto, plan) -> Counter[str]:
 def test_example_resources_are_created_in_moto(moto_url, example_plan):
     created = _replay(Moto(moto_url), example_plan)
     assert created[METRIC_ALARM] >= 100 and created[HEALTH_CHECK] and created[SNS_SUBSCRIPTION]
+    # every PagerDuty subscription has its dead-letter queue and the policy letting SNS use it
+    assert created[SQS_QUEUE] == created[SQS_QUEUE_POLICY] == created[SNS_SUBSCRIPTION]
 
 
 def test_fleet_resources_are_created_in_moto(moto_url, fleet_plan):
@@ -151,3 +184,10 @@ def test_the_replay_can_fail(moto_url):
     }, Context("eu-west-1", "111111111111"))
     with pytest.raises(ClientError, match="NotFound"):
         _create(moto, orphan)
+    # a queue policy for a dead-letter queue that was never created
+    policy = AwsResource(SQS_QUEUE_POLICY, "orphan-dlq", {
+        "queueUrl": "https://sqs.eu-west-1.amazonaws.com/111111111111/never-created-dlq",
+        "policy": '{"Version": "2012-10-17", "Statement": []}',
+    }, Context("eu-west-1", "111111111111"))
+    with pytest.raises(ClientError, match=r"NonExistentQueue|QueueDoesNotExist"):
+        _create(moto, policy)

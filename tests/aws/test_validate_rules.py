@@ -93,6 +93,16 @@ def test_alarm_and_topic_tag_limits(inv: Path) -> None:
     assert "51 tags; an alarm carries at most 50" in messages and "[cw-alarm-tags" in messages
     assert "AddTags has 50 items; at most 10 allowed" in messages
     assert "an SNS topic carries at most 50" not in messages  # 44 + 5 = 49 fit a topic
+    assert "an SQS queue carries at most 50" not in messages  # the dead-letter queue too
+
+
+def test_dead_letter_queue_tag_limit(inv: Path) -> None:
+    """The subscription's dead-letter queue carries the topic's tags (site + 4 standard +
+    vigil:severity): 46 site tags are 51, reported at the site's tags like the topic's."""
+    edit(inv / SHOP, TAGS, _site_tags(46))
+    messages = " | ".join(p[4] for p in _at(inv, "tags"))
+    assert "SQS queue acme-shop-dlq-critical" in messages
+    assert "an SQS queue carries at most 50 tags" in messages and "[sqs-queue-tags" in messages
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,11 @@ def test_cost_prices_exactly_what_the_plan_records(capsys, in_docs):
     lines = [x for s in doc["sites"] for x in s["lines"]]
     assert sum(x["quantity"] for x in lines if x["key"].startswith("cloudwatch.")) == alarms
     assert sum(x["quantity"] for x in lines if x["key"].startswith("route53.health")) == checks
+    # the dead-letter queues are priced per use (SQS requests), never unpriced
+    queues = sum(1 for r in plan["resources"] if r["type"] == "aws:sqs/queue:Queue")
+    usage = [u for u in doc["usage"] if u["key"] == "sqs.request"]
+    assert queues and sum(u["resources"] for u in usage) == queues
+    assert doc["unpriced"] in ([], {})
     assert [s["id"] for s in doc["sites"]] == [s["id"] for s in plan["sites"]]
     assert doc["monthly"] == pytest.approx(sum(s["monthly"] for s in doc["sites"]))
     assert doc["monthly"] == pytest.approx(sum(c["monthly"] for c in doc["clients"]))

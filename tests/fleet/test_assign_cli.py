@@ -53,7 +53,7 @@ def test_over_budget_moves_the_largest_client_and_writes_the_files(
     fleet_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (fleet_project / "fleet.yaml").write_text(
-        (fleet_project / "fleet.yaml").read_text().replace("budget: 3000", "budget: 180")
+        (fleet_project / "fleet.yaml").read_text().replace("budget: 3000", "budget: 200")
     )
     code, out = run(capsys, "assign", "--project", str(fleet_project))
     assert code == 1, out  # moves proposed, nothing written

@@ -13,7 +13,7 @@ import pytest
 from tests.plan.test_stack_config_errors import ENV, STACK, project  # noqa: F401  (fixture)
 from vigil.inventory import load_inventory
 from vigil.plan.coverage import SiteCoverage
-from vigil.plan.gate import Note, apply_gate, tool_of
+from vigil.plan.gate import UNWATCHED_DEAD_LETTERS, Note, apply_gate, tool_of
 from vigil.settings import StackSettings, parse_stack_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +89,10 @@ def test_star_waives_every_site_and_the_gate_passes() -> None:
         (site, [("grafana", "no Grafana in this shard"), ("zabbix", "no Zabbix in this shard")])
         for site in ("a", "b")
     ]
-    assert [n.kind for n in gate.notes] == ["skipped", "skipped"]  # still said
+    assert [n.kind for n in gate.notes] == ["skipped", "manual", "skipped"]  # still said
+    # without Grafana nothing watches the SNS dead-letter queues: said, not a gap
+    assert gate.notes[1] == Note("manual", "grafana", UNWATCHED_DEAD_LETTERS)
+    assert "dead-letter" in UNWATCHED_DEAD_LETTERS
 
 
 def test_external_notification_policy_lists_the_routes_to_add() -> None:

@@ -8,6 +8,7 @@ The graph is built as plan-engine records (``urn``, ``type``, ``name``, ``parent
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from policies import graph as g
@@ -80,6 +81,19 @@ class Stack:
 
     def resources(self):
         return resources_from_records(copy.deepcopy(self.records))
+
+
+def dlq_rule(site_id: str, queue: str, region: str) -> dict[str, Any]:
+    """A critical Grafana rule on a dead-letter queue's depth (``vigil.grafana.delivery``)."""
+    model = {"namespace": "AWS/SQS", "metricName": "ApproximateNumberOfMessagesVisible",
+             "dimensions": {"QueueName": queue}, "region": region, "statistic": "Maximum",
+             "refId": "A"}
+    return {
+        "name": f"{site_id} lost pages: {queue} ({region})", "condition": "C",
+        "labels": {g.GRAFANA_SITE_LABEL: site_id, "severity": "critical"},
+        "datas": [{"refId": "A", "datasourceUid": f"vigil-cw-{ACCOUNT}-{region}",
+                   "model": json.dumps(model)}],
+    }
 
 
 def follow_the_sun_layers(gap: bool = False) -> list[dict[str, Any]]:
@@ -173,10 +187,24 @@ def build_stack(
                 s.add(g.SNS_TOPIC_POLICY, f"{topic}{suffix}-policy",
                       {"arn": topic_arn, "policy": '{"Statement": [{"Effect": "Allow"}]}'},
                       parent=cw, provider=provider)
+                queue = f"{site_id}-dlq-{severity}"
+                queue_arn = f"arn:aws:sqs:{region}:{ACCOUNT}:{queue}"
+                s.add(g.SQS_QUEUE, f"{queue}{suffix}",
+                      {"name": queue, "messageRetentionSeconds": 1209600,
+                       "sqsManagedSseEnabled": True, "tags": dict(tags)},
+                      parent=cw, provider=provider)
+                s.add(g.SQS_QUEUE_POLICY, f"{queue}{suffix}-policy", {
+                    "queueUrl": f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/{queue}",
+                    "policy": json.dumps({"Statement": [{
+                        "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                        "Action": "sqs:SendMessage", "Resource": queue_arn,
+                        "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}}}]}),
+                }, parent=cw, provider=provider)
                 s.add(g.SNS_SUBSCRIPTION, f"{topic}{suffix}-pagerduty", {
                     "topic": topic_arn,
                     "protocol": "https",
                     "endpoint": f"https://events.pagerduty.com/integration/{site_id}-key/enqueue",
+                    "redrivePolicy": json.dumps({"deadLetterTargetArn": queue_arn}),
                 }, parent=cw, provider=provider)
 
         def arn(severity: str, site_id: str = site_id, region: str = "eu-west-1") -> str:
@@ -218,6 +246,13 @@ def build_stack(
                 "rules": [{"name": f"{site_id} no data", "condition": "C",
                            "labels": {g.GRAFANA_SITE_LABEL: site_id, "severity": "warning"},
                            "datas": []}],
+            }, parent=gr)
+            s.add(g.GRAFANA_RULE_GROUP, f"{site_id}-pagerduty-delivery", {
+                "name": f"{site_id} pagerduty delivery", "folderUid": f"vigil-folder-{client}",
+                "intervalSeconds": 60,
+                "rules": [dlq_rule(site_id, f"{site_id}-dlq-{severity}", region)
+                          for region in ("eu-west-1", "us-east-1")
+                          for severity in ("critical", "warning")],
             }, parent=gr)
         if zabbix:
             zb = s.add(g.ZABBIX_COMPONENT, f"{site_id}-zabbix", {"siteId": site_id}, parent=site)

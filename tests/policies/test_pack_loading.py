@@ -32,6 +32,7 @@ EXPECTED = {
     "aws-api-rules": "mandatory",
     "global-metrics-in-us-east-1": "mandatory",
     "sns-not-aws-managed-key": "mandatory",
+    "pagerduty-delivery-watched": "mandatory",
     "availability-treats-missing-as-breaching": "mandatory",
     "escalation-within-sla": "mandatory",
     "detection-within-tier": "mandatory",
@@ -43,7 +44,7 @@ EXPECTED = {
 }
 STACK_POLICIES = {"alarm-has-actions", "escalation-within-sla", "schedules-cover-24x7",
                   "every-site-covered", "grafana-datasource-reads-site-account",
-                  "detection-within-tier"}
+                  "detection-within-tier", "pagerduty-delivery-watched"}
 
 
 def _env() -> dict[str, str]:

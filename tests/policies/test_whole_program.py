@@ -279,3 +279,20 @@ def test_site_without_zabbix_web_scenarios(records):
     found = check(records)
     assert _policies(found) == {("every-site-covered", "mandatory")}
     assert "a Zabbix web scenario" in found[0].message
+
+
+def test_pagerduty_subscription_without_dead_letter_queue(records):
+    sub = only(records, lambda r: r["type"] == g.SNS_SUBSCRIPTION)
+    del sub["inputs"]["redrivePolicy"]
+    found = check(records)
+    assert _policies(found) == {("pagerduty-delivery-watched", "mandatory")}
+    assert all(sub["name"] in v.message for v in found)
+
+
+def test_dead_letter_queue_without_grafana_watcher(records):
+    group = only(records, lambda r: r["type"] == g.GRAFANA_RULE_GROUP
+                 and r["name"].endswith("-pagerduty-delivery"))
+    records.remove(group)
+    found = check(records)
+    assert _policies(found) == {("pagerduty-delivery-watched", "mandatory")}
+    assert len(found) == len(group["inputs"]["rules"])  # one per queue of the site

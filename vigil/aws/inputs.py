@@ -8,15 +8,17 @@ one source for what is sent, so the checks cannot drift from the program.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from vigil import naming
 from vigil.catalog import url as url_catalog
 from vigil.catalog.alarms import AlarmSpec, health_check_name
-from vigil.models import Site, UrlCheck
+from vigil.models import SEVERITIES, Site, UrlCheck
 
 _UPPER = re.compile(r"_([a-z0-9])")
 
@@ -106,3 +108,99 @@ def topic_args(site: Site, severity: str) -> dict[str, Any]:
         "display_name": f"vigil {site.id} {severity}",
         "tags": {**naming.standard_tags(site), naming.TAG_SEVERITY: severity},
     }
+
+
+# --------------------------------------------------------------------------- SNS dead-letter queues
+
+DLQ_RETENTION_SECONDS = 1_209_600
+"""14 days, the most SQS keeps a message (botocore sqs model, CreateQueue.Attributes
+documentation: ``MessageRetentionPeriod`` … 60 seconds (1 minute) to 1,209,600 seconds (14
+days); ``vigil.aws.rules.SQS_ATTRIBUTE_RANGES``): a page SNS could not deliver stays readable,
+and redrivable, for the longest time AWS allows."""
+
+
+def dlq_name(site: Site, severity: str) -> str:
+    """``{site}-dlq-{severity}``: at most 63 + 13 = 76 characters, inside SQS's 80 (a site id
+    is a 63-character slug); the same name in every region of the site's topics (queue names
+    are unique per account and region, botocore sqs model, CreateQueue.QueueName)."""
+    return naming.resource_name(site, "dlq", "", severity)
+
+
+def dlq_arn(site: Site, severity: str, region: str) -> str:
+    """``arn:aws:sqs:<region>:<account>:<name>`` (botocore sqs model, GetQueueAttributes
+    ``QueueArn``), known before the queue exists."""
+    return f"arn:{partition(region)}:sqs:{region}:{site.aws_account_id}:{dlq_name(site, severity)}"
+
+
+def dlq_args(site: Site, severity: str) -> dict[str, Any]:
+    """``aws.sqs.Queue`` arguments of the dead-letter queue behind the site's PagerDuty
+    subscription for ``severity``: encrypted with SQS-owned keys (SSE-SQS, no KMS key involved,
+    the default of new queues since 2022: AWS Compute Blog, 'Announcing server-side encryption
+    with Amazon SQS-managed encryption keys (SSE-SQS) by default'). The SNS guide's note that an
+    encrypted dead-letter queue needs a customer KMS key whose policy lets SNS use it ('Amazon
+    SNS dead-letter queues', https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html)
+    is about SSE-KMS, which vigil does not use; ``alias/aws/sqs`` would break it the way
+    ``alias/aws/sns`` breaks CloudWatch. 14 days' retention."""
+    return {
+        "name": dlq_name(site, severity),
+        "sqs_managed_sse_enabled": True,
+        "message_retention_seconds": DLQ_RETENTION_SECONDS,
+        "tags": {**naming.standard_tags(site), naming.TAG_SEVERITY: severity},
+    }
+
+
+def dlq_policy(queue_arn: str, topic_arn: str) -> str:
+    """The queue policy SNS needs to move a message it could not deliver into the queue: the
+    ``sns.amazonaws.com`` principal may ``sqs:SendMessage`` to this queue only on behalf of this
+    topic (``aws:SourceArn``). Source: Amazon SNS Developer Guide, 'Configuring an Amazon SNS
+    dead-letter queue for a subscription' (the queue policy of its example),
+    https://docs.aws.amazon.com/sns/latest/dg/sns-configure-dead-letter-queue.html."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AllowSnsDeadLetters",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sns.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+                }
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def redrive_policy(queue_arn: str) -> str:
+    """The subscription's ``RedrivePolicy`` attribute: ``{"deadLetterTargetArn": <queue>}``
+    (botocore sns model, Subscribe.Attributes documentation; the queue in the subscription's
+    account and region: rule ``sns-redrive-same-account-region``)."""
+    return json.dumps({"deadLetterTargetArn": queue_arn}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class DeliveryQueue:
+    """The dead-letter queue of one PagerDuty subscription: its topic's severity and region."""
+
+    site_id: str
+    severity: str
+    region: str
+    name: str  # the queue's name (``dlq_name``), the ``QueueName`` dimension of its metrics
+    topic: str  # the topic's name (``topic_name``)
+
+
+def topic_regions(site: Site, regions: Iterable[str]) -> list[str]:
+    """Regions of the site's topics: its own first, then the others its alarms live in."""
+    return [site.aws_region, *sorted(set(regions) - {site.aws_region})]
+
+
+def delivery_queues(site: Site, regions: Iterable[str]) -> tuple[DeliveryQueue, ...]:
+    """One dead-letter queue per topic (region × severity) of the site, in creation order."""
+    return tuple(
+        DeliveryQueue(site.id, severity, region, dlq_name(site, severity),
+                      topic_name(site, severity))
+        for region in topic_regions(site, regions)
+        for severity in SEVERITIES
+    )

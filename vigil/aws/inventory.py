@@ -9,7 +9,8 @@ onboarding engineer sees ``sites/acme/shop.yaml:40:3: tags: …`` instead of a f
 What is checked per site, and why that is enough:
 
 - every Route 53 health check, in full; the site's topic with the longest name (topics differ
-  only in the severity, and CreateTopic has no regional rule); the alarm with the most tags, in
+  only in the severity, and CreateTopic has no regional rule), and likewise its dead-letter
+  queue; the alarm with the most tags, in
   full (every alarm carries the site's tags, vigil's own differ by one);
 - per watched resource, the ``AlarmName`` and ``Dimensions`` of its alarm with the longest name
   (only when :func:`alarms_may_break`: upper bounds computed without building the alarms show
@@ -289,9 +290,24 @@ def _topic_probe(site: Site) -> Probe:
                  Context(site.aws_region, site.aws_account_id), tuple(fields))
 
 
+def _queue_probe(site: Site) -> Probe:
+    """The dead-letter queue of the site's PagerDuty subscription (the longer-named severity):
+    its name (``sqs-queue-name``: ≤ 80) and tags (``sqs-queue-tags``: ≤ 50) come from the site."""
+    severity = max(SEVERITIES, key=lambda sev: len(inputs.dlq_name(site, sev)))
+    args = inputs.dlq_args(site, severity)
+    tags = args["tags"]
+    own = [k for k in tags if k not in site.tags]
+    fields = [
+        ("QueueName", Field("site", ("id",))),
+        *_tag_fields("tags", tags, site, own, "at most 50 tags per queue"),
+    ]
+    return Probe(rt.SQS_QUEUE, args["name"], f"SQS queue {args['name']}", inputs.wire(args),
+                 Context(site.aws_region, site.aws_account_id), tuple(fields))
+
+
 def site_probes(site: Site, doc: Mapping[str, Any]) -> list[Probe]:
     """The generated resources of ``site`` (``doc``: its site file) that the check covers."""
-    probes = [*_health_check_probes(site), _topic_probe(site)]
+    probes = [*_health_check_probes(site), _topic_probe(site), _queue_probe(site)]
     if not alarms_may_break(site):
         return probes
     specs = alarms_for_site(site)

@@ -52,6 +52,17 @@ class Gate:
         return {"passed": self.passed, "sitesWithGaps": list(self.failing)}
 
 
+UNWATCHED_DEAD_LETTERS = (
+    "Without Grafana nothing pages on the SNS dead-letter queues ({site}-dlq-{severity}): an "
+    "alarm notification SNS could not deliver to PagerDuty is kept there 14 days, unseen. Watch "
+    "their AWS/SQS ApproximateNumberOfMessagesVisible through a path that does not use the "
+    "sites' SNS topics (docs/AWS.md, 'Lost pages')."
+)
+"""The note of a stack without Grafana: its PagerDuty subscriptions still dead-letter (the
+``pagerduty-delivery-watched`` policy requires the queues), but the critical rule that pages on
+them (``vigil.grafana.delivery``) is Grafana's."""
+
+
 def tool_of(gap: str) -> str | None:
     """The waivable tool a gap is about, or ``None`` (CloudWatch and PagerDuty never are)."""
     text = gap.lower()
@@ -88,6 +99,8 @@ def apply_gate(
             if deployed:
                 continue
             notes.append(Note("skipped", tool, skip_message))
+            if tool == "grafana":
+                notes.append(Note("manual", "grafana", UNWATCHED_DEAD_LETTERS))
             for site in sites:
                 site.gaps.append(
                     f"no {title}: this stack does not deploy it (see notes); set it up, or "

@@ -28,9 +28,18 @@ ARN_FORMAT = {
     rt.SNS_SUBSCRIPTION: "arn:aws:sns:{region}:{account}:{name}",
     rt.METRIC_ALARM: "arn:aws:cloudwatch:{region}:{account}:alarm:{name}",
     rt.HEALTH_CHECK: "arn:aws:route53:::healthcheck/{name}-id",
+    rt.SQS_QUEUE: "arn:aws:sqs:{region}:{account}:{name}",
 }
 """ARN shapes of the AWS resources vigil creates (the AWS service's documented ARN format);
 any other AWS resource gets ``arn:aws:<module>:<region>:<account>:<name>``."""
+
+OWN_NAME = frozenset({rt.SNS_TOPIC, rt.SQS_QUEUE})
+"""Types whose ARN carries their ``name`` input (the AWS name), not the Pulumi logical name:
+the same topic or queue name is used in several regions under distinct logical names."""
+
+QUEUE_URL = "https://sqs.{region}.amazonaws.com/{account}/{name}"
+"""The ``url`` (and Terraform id) of an SQS queue: botocore sqs model, CreateQueue output
+``QueueUrl``; what ``aws.sqs.QueuePolicy(queue_url=…)`` reads."""
 
 
 COMPUTED: dict[str, Callable[[str, Mapping[str, Any]], dict[str, Any]]] = {
@@ -107,10 +116,12 @@ class OfflineMocks(pulumi.runtime.Mocks):
             region, account = self._aws_providers.get(
                 _provider_name(args.provider), (REGION, ACCOUNT_ID)
             )
-            own = str(args.inputs.get("name") or name) if args.typ == rt.SNS_TOPIC else name
+            own = str(args.inputs.get("name") or name) if args.typ in OWN_NAME else name
             module = args.typ.split(":")[1].split("/")[0]
             shape = ARN_FORMAT.get(args.typ, f"arn:aws:{module}:{{region}}:{{account}}:{{name}}")
             outputs["arn"] = shape.format(region=region, account=account, name=own)
+            if args.typ == rt.SQS_QUEUE:
+                outputs["url"] = QUEUE_URL.format(region=region, account=account, name=own)
         compute = COMPUTED.get(args.typ)
         if compute is not None:
             outputs.update(compute(name, args.inputs))

@@ -1,0 +1,205 @@
+"""Grafana rules that page when SNS could not deliver a page: one per dead-letter queue (pure).
+
+SNS gives up on an HTTPS subscription after its delivery policy's retries; vigil's PagerDuty
+subscriptions then move the message to their dead-letter queue (``components.sns``). A message
+in that queue is a CloudWatch alarm notification that paged nobody, so each queue gets a
+*critical* Grafana rule: ``AWS/SQS ApproximateNumberOfMessagesVisible`` (dimension
+``QueueName``), ``Maximum`` per minute, reduced to the maximum of the last 15 minutes, firing
+when it is above 0. It is routed like every vigil Grafana alert, by its ``site`` label, to the
+site's Grafana contact point, which calls PagerDuty's Events API v2 with the site's *Grafana*
+integration key: a path that shares nothing with the failing subscription (not the topic, not
+the CloudWatch integration, not SNS). It does share PagerDuty itself: when PagerDuty's event
+intake is down, nothing vigil sends arrives; the queue keeps the notifications 14 days.
+The rule of the *warning* topic's queue is critical too: both topics deliver to the same
+PagerDuty integration, so a lost warning means the next critical page is lost as well.
+
+Why not a CloudWatch alarm on ``NumberOfNotificationsFailed`` (or on the queue) as the page: a
+CloudWatch alarm notifies through an SNS topic, and every topic of the site is subscribed to the
+same PagerDuty CloudWatch integration, so its page would take the very path that just failed
+(and would itself end up in a dead-letter queue): it is not sound as a page, and as a
+warning it would reach PagerDuty through that same path, so vigil creates none. The metric stays
+in CloudWatch for the investigation the rule's description points to.
+
+Sources: metric and dimension, Amazon SQS Developer Guide, 'Available CloudWatch metrics for
+Amazon SQS' (``ApproximateNumberOfMessagesVisible``, dimension ``QueueName``; "all metrics
+emit non-negative values only when the queue is active": an idle dead-letter queue may report
+nothing, and a message SNS sends makes it active, so *no data* means *no message*,
+``noDataState = OK``); Grafana alert rule fields as in
+``vigil.grafana.rules`` (terraform-provider-grafana ``grafana_rule_group``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from grafana_foundation_sdk.builders import cloudwatch as cw
+from grafana_foundation_sdk.builders import expr
+from grafana_foundation_sdk.models import cloudwatch as cwm
+from grafana_foundation_sdk.models.dashboard import DataSourceRef
+
+from vigil import naming
+from vigil.aws.inputs import DeliveryQueue
+from vigil.grafana.queries import CLOUDWATCH_TYPE
+from vigil.grafana.rules import (
+    EXPRESSION_UID,
+    RULE_KIND_LABEL,
+    AlertRule,
+    RuleGroupPlan,
+    RuleQuery,
+    _encode,
+)
+from vigil.models import Site, frozen_map
+
+NAMESPACE = "AWS/SQS"
+METRIC = "ApproximateNumberOfMessagesVisible"
+DIMENSION = "QueueName"
+STATISTIC = "Maximum"
+PERIOD_SECONDS = 60
+"""SQS publishes its queue metrics every minute (SQS Developer Guide, 'Available CloudWatch
+metrics for Amazon SQS')."""
+WINDOW_SECONDS = 15 * 60
+"""Max over the last 15 minutes: one message is enough, and the rule stays firing until the
+queue has been emptied for 15 minutes."""
+EVALUATION_INTERVAL_SECONDS = 60
+"""A lost page is found within a minute of SQS reporting it (one GetMetricData per rule per
+minute)."""
+PENDING = "0s"
+"""A message in the queue is a fact, not a noisy sample: page on the first evaluation."""
+SEVERITY = "critical"
+RULE_KIND = "pagerduty-delivery"
+QUEUE_LABEL = "dlq"
+
+
+def group_name(site: Site | str) -> str:
+    site_id = site if isinstance(site, str) else site.id
+    return f"{site_id} pagerduty delivery"
+
+
+def rule_uid(site: Site, queue: DeliveryQueue) -> str:
+    return naming.grafana_uid("vigil-dlq", site.id, queue.region, queue.severity)
+
+
+def labels(site: Site, queue: DeliveryQueue) -> dict[str, str]:
+    """``site`` routes the alert (the notification policy's matcher), ``severity`` sets the
+    PagerDuty severity the contact point sends (``critical``: high urgency)."""
+    return {
+        naming.GRAFANA_SITE_LABEL: site.id,
+        naming.GRAFANA_SEVERITY_LABEL: SEVERITY,
+        "client": site.client,
+        RULE_KIND_LABEL: RULE_KIND,
+        QUEUE_LABEL: queue.name,
+    }
+
+
+def _expression_ref() -> DataSourceRef:
+    return DataSourceRef(type_val=EXPRESSION_UID, uid=EXPRESSION_UID)
+
+
+def _queue_depth(queue: DeliveryQueue, datasource_uid: str, account_id: str | None) -> RuleQuery:
+    query = (
+        cw.CloudWatchMetricsQuery()
+        .ref_id("A")
+        .datasource(DataSourceRef(type_val=CLOUDWATCH_TYPE, uid=datasource_uid))
+        .query_mode(cwm.CloudWatchQueryMode.METRICS)
+        .metric_query_type(cwm.MetricQueryType.SEARCH)
+        .metric_editor_mode(cwm.MetricEditorMode.BUILDER)
+        .namespace(NAMESPACE)
+        .metric_name(METRIC)
+        .dimensions({DIMENSION: queue.name})
+        .match_exact(True)
+        .statistic(STATISTIC)
+        .region(queue.region)
+        .period(str(PERIOD_SECONDS))
+    )
+    if account_id:
+        query.account_id(account_id)
+    return RuleQuery("A", datasource_uid, _encode(query.build()), WINDOW_SECONDS, 0)
+
+
+def _max() -> RuleQuery:
+    reduce = (
+        expr.TypeReduce()
+        .ref_id("B")
+        .datasource(_expression_ref())
+        .expression("A")
+        .reducer("max")
+        .settings(expr.ExprTypeReduceSettings().mode("dropNN"))
+    )
+    return RuleQuery("B", EXPRESSION_UID, _encode(reduce.build()))
+
+
+def _above_zero() -> RuleQuery:
+    threshold = (
+        expr.TypeThreshold()
+        .ref_id("C")
+        .datasource(_expression_ref())
+        .expression("B")
+        .conditions(
+            [
+                expr.ExprTypeThresholdConditions().evaluator(
+                    expr.ExprTypeThresholdConditionsEvaluator().type("gt").params([0])
+                )
+            ]
+        )
+    )
+    return RuleQuery("C", EXPRESSION_UID, _encode(threshold.build()))
+
+
+def _rule(
+    site: Site, queue: DeliveryQueue, datasource_uid: str, dashboard_url: str,
+    account_id: str | None,
+) -> AlertRule:
+    annotations = {
+        "summary": (
+            f"{site.id}: SNS could not deliver {queue.severity} alarm notifications of topic "
+            f"{queue.topic} ({queue.region}) to PagerDuty"
+        ),
+        "description": (
+            f"The dead-letter queue {queue.name} in {queue.region} (account "
+            f"{site.aws_account_id}) holds messages: each is a CloudWatch alarm notification "
+            f"of {queue.topic} that SNS gave up delivering to PagerDuty's CloudWatch "
+            "integration, so an alarm of this site paged nobody. Read them (aws sqs "
+            f"receive-message --queue-url <{queue.name} url>: the alarm name and state are in "
+            "the message body), handle those alarms, find why delivery failed (the CloudWatch "
+            "integration deleted or disabled, PagerDuty unreachable; the topic's "
+            "NumberOfNotificationsFailed metric), then delete the handled messages. Messages "
+            "are kept 14 days."
+        ),
+        "runbook_url": site.runbook_url,
+    }
+    if dashboard_url:
+        annotations["dashboard"] = dashboard_url
+    return AlertRule(
+        uid=rule_uid(site, queue),
+        title=f"{site.id} lost pages: {queue.severity} notifications in {queue.name} "
+        f"({queue.region})",
+        condition="C",
+        data=(_queue_depth(queue, datasource_uid, account_id), _max(), _above_zero()),
+        labels=frozen_map(labels(site, queue)),
+        annotations=frozen_map(annotations),
+        for_=PENDING,
+        no_data_state="OK",
+        exec_err_state="Error",
+    )
+
+
+def delivery_group(
+    site: Site,
+    queues: Iterable[DeliveryQueue],
+    datasource_uid: Callable[[DeliveryQueue], str],
+    dashboard_url: str = "",
+    account_id: str | None = None,
+) -> RuleGroupPlan:
+    """The site's rule group watching its dead-letter queues (one rule per queue).
+
+    ``datasource_uid(queue)``: the Grafana data source reading the site's account in the
+    queue's region; ``account_id``: the ``accountId`` its queries carry (cross-account
+    observability). ``execErrState = Error``: a watcher that cannot read its queue is
+    reported (Grafana's ``DatasourceError`` alert carries the rule's labels), never silent.
+    """
+    rules = tuple(
+        _rule(site, queue, datasource_uid(queue), dashboard_url, account_id)
+        for queue in sorted(queues, key=lambda q: (q.region != site.aws_region, q.region,
+                                                   q.severity))
+    )
+    return RuleGroupPlan(group_name(site), EVALUATION_INTERVAL_SECONDS, rules)
