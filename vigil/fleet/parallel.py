@@ -1,0 +1,261 @@
+"""Plan every stack of the fleet in worker processes: the shared stack first, then the rest.
+
+One process per stack (`vigil.fleet.worker`), at most ``jobs`` at a time. Processes are forked
+from multiprocessing's *forkserver*, a clean process that has imported vigil, Pulumi and the
+providers but never run a program, so a stack starts in milliseconds and shares no Pulumi
+runtime state with any other (the SDK's settings, config and root stack are process globals:
+pulumi/pulumi's Automation API docs ask for one process per stack for the same reason). Where
+forkserver does not exist (Windows) workers are spawned.
+
+Site stacks that reference the fleet's shared stack (``vigil:sharedStack``) wait for it: its
+recording (exports and resources) is handed to each of them, so it is recorded once, and a
+failed shared stack is reported as the reason its site stacks were not planned. Every stack
+ends with a `StackOutcome`: a worker that dies (a signal, the OOM killer, an exception while
+sending) becomes an outcome naming the stack and how it died, never a silently missing stack.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from vigil.fleet.definition import Fleet, StackEntry
+from vigil.fleet.worker import EXIT_INVALID, StackOutcome, StackTask, run_worker
+
+PRELOAD = "vigil.fleet.preload"
+"""Imported once by the forkserver (imports only; see that module)."""
+STOP_GRACE_SECONDS = 2.0
+
+OnEvent = Callable[[str, str, StackOutcome | None], None]
+"""``(event, stack, outcome)``: ``started`` (no outcome) or ``done``."""
+
+
+def default_jobs() -> int:
+    """As many workers as cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def worker_context() -> BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([PRELOAD])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def references_shared(fleet: Fleet, stack: StackEntry) -> bool:
+    """Whether ``stack`` reads the fleet's shared stack (`vigil.fleet.check` uses the same
+    name rule: the reference's last part is the stack name)."""
+    return bool(
+        fleet.shared
+        and stack.name != fleet.shared
+        and stack.shared_stack
+        and stack.shared_stack.rsplit("/", 1)[-1] == fleet.shared
+    )
+
+
+def died(stack: str, exitcode: int | None) -> StackOutcome:
+    """The outcome of a worker that ended without sending one."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        oom = " (out of memory? the kernel's OOM killer sends SIGKILL)"
+        hint = oom if name == "SIGKILL" else ""
+        how = f"was killed by {name}{hint}"
+    else:
+        how = f"exited with code {exitcode} without a result"
+    return StackOutcome(stack, EXIT_INVALID, error=f"the worker process planning it {how}")
+
+
+def _start_keeping_signal_mask(process: BaseProcess) -> None:
+    """``process.start()``, then the caller's signal mask again: the first start launches
+    multiprocessing's resource tracker, whose ``ensure_running`` unblocks SIGINT and SIGTERM
+    in the calling thread when done (CPython 3.11 ``multiprocessing/resource_tracker.py``),
+    which would undo `vigil.plan.interrupt.stop_on_interrupt`'s blocked SIGINT."""
+    main = threading.current_thread() is threading.main_thread()
+    if not main or not hasattr(signal, "pthread_sigmask"):
+        process.start()
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, set())  # the current mask, unchanged
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+@dataclass
+class _Running:
+    task: StackTask
+    process: BaseProcess
+    conn: Connection
+
+
+class FleetRunner:
+    """Runs `StackTask`s in worker processes; `stop` (safe from another thread, e.g. the
+    Ctrl-C watcher) ends every worker and starts no new one."""
+
+    def __init__(
+        self,
+        jobs: int,
+        context: BaseContext | None = None,
+        target: Callable[[Connection, StackTask], None] = run_worker,
+    ) -> None:
+        """``target(conn, task)``: the worker's entry point (tests give one that crashes)."""
+        self.jobs = max(1, jobs)
+        self.context = context or worker_context()
+        self.target = target
+        self._running: list[_Running] = []
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            running = list(self._running)
+        for r in running:
+            if r.process.is_alive():
+                r.process.terminate()
+        for r in running:
+            r.process.join(STOP_GRACE_SECONDS)
+            if r.process.is_alive():
+                r.process.kill()
+                r.process.join(STOP_GRACE_SECONDS)
+
+    def _start(self, task: StackTask) -> StackOutcome | None:
+        """Start a worker for ``task``; an outcome instead when it cannot be started."""
+        receive, send = self.context.Pipe(duplex=False)
+        process = self.context.Process(  # type: ignore[attr-defined]
+            target=self.target, args=(send, task), name=f"vigil-plan-{task.stack}", daemon=True
+        )
+        with self._lock:
+            if self._stopped:
+                return StackOutcome(task.stack, EXIT_INVALID, error="interrupted before it started")
+            try:
+                _start_keeping_signal_mask(process)
+            except Exception as exc:  # e.g. a task that cannot be pickled
+                receive.close()
+                return StackOutcome(
+                    task.stack, EXIT_INVALID, error=f"its worker could not start: {exc}"
+                )
+            finally:
+                send.close()  # the child's end: closed here, so its death reads as EOF
+            self._running.append(_Running(task, process, receive))
+        return None
+
+    def _finished(self) -> list[StackOutcome]:
+        """Wait until at least one running worker ends; the outcomes of those that did."""
+        with self._lock:
+            running = list(self._running)
+        waitables: list[Any] = [r.conn for r in running] + [r.process.sentinel for r in running]
+        ready = set(wait(waitables))
+        done: list[tuple[_Running, StackOutcome]] = []
+        for r in running:
+            if r.conn not in ready and r.process.sentinel not in ready:
+                continue
+            outcome: StackOutcome | None = None
+            try:
+                if r.conn.poll():
+                    outcome = r.conn.recv()
+            except (EOFError, OSError):
+                outcome = None
+            if outcome is None and r.process.is_alive():
+                continue  # readable without a message yet: wait again
+            r.process.join()
+            r.conn.close()
+            done.append((r, outcome or died(r.task.stack, r.process.exitcode)))
+        with self._lock:
+            ended = {id(r) for r, _ in done}
+            self._running = [r for r in self._running if id(r) not in ended]
+        return [outcome for _, outcome in done]
+
+    def run(
+        self,
+        first: Iterable[StackTask],
+        after_shared: Callable[[StackOutcome], Iterable[StackTask | StackOutcome]],
+        shared: str | None,
+        on_event: OnEvent | None = None,
+    ) -> dict[str, StackOutcome]:
+        """Run ``first``; when the stack ``shared`` ends, ``after_shared(its outcome)`` gives
+        the tasks (or ready outcomes) of the stacks that waited for it."""
+        queue: deque[StackTask] = deque(first)
+        outcomes: dict[str, StackOutcome] = {}
+
+        def record(outcome: StackOutcome) -> None:
+            outcomes[outcome.stack] = outcome
+            if on_event is not None:
+                on_event("done", outcome.stack, outcome)
+
+        while True:
+            while queue and len(self._running) < self.jobs:
+                task = queue.popleft()
+                failed = self._start(task)
+                if failed is not None:
+                    record(failed)
+                    if task.stack == shared:
+                        queue.extend(_tasks(after_shared(failed), record))
+                elif on_event is not None:
+                    on_event("started", task.stack, None)
+            if not self._running:
+                return outcomes
+            for outcome in self._finished():
+                record(outcome)
+                if outcome.stack == shared:
+                    queue.extend(_tasks(after_shared(outcome), record))
+
+
+def _tasks(
+    items: Iterable[StackTask | StackOutcome], record: Callable[[StackOutcome], None]
+) -> list[StackTask]:
+    tasks = []
+    for item in items:
+        if isinstance(item, StackOutcome):
+            record(item)
+        else:
+            tasks.append(item)
+    return tasks
+
+
+def plan_fleet(
+    fleet: Fleet,
+    runner: FleetRunner,
+    inventory: str | None = None,
+    html: bool = False,
+    on_event: OnEvent | None = None,
+) -> dict[str, StackOutcome]:
+    """Every stack's `StackOutcome`, keyed by stack name (the fleet's order)."""
+    waiting = [s for s in fleet.stacks if references_shared(fleet, s)]
+    first = [
+        StackTask(
+            fleet.project_dir, s.name, inventory, html=html, export_shared=s.name == fleet.shared
+        )
+        for s in sorted(fleet.stacks, key=lambda s: s.name != fleet.shared)
+        if s not in waiting
+    ]
+
+    def after_shared(outcome: StackOutcome) -> list[StackTask | StackOutcome]:
+        if outcome.shared is None:
+            return [
+                StackOutcome(
+                    s.name,
+                    EXIT_INVALID,
+                    error=f"not planned: it reads the shared stack {fleet.shared!r}, "
+                    "which could not be planned (see that stack's error)",
+                )
+                for s in waiting
+            ]
+        return [
+            StackTask(fleet.project_dir, s.name, inventory, outcome.shared, html) for s in waiting
+        ]
+
+    outcomes = runner.run(first, after_shared, fleet.shared, on_event)
+    return {s.name: outcomes[s.name] for s in fleet.stacks}
