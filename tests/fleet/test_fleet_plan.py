@@ -120,9 +120,10 @@ def test_the_merged_exit_code_is_the_worst_stack_s(
     project: Path,  # noqa: F811
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # prod-eu-2 deploys no Zabbix: a gap on both its sites, so that stack alone exits 1
-    zabbix = "  vigil:zabbixUrl: https://zabbix.agency.example\n"
-    edit(project / "stacks/Pulumi.prod-eu-2.yaml", zabbix, "")
+    # prod-eu-2 deploys no Grafana: a gap on both its sites, so that stack alone exits 1
+    # (not Zabbix: the test environment's ZABBIX_URL would deploy it anyway)
+    grafana = "    enabled: true\n    notificationPolicy: manage\n"
+    edit(project / "stacks/Pulumi.prod-eu-2.yaml", grafana, grafana.replace("true", "false"))
     code, out, err = fleet_plan(project, capsys, "-j", "2")
     assert code == 1, out + err
     assert "stack prod-eu-2: exit 1, 2 site(s)" in err
