@@ -54,7 +54,7 @@ def atomic_write(path: str | Path, text: str) -> None:
 
 
 def _stop_now(what: str, on_stop: Callable[[], None] | None = None) -> None:
-    if on_stop is not None:  # e.g. end worker processes started under the handler
+    if on_stop is not None:  # e.g. end the worker processes of `vigil plan --fleet`
         with contextlib.suppress(Exception):
             on_stop()
     with _lock:

@@ -69,7 +69,7 @@ def run_plan(
 ) -> PlanResult:
     """Record the stack's program offline (``config`` overrides its stack config), evaluate
     the policy pack and build the plan document. ``shared``: the already recorded shared stack
-    a site stack references (a fleet-wide plan can record it once for every site stack)."""
+    a site stack references (`vigil plan --fleet` records it once for every site stack)."""
     overrides = {**(config or {}), **({INVENTORY_KEY: inventory} if inventory else {})}
     stack_config = load_stack_config(project_dir, stack, overrides)
     recording = record_with_shared(stack_config, overrides, on_resource, shared)
