@@ -122,7 +122,7 @@ def test_the_merged_exit_code_is_the_worst_stack_s(
 ) -> None:
     # prod-eu-2 deploys no Grafana: a gap on both its sites, so that stack alone exits 1
     # (not Zabbix: the test environment's ZABBIX_URL would deploy it anyway)
-    grafana = "    enabled: true\n    notificationPolicy: manage\n"
+    grafana = "    enabled: true\n    notificationPolicy: shared"  # a site stack's (fleet.yaml)
     edit(project / "stacks/Pulumi.prod-eu-2.yaml", grafana, grafana.replace("true", "false"))
     code, out, err = fleet_plan(project, capsys, "-j", "2")
     assert code == 1, out + err
@@ -152,6 +152,9 @@ def test_a_stack_that_cannot_be_planned_is_named_with_its_error(
     assert {s["id"] for s in doc["sites"]} == {"nova-api", "nova-storefront"}
     assert doc["gate"]["passed"] is False  # a stack's sites are unproven
     assert doc["fleet"]["exitCode"] == 2
+    # vigil plan -s shared is unchanged: a site stack it reads back stops it, named
+    assert main(["plan", "-s", "shared", "--project", str(project)]) == 2
+    assert "vigil:clientz" in capsys.readouterr().err
 
 
 def test_a_failed_shared_stack_is_why_its_site_stacks_were_not_planned(
@@ -226,7 +229,7 @@ def interrupt_project(tmp: Path) -> Path:
         "vigil:fleetRole": "site", "vigil:sharedStack": "organization/vigil/shared",
         "vigil:clients": [f"c{i:03d}" for i in range(10)],
     })  # fmt: skip
-    site["config"]["vigil:grafana"]["notificationPolicy"] = "manage"
+    site["config"]["vigil:grafana"]["notificationPolicy"] = "shared"  # the shared stack's tree
     (proj / "stacks/Pulumi.big.yaml").write_text(yaml.safe_dump(site))
     (proj / "fleet.yaml").write_text("shared: shared\nstacks: [shared, big]\n")
     return proj
@@ -253,8 +256,13 @@ def test_ctrl_c_ends_every_worker_and_exits_130(tmp_path: Path) -> None:
     proj = interrupt_project(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
+    temp = tmp_path / "tmp"  # the plan's TMPDIR: multiprocessing's pymp-* folder goes here
+    temp.mkdir()
     mark = f"VIGIL_TEST_MARK={uuid.uuid4().hex}"
-    env = {**ENV, mark.split("=")[0]: mark.split("=")[1], "VIGIL_PROGRESS_SECONDS": "3600"}
+    env = {
+        **ENV, mark.split("=")[0]: mark.split("=")[1], "VIGIL_PROGRESS_SECONDS": "3600",
+        "TMPDIR": str(temp),
+    }  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "vigil.cli", "plan", "--fleet", "-j", "2", "--project", str(proj),
          "--json", str(out / "plan.json"), "--html", str(out / "plan.html")],
@@ -278,6 +286,7 @@ def test_ctrl_c_ends_every_worker_and_exits_130(tmp_path: Path) -> None:
     assert "vigil plan --fleet: interrupted (Ctrl-C); stopped, no partial file written" in err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert sorted(os.listdir(out)) == []
+    assert sorted(os.listdir(temp)) == []  # no temporary file left either (forkserver socket)
     for _ in range(100):  # the forkserver leaves once its parent is gone
         left = marked(mark.split("=")[1])
         if not left:

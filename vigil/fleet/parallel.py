@@ -17,7 +17,9 @@ sending) becomes an outcome naming the stack and how it died, never a silently m
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import os
+import shutil
 import signal
 import threading
 from collections import deque
@@ -130,6 +132,14 @@ class FleetRunner:
             if r.process.is_alive():
                 r.process.kill()
                 r.process.join(STOP_GRACE_SECONDS)
+
+    def abort(self) -> None:
+        """`stop`, then remove multiprocessing's temporary folder (``pymp-*``, where the
+        forkserver's listening socket lives): its atexit finalizer would (CPython 3.11
+        ``multiprocessing/util.py`` ``get_temp_dir``), but an interrupted plan ends with
+        ``os._exit`` (`vigil.plan.interrupt`), which runs no finalizer."""
+        self.stop()
+        shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
 
     def _start(self, task: StackTask) -> StackOutcome | None:
         """Start a worker for ``task``; an outcome instead when it cannot be started."""
@@ -254,7 +264,10 @@ def plan_fleet(
                 for s in waiting
             ]
         return [
-            StackTask(fleet.project_dir, s.name, inventory, outcome.shared, html) for s in waiting
+            StackOutcome(s.name, EXIT_INVALID, error=outcome.site_errors[s.name])
+            if s.name in outcome.site_errors  # failed while the shared stack recorded it
+            else StackTask(fleet.project_dir, s.name, inventory, outcome.shared, html)
+            for s in waiting
         ]
 
     outcomes = runner.run(first, after_shared, fleet.shared, on_event)

@@ -91,14 +91,14 @@ def cmd_plan_fleet(args: argparse.Namespace) -> int:
             f"peak {outcome.peak_rss_mb:.0f} MB)"
         )
 
-    with stop_on_interrupt(WHAT, on_stop=runner.stop):
+    with stop_on_interrupt(WHAT, on_stop=runner.abort):
         try:
             progress.start(f"planning {len(fleet.stacks)} stack(s) with {jobs} worker(s)")
             outcomes = plan_fleet(fleet, runner, args.inventory, bool(args.html_file), on_event)
             progress.stop()
             return _report(args, FleetPlan(fleet, outcomes))
         except KeyboardInterrupt:  # where SIGINT cannot be blocked (stop_on_interrupt)
-            runner.stop()
+            runner.abort()
             sys.stderr.write(f"\n{WHAT}: interrupted (Ctrl-C); stopped, no partial file written\n")
             return EXIT_INTERRUPTED
 

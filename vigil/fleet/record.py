@@ -45,14 +45,16 @@ def record_with_shared(
     overrides: Mapping[str, Any] | None = None,
     on_resource: Callable[[Resource], None] | None = None,
     shared: Recording | None = None,
+    site_failures: dict[str, Exception] | None = None,
 ) -> Recording:
     """Record ``config``'s program; a site stack gets its shared stack's outputs and
-    resources (``shared``: an already recorded shared stack, e.g. once per fleet plan)."""
+    resources (``shared``: an already recorded shared stack, e.g. once per fleet plan).
+    ``site_failures``: see `record_shared`."""
     reference = shared_stack_of(config)
     if not reference:
         settings = _settings(config)
         if settings is not None and settings.fleet_role == "shared":
-            return record_shared(config, on_resource)[0]
+            return record_shared(config, on_resource, site_failures)[0]
         return record_program(config, on_resource=on_resource)
     if shared is None:
         name = reference.rsplit("/", 1)[-1]
@@ -73,23 +75,38 @@ def _record_site(
 
 
 def record_shared(
-    config: RunRequest, on_resource: Callable[[Resource], None] | None = None
+    config: RunRequest,
+    on_resource: Callable[[Resource], None] | None = None,
+    site_failures: dict[str, Exception] | None = None,
 ) -> tuple[Recording, dict[str, Recording]]:
     """The shared stack after a full deploy, and its site stacks' recordings (against it).
 
     Without a Grafana tree to route, one recording is the answer and no site is recorded.
+    A site stack that cannot be recorded raises (``vigil plan -s``: the plan fails with its
+    error), unless ``site_failures`` is given: then its error is kept there under its stack
+    name and it publishes nothing (as a site stack that cannot deploy), so a fleet plan still
+    plans the shared stack and reports the error as that site stack's own.
     """
+    from vigil.plan.cli import PLAN_ERRORS  # vigil.plan.cli imports this module
+
     first = record_program(config)
     if not first.of_type(rt.GRAFANA_NOTIFICATION_POLICY):
         if on_resource is not None:  # progress is reported for the final recording only
             for resource in first.resources:
                 on_resource(resource)
         return first, {}
-    sites = {
-        entry.name: _record_site(load_stack_config(config.project_dir, entry.name), first)
-        for entry in read_fleet(config.project_dir).stacks
-        if entry.role == "site" and entry.shared_stack.rsplit("/", 1)[-1] == config.stack
-    }
+    sites: dict[str, Recording] = {}
+    for entry in read_fleet(config.project_dir).stacks:
+        if entry.role != "site" or entry.shared_stack.rsplit("/", 1)[-1] != config.stack:
+            continue
+        try:
+            sites[entry.name] = _record_site(
+                load_stack_config(config.project_dir, entry.name), first
+            )
+        except PLAN_ERRORS as exc:
+            if site_failures is None:
+                raise
+            site_failures[entry.name] = exc
     mocks = OfflineMocks({name: rec.exports for name, rec in sites.items()})
     final = record_program(config, mocks=mocks, on_resource=on_resource)
     for recording in sites.values():  # what they page through is the final shared stack

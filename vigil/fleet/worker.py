@@ -59,6 +59,9 @@ class StackOutcome:
     resources: int = 0
     shared: Recording | None = None
     """The shared stack only: what site stacks read through their ``StackReference``."""
+    site_errors: dict[str, str] = field(default_factory=dict)
+    """The shared stack only: its site stacks that failed while it was recorded (their
+    `failure_message`), reported as those stacks' own errors."""
     paged: dict[str, Any] = field(default_factory=dict)
     """Teams this stack's sites page, with their tiers (`report_html.paged_teams`)."""
     alert_paths_html: str = ""  # this stack's sites' alert-path sections (HTML report)
@@ -92,8 +95,12 @@ def plan_stack(task: StackTask) -> StackOutcome:
     from vigil.plan.report_html import alert_paths_section, paged_teams
     from vigil.plan.service import run_plan
 
+    failures: dict[str, Exception] | None = {} if task.export_shared else None
     try:
-        result = run_plan(task.project_dir, task.stack, task.inventory, shared=task.shared)
+        result = run_plan(
+            task.project_dir, task.stack, task.inventory, shared=task.shared,
+            site_failures=failures,
+        )  # fmt: skip
     except PLAN_ERRORS as exc:
         return StackOutcome(task.stack, EXIT_INVALID, error=failure_message(exc).rstrip())
     shared = _shared_part(result.recording) if task.export_shared else None
@@ -112,6 +119,7 @@ def plan_stack(task: StackTask) -> StackOutcome:
         shared=shared,
         paged=paged_teams(result.inventory) if result.inventory is not None else {},
         alert_paths_html=paths,
+        site_errors={k: failure_message(e).rstrip() for k, e in (failures or {}).items()},
     )
 
 

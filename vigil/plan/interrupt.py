@@ -39,8 +39,8 @@ def atomic_write(path: str | Path, text: str) -> None:
             stream.write(text)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with _lock:
+    with _lock:  # created and registered at once: an interrupt in between would leave it
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         _pending.add(tmp)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
