@@ -17,6 +17,7 @@ import time
 import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -30,8 +31,11 @@ from vigil.fleet.definition import read_fleet
 from vigil.fleet.merge import FleetPlan
 from vigil.fleet.parallel import FleetRunner, plan_fleet
 from vigil.fleet.worker import StackOutcome, StackTask, run_worker
+from vigil.plan.alert_paths import Step, site_alert_paths
+from vigil.plan.cli import exit_code
 from vigil.plan.gate import Gate
 from vigil.plan.interrupt import EXIT_INTERRUPTED
+from vigil.plan.service import run_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -198,6 +202,90 @@ def test_a_worker_that_dies_is_reported_for_its_stack_never_lost() -> None:
     assert FleetPlan(fleet, outcomes).exit_code == 2
 
 
+RECORDS = "records.log"  # in the test's project copy: one line per program recording
+
+
+def counting_worker(conn: Connection, task: StackTask) -> None:
+    """The real worker, writing the stack of every program recording it makes to
+    ``<project>/records.log`` (a file: the worker is another process)."""
+    from vigil.fleet import record as fleet_record
+    from vigil.plan import engine
+
+    original = engine.record_program
+
+    def counted(config: Any, *args: Any, **kwargs: Any) -> Any:
+        with open(task.project_dir / RECORDS, "a", encoding="utf-8") as log:
+            log.write(f"{config.stack}\n")
+        return original(config, *args, **kwargs)
+
+    engine.record_program = counted  # type: ignore[assignment]
+    fleet_record.record_program = counted  # type: ignore[assignment]
+    run_worker(conn, task)
+
+
+@pytest.fixture(scope="module")
+def two_pass(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, StackOutcome]]:
+    """The example fleet (a copy) planned by counting workers, with alert paths."""
+    proj = tmp_path_factory.mktemp("two-pass") / "proj"
+    proj.mkdir()
+    for entry in ROOT.iterdir():
+        if not entry.name.startswith(".") and entry.name != "out":
+            (proj / entry.name).symlink_to(entry)
+    outcomes = plan_fleet(read_fleet(proj), FleetRunner(2, target=counting_worker), html=True)
+    return proj, outcomes
+
+
+def test_each_site_stack_is_recorded_once_and_the_shared_stack_twice(
+    two_pass: tuple[Path, dict[str, StackOutcome]],
+) -> None:
+    """Two passes, as the deploy workflow runs the fleet: the shared stack alone (its outputs
+    for the site stacks), each site stack in its worker, the shared stack against what they
+    published. No site stack is recorded again inside the shared stack's recording."""
+    proj, outcomes = two_pass
+    assert all(o.error is None for o in outcomes.values())
+    records = sorted((proj / RECORDS).read_text().split())
+    assert records == ["prod-eu-1", "prod-eu-2", "shared", "shared"]
+
+
+@pytest.mark.parametrize("stack", ["shared", "prod-eu-1", "prod-eu-2"])
+def test_each_stack_s_fleet_plan_is_its_vigil_plan_s(
+    stack: str, two_pass: tuple[Path, dict[str, StackOutcome]]
+) -> None:
+    """The same plan as ``vigil plan -s STACK`` (which records the shared stack as after a
+    full deploy, its site stacks recorded inside it): sites, violations, gate, resources and
+    each site's alert paths, the route in the shared stack's tree included. Only a site
+    stack's ``referenced`` copy of the shared stack differs (the first pass's; the merged plan
+    carries the shared stack's own resources instead)."""
+    proj, outcomes = two_pass
+    alone = run_plan(proj, stack)
+    fleet = outcomes[stack]
+    assert fleet.document is not None
+    strip = ("referenced",)
+    assert {k: v for k, v in fleet.document.items() if k not in strip} == {
+        k: v for k, v in alone.document.items() if k not in strip
+    }
+    assert fleet.exit_code == exit_code(alone) == 0
+    paths = FleetPlan(read_fleet(proj), outcomes).alert_paths()[stack]
+    assert paths == site_alert_paths(alone.graph)
+    grafana = [step.label for p in paths.values() for s in p if s.source == "Grafana"
+               for step in s.steps if step.label.startswith("route ")]  # fmt: skip
+    assert len(grafana) == len(alone.sites)  # every site's route, verified in the tree
+
+
+def test_a_site_route_is_not_verified_when_the_shared_stack_is_not_planned(
+    two_pass: tuple[Path, dict[str, StackOutcome]],
+) -> None:
+    proj, outcomes = two_pass
+    failed = StackOutcome("shared", 2, error="boom")
+    paths = FleetPlan(read_fleet(proj), {**outcomes, "shared": failed}).alert_paths()
+    steps = [step for p in paths["prod-eu-2"]["nova-api"] for step in p.steps]
+    assert Step(
+        "route site=nova-api in the shared stack's tree: not verified (the shared stack "
+        "'shared' could not be planned)",
+        ok=False,
+    ) in steps
+
+
 def test_the_fleet_exit_code_is_the_maximum() -> None:
     fleet = read_fleet(ROOT)
 
@@ -270,8 +358,8 @@ def test_ctrl_c_ends_every_worker_and_exits_130(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         assert proc.stderr is not None
-        line = proc.stderr.readline()  # printed when the shared stack is done
-        assert "stack shared: exit 0" in line, line
+        line = proc.stderr.readline()  # printed when the shared stack's first pass is done
+        assert "stack shared (outputs for its site stacks): recorded" in line, line
         time.sleep(1)  # the big stack's worker is recording its 60 sites now
         assert proc.poll() is None, "the plan ended before it could be interrupted"
         workers = [p for p in marked(mark.split("=")[1]) if p != proc.pid]

@@ -25,6 +25,7 @@ from vigil.cli_options import SCHEMA_VERSION
 from vigil.fleet.definition import Fleet, StackEntry
 from vigil.fleet.worker import StackOutcome
 from vigil.pagerduty.timeline import Timeline
+from vigil.plan.alert_paths import AlertPath, resolve_routes
 from vigil.plan.coverage import SiteCoverage
 from vigil.plan.report_html import Paged
 
@@ -69,6 +70,23 @@ class FleetPlan:
             for key, (team, tiers) in outcome.paged.items():
                 merged.setdefault(key, (team, {}))[1].update(tiers)
         return merged
+
+    def alert_paths(self) -> dict[str, dict[str, list[AlertPath]]]:
+        """Per stack, its sites' alert paths; a site stack's route in the shared stack's tree
+        answered from that tree as the shared stack's plan recorded it (the second pass)."""
+        shared = self.outcomes.get(self.fleet.shared or "")
+        routes = shared.tree_routes if shared is not None else None
+        missing = None
+        if routes is None:
+            missing = (
+                f"the shared stack {self.fleet.shared!r} could not be planned"
+                if shared is not None and shared.error is not None
+                else f"the shared stack {self.fleet.shared!r} has no notification policy tree"
+            )
+        return {
+            name: resolve_routes(o.alert_paths, routes, missing)
+            for name, o in self.outcomes.items()
+        }
 
     @property
     def gate_passed(self) -> bool:

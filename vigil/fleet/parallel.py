@@ -31,14 +31,15 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from vigil.fleet.definition import Fleet, StackEntry
-from vigil.fleet.worker import EXIT_INVALID, StackOutcome, StackTask, run_worker
+from vigil.fleet.worker import EXIT_INVALID, OUTPUTS, PLAN, StackOutcome, StackTask, run_worker
 
 PRELOAD = "vigil.fleet.preload"
 """Imported once by the forkserver (imports only; see that module)."""
 STOP_GRACE_SECONDS = 2.0
 
 OnEvent = Callable[[str, str, StackOutcome | None], None]
-"""``(event, stack, outcome)``: ``started`` (no outcome) or ``done``."""
+"""``(event, stack, outcome)``: ``started`` (no outcome), ``outputs`` (the shared stack's first
+pass, recorded for its site stacks) or ``done`` (the stack's plan, or why there is none)."""
 
 
 def default_jobs() -> int:
@@ -162,7 +163,7 @@ class FleetRunner:
             self._running.append(_Running(task, process, receive))
         return None
 
-    def _finished(self) -> list[StackOutcome]:
+    def _finished(self) -> list[tuple[StackTask, StackOutcome]]:
         """Wait until at least one running worker ends; the outcomes of those that did."""
         with self._lock:
             running = list(self._running)
@@ -186,53 +187,39 @@ class FleetRunner:
         with self._lock:
             ended = {id(r) for r, _ in done}
             self._running = [r for r in self._running if id(r) not in ended]
-        return [outcome for _, outcome in done]
+        return [(r.task, outcome) for r, outcome in done]
 
     def run(
         self,
         first: Iterable[StackTask],
-        after_shared: Callable[[StackOutcome], Iterable[StackTask | StackOutcome]],
-        shared: str | None,
-        on_event: OnEvent | None = None,
-    ) -> dict[str, StackOutcome]:
-        """Run ``first``; when the stack ``shared`` ends, ``after_shared(its outcome)`` gives
-        the tasks (or ready outcomes) of the stacks that waited for it."""
-        queue: deque[StackTask] = deque(first)
-        outcomes: dict[str, StackOutcome] = {}
+        then: Callable[[StackTask | None, StackOutcome], Iterable[StackTask | StackOutcome]],
+        on_start: Callable[[StackTask], None] | None = None,
+    ) -> None:
+        """Run ``first``; each outcome goes to ``then(its task, outcome)``, which gives the
+        tasks to run next (or outcomes of stacks that need no worker, handed to it too; their
+        task ``None``). Returns when no task is left."""
+        queue: deque[StackTask] = deque()
 
-        def record(outcome: StackOutcome) -> None:
-            outcomes[outcome.stack] = outcome
-            if on_event is not None:
-                on_event("done", outcome.stack, outcome)
+        def finish(task: StackTask | None, outcome: StackOutcome) -> None:
+            for item in then(task, outcome):
+                if isinstance(item, StackOutcome):
+                    finish(None, item)
+                else:
+                    queue.append(item)
 
+        queue.extend(first)
         while True:
             while queue and len(self._running) < self.jobs:
                 task = queue.popleft()
                 failed = self._start(task)
                 if failed is not None:
-                    record(failed)
-                    if task.stack == shared:
-                        queue.extend(_tasks(after_shared(failed), record))
-                elif on_event is not None:
-                    on_event("started", task.stack, None)
+                    finish(task, failed)
+                elif on_start is not None:
+                    on_start(task)
             if not self._running:
-                return outcomes
-            for outcome in self._finished():
-                record(outcome)
-                if outcome.stack == shared:
-                    queue.extend(_tasks(after_shared(outcome), record))
-
-
-def _tasks(
-    items: Iterable[StackTask | StackOutcome], record: Callable[[StackOutcome], None]
-) -> list[StackTask]:
-    tasks = []
-    for item in items:
-        if isinstance(item, StackOutcome):
-            record(item)
-        else:
-            tasks.append(item)
-    return tasks
+                return
+            for task, outcome in self._finished():
+                finish(task, outcome)
 
 
 def plan_fleet(
@@ -242,33 +229,67 @@ def plan_fleet(
     html: bool = False,
     on_event: OnEvent | None = None,
 ) -> dict[str, StackOutcome]:
-    """Every stack's `StackOutcome`, keyed by stack name (the fleet's order)."""
+    """Every stack's `StackOutcome`, keyed by stack name (the fleet's order).
+
+    Two passes, as the deploy workflow runs the fleet: the shared stack is first recorded
+    alone (phase ``outputs``: no site stack has published anything yet), its outputs and
+    resources answer each site stack's ``StackReference`` while the site stacks are planned,
+    each once in its own worker; then the shared stack is planned against what they published
+    (their contact points, which its notification policy tree routes), and the site stacks'
+    routes in that tree are answered from it (`vigil.fleet.report`). Stacks that do not read
+    the shared stack are planned at once, alongside."""
     waiting = [s for s in fleet.stacks if references_shared(fleet, s)]
+    names = {s.name for s in waiting}
+    shared = fleet.shared if any(s.name == fleet.shared for s in fleet.stacks) else None
+    outcomes: dict[str, StackOutcome] = {}
+    published: dict[str, dict[str, Any]] = {}
+    left = len(waiting)
+
+    def task(name: str, **kwargs: Any) -> StackTask:
+        return StackTask(fleet.project_dir, name, inventory, html=html, **kwargs)
+
+    def done(outcome: StackOutcome) -> None:
+        outcomes[outcome.stack] = outcome
+        if on_event is not None:
+            on_event("done", outcome.stack, outcome)
+
+    def then(ran: StackTask | None, outcome: StackOutcome) -> list[StackTask | StackOutcome]:
+        nonlocal left
+        if ran is not None and ran.phase == OUTPUTS:  # the shared stack's first pass
+            if outcome.error is not None or outcome.shared is None:
+                done(outcome)
+                return [
+                    StackOutcome(
+                        s.name,
+                        EXIT_INVALID,
+                        error=f"not planned: it reads the shared stack {fleet.shared!r}, "
+                        "which could not be planned (see that stack's error)",
+                    )
+                    for s in waiting
+                ]
+            if on_event is not None:
+                on_event(OUTPUTS, outcome.stack, outcome)
+            return [task(s.name, shared=outcome.shared) for s in waiting]
+        done(outcome)
+        if outcome.stack in names and shared is not None and shared not in outcomes:
+            left -= 1
+            if outcome.error is None:  # a stack that cannot be planned publishes nothing
+                published[outcome.stack] = outcome.published
+            if left == 0:  # every site stack published: the shared stack's plan
+                return [task(shared, published=dict(sorted(published.items())))]
+        return []
+
     first = [
-        StackTask(
-            fleet.project_dir, s.name, inventory, html=html, export_shared=s.name == fleet.shared
-        )
-        for s in sorted(fleet.stacks, key=lambda s: s.name != fleet.shared)
-        if s not in waiting
-    ]
+        task(s.name, phase=OUTPUTS if waiting else PLAN, published=None if waiting else {})
+        for s in fleet.stacks
+        if s.name == shared
+    ] + [task(s.name) for s in fleet.stacks if s.name != shared and s.name not in names]
+    if shared is None:  # site stacks whose shared stack is not in the fleet: planned alone
+        first += [task(s.name) for s in waiting]
 
-    def after_shared(outcome: StackOutcome) -> list[StackTask | StackOutcome]:
-        if outcome.shared is None:
-            return [
-                StackOutcome(
-                    s.name,
-                    EXIT_INVALID,
-                    error=f"not planned: it reads the shared stack {fleet.shared!r}, "
-                    "which could not be planned (see that stack's error)",
-                )
-                for s in waiting
-            ]
-        return [
-            StackOutcome(s.name, EXIT_INVALID, error=outcome.site_errors[s.name])
-            if s.name in outcome.site_errors  # failed while the shared stack recorded it
-            else StackTask(fleet.project_dir, s.name, inventory, outcome.shared, html)
-            for s in waiting
-        ]
+    def started(t: StackTask) -> None:
+        if on_event is not None:
+            on_event("started", t.stack, None)
 
-    outcomes = runner.run(first, after_shared, fleet.shared, on_event)
+    runner.run(first, then, started)
     return {s.name: outcomes[s.name] for s in fleet.stacks}

@@ -15,7 +15,7 @@ from vigil.fleet.definition import read_fleet
 from vigil.fleet.merge import FleetPlan
 from vigil.fleet.parallel import FleetRunner, default_jobs, plan_fleet
 from vigil.fleet.report import render_html, text
-from vigil.fleet.worker import StackOutcome
+from vigil.fleet.worker import OUTPUTS, StackOutcome
 from vigil.plan.interrupt import EXIT_INTERRUPTED, atomic_write, stop_on_interrupt
 from vigil.plan.report_json import dumps
 from vigil.plan.report_text import Painter, Progress, use_colour
@@ -78,6 +78,13 @@ def cmd_plan_fleet(args: argparse.Namespace) -> int:
     def on_event(event: str, stack: str, outcome: StackOutcome | None) -> None:
         if event == "started" or outcome is None:
             progress.update(f"{len(done)}/{len(fleet.stacks)} stacks done, planning {stack}")
+            return
+        if event == OUTPUTS:  # the shared stack's first pass (planned after its site stacks)
+            progress.note(
+                f"{WHAT}: stack {stack} (outputs for its site stacks): recorded "
+                f"{outcome.resources} resources ({outcome.seconds:.1f} s, "
+                f"{outcome.cpu_seconds:.1f} s CPU, peak {outcome.peak_rss_mb:.0f} MB)"
+            )
             return
         done.append(stack)
         how = (

@@ -10,6 +10,8 @@ The shared stack itself reads its site stacks back: its Grafana tree routes the 
 they publish (`components.shared.fleet_policy_tree`). It is recorded as the deploy workflow
 runs it: once as before the site stacks (no site stack has published anything yet: no
 references answered), the site stacks against that recording, then again with their outputs.
+`vigil plan --fleet` runs the same two passes across its workers (`vigil.fleet.parallel`): the
+site stacks it plans are recorded once each and their outputs handed to the second pass.
 """
 
 from __future__ import annotations
@@ -45,16 +47,23 @@ def record_with_shared(
     overrides: Mapping[str, Any] | None = None,
     on_resource: Callable[[Resource], None] | None = None,
     shared: Recording | None = None,
-    site_failures: dict[str, Exception] | None = None,
+    published: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Recording:
     """Record ``config``'s program; a site stack gets its shared stack's outputs and
     resources (``shared``: an already recorded shared stack, e.g. once per fleet plan).
-    ``site_failures``: see `record_shared`."""
+
+    The shared stack itself is recorded after a full deploy (`record_shared`), unless
+    ``published`` gives what its site stacks published (site stack name → its outputs, as
+    `vigil plan --fleet` collects them from the site stacks it planned): then it is recorded
+    once, against those."""
     reference = shared_stack_of(config)
     if not reference:
         settings = _settings(config)
         if settings is not None and settings.fleet_role == "shared":
-            return record_shared(config, on_resource, site_failures)[0]
+            if published is not None:
+                mocks = OfflineMocks(published)
+                return record_program(config, mocks=mocks, on_resource=on_resource)
+            return record_shared(config, on_resource)[0]
         return record_program(config, on_resource=on_resource)
     if shared is None:
         name = reference.rsplit("/", 1)[-1]
@@ -75,38 +84,23 @@ def _record_site(
 
 
 def record_shared(
-    config: RunRequest,
-    on_resource: Callable[[Resource], None] | None = None,
-    site_failures: dict[str, Exception] | None = None,
+    config: RunRequest, on_resource: Callable[[Resource], None] | None = None
 ) -> tuple[Recording, dict[str, Recording]]:
     """The shared stack after a full deploy, and its site stacks' recordings (against it).
 
     Without a Grafana tree to route, one recording is the answer and no site is recorded.
-    A site stack that cannot be recorded raises (``vigil plan -s``: the plan fails with its
-    error), unless ``site_failures`` is given: then its error is kept there under its stack
-    name and it publishes nothing (as a site stack that cannot deploy), so a fleet plan still
-    plans the shared stack and reports the error as that site stack's own.
     """
-    from vigil.plan.cli import PLAN_ERRORS  # vigil.plan.cli imports this module
-
     first = record_program(config)
     if not first.of_type(rt.GRAFANA_NOTIFICATION_POLICY):
         if on_resource is not None:  # progress is reported for the final recording only
             for resource in first.resources:
                 on_resource(resource)
         return first, {}
-    sites: dict[str, Recording] = {}
-    for entry in read_fleet(config.project_dir).stacks:
-        if entry.role != "site" or entry.shared_stack.rsplit("/", 1)[-1] != config.stack:
-            continue
-        try:
-            sites[entry.name] = _record_site(
-                load_stack_config(config.project_dir, entry.name), first
-            )
-        except PLAN_ERRORS as exc:
-            if site_failures is None:
-                raise
-            site_failures[entry.name] = exc
+    sites = {
+        entry.name: _record_site(load_stack_config(config.project_dir, entry.name), first)
+        for entry in read_fleet(config.project_dir).stacks
+        if entry.role == "site" and entry.shared_stack.rsplit("/", 1)[-1] == config.stack
+    }
     mocks = OfflineMocks({name: rec.exports for name, rec in sites.items()})
     final = record_program(config, mocks=mocks, on_resource=on_resource)
     for recording in sites.values():  # what they page through is the final shared stack

@@ -153,7 +153,9 @@ def render_html(plan: FleetPlan, doc: dict[str, Any]) -> str:
         **doc,
         "notes": [{**n, "message": f"{n['stack']}: {n['message']}"} for n in doc["notes"]],
     }
-    paths = "".join(o.alert_paths_html for o in plan.outcomes.values())
+    paths = "".join(
+        html.alert_paths_section(paths, heading=False) for paths in plan.alert_paths().values()
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>'
         f"<style>{html.CSS}</style></head><body><h1>{_e(title)}</h1>"

@@ -21,13 +21,20 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from vigil import resource_types as rt
 from vigil.pagerduty.timeline import Timeline
+from vigil.plan.alert_paths import AlertPath
 from vigil.plan.coverage import SiteCoverage
 from vigil.plan.gate import Gate
 from vigil.plan.policy_eval import Violation
 from vigil.plan.record import STACK_TYPE, Recording
 
 EXIT_INVALID = 2
+
+
+OUTPUTS, PLAN = "outputs", "plan"
+"""A task's phase: the shared stack's first recording, whose outputs the site stacks read
+(``outputs``: recorded, not planned), or a stack's plan (``plan``)."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +45,12 @@ class StackTask:
     stack: str
     inventory: str | None = None  # --inventory: overrides every stack's vigil:inventory
     shared: Recording | None = None
-    """The fleet's shared stack as recorded (exports and resources): answers this site stack's
-    ``StackReference`` offline, so the shared stack is recorded once per fleet plan."""
+    """The fleet's shared stack as first recorded (exports and resources): answers this site
+    stack's ``StackReference`` offline, so the shared stack is recorded once for them all."""
     html: bool = False  # render this stack's part of the HTML report too
-    export_shared: bool = False  # the fleet's shared stack: send its recording back
+    phase: str = PLAN
+    published: dict[str, dict[str, Any]] | None = None
+    """The shared stack's plan: what its site stacks published (stack name → outputs)."""
 
 
 @dataclass
@@ -58,13 +67,16 @@ class StackOutcome:
     escalation: list[Timeline] = field(default_factory=list)
     resources: int = 0
     shared: Recording | None = None
-    """The shared stack only: what site stacks read through their ``StackReference``."""
-    site_errors: dict[str, str] = field(default_factory=dict)
-    """The shared stack only: its site stacks that failed while it was recorded (their
-    `failure_message`), reported as those stacks' own errors."""
+    """The shared stack's ``outputs`` phase: what site stacks read through their reference."""
+    published: dict[str, Any] = field(default_factory=dict)
+    """A site stack: the outputs the shared stack reads back (`components.shared`)."""
+    tree_routes: list[Any] | None = None
+    """The stack's own notification policy tree's routes (``policies`` input), if it has one:
+    the shared stack's answer its site stacks' `PendingRoute` steps."""
     paged: dict[str, Any] = field(default_factory=dict)
     """Teams this stack's sites page, with their tiers (`report_html.paged_teams`)."""
-    alert_paths_html: str = ""  # this stack's sites' alert-path sections (HTML report)
+    alert_paths: dict[str, list[AlertPath]] = field(default_factory=dict)
+    """This stack's sites' alert paths (HTML report), routes in the shared tree pending."""
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # the worker process's user + system time
     peak_rss_mb: float = 0.0  # the worker process's ru_maxrss
@@ -90,23 +102,29 @@ def _shared_part(recording: Recording) -> Recording:
 
 def plan_stack(task: StackTask) -> StackOutcome:
     """``vigil plan -s STACK`` as data: the same run, exit code and error text."""
+    from components.shared import CONTACT_POINTS
     from vigil.plan.alert_paths import site_alert_paths
     from vigil.plan.cli import PLAN_ERRORS, exit_code, failure_message
-    from vigil.plan.report_html import alert_paths_section, paged_teams
-    from vigil.plan.service import run_plan
+    from vigil.plan.engine import load_stack_config, record_program
+    from vigil.plan.report_html import paged_teams
+    from vigil.plan.service import INVENTORY_KEY, run_plan
 
-    failures: dict[str, Exception] | None = {} if task.export_shared else None
     try:
+        if task.phase == OUTPUTS:  # the shared stack's first pass: recorded, not planned
+            overrides = {INVENTORY_KEY: task.inventory} if task.inventory else {}
+            config = load_stack_config(task.project_dir, task.stack, overrides)
+            recording = record_program(config)
+            return StackOutcome(
+                task.stack, 0, resources=len(recording.resources), shared=_shared_part(recording)
+            )
         result = run_plan(
             task.project_dir, task.stack, task.inventory, shared=task.shared,
-            site_failures=failures,
+            published=task.published,
         )  # fmt: skip
     except PLAN_ERRORS as exc:
         return StackOutcome(task.stack, EXIT_INVALID, error=failure_message(exc).rstrip())
-    shared = _shared_part(result.recording) if task.export_shared else None
-    paths = ""
-    if task.html:
-        paths = alert_paths_section(site_alert_paths(result.graph), heading=False)
+    exports = result.recording.exports
+    trees = result.recording.of_type(rt.GRAFANA_NOTIFICATION_POLICY)
     return StackOutcome(
         stack=task.stack,
         exit_code=exit_code(result),
@@ -116,10 +134,10 @@ def plan_stack(task: StackTask) -> StackOutcome:
         gate=result.gate,
         escalation=result.escalation,
         resources=len(result.recording.resources),
-        shared=shared,
+        published={CONTACT_POINTS: exports[CONTACT_POINTS]} if CONTACT_POINTS in exports else {},
+        tree_routes=list(trees[0].inputs.get("policies") or []) if trees else None,
         paged=paged_teams(result.inventory) if result.inventory is not None else {},
-        alert_paths_html=paths,
-        site_errors={k: failure_message(e).rstrip() for k, e in (failures or {}).items()},
+        alert_paths=site_alert_paths(result.graph, defer_shared_routes=True) if task.html else {},
     )
 
 
