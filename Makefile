@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STACK ?= dev
 OUT ?= out
 
-.PHONY: help plan fleet-check validate cost test lint unit bench clean
+.PHONY: help plan plan-fleet fleet-check validate cost test lint unit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ help:
 plan: $(STAMP)
 	mkdir -p $(OUT)
 	$(VENV)/bin/vigil plan --stack $(STACK) --json $(OUT)/plan.json --html $(OUT)/plan.html
+
+## plan-fleet: offline plan of every fleet stack in parallel workers (JOBS=N; JSON, HTML)
+plan-fleet: $(STAMP)
+	mkdir -p $(OUT)
+	$(VENV)/bin/vigil plan --fleet $(if $(JOBS),-j $(JOBS)) \
+		--json $(OUT)/fleet-plan.json --html $(OUT)/fleet-plan.html
 
 ## fleet-check: prove the fleet: every site in one stack, no overlaps, shared objects owned once
 fleet-check: $(STAMP)
@@ -48,6 +54,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/validate_bench.py
 	$(VENV)/bin/python bench/plan_bench.py
+	$(VENV)/bin/python bench/fleet_plan_bench.py
 	$(VENV)/bin/python bench/zabbix_api_calls.py
 	$(VENV)/bin/python bench/interrupt_bench.py
 

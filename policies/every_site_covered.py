@@ -70,9 +70,8 @@ def _is_dynamic(res: PolicyResource) -> bool:
 
 def _zabbix_resources(graph: g.Graph, site: g.SiteInfo) -> list[PolicyResource]:
     found = {r.urn: r for r in graph.descendants(site.resource) if _is_dynamic(r)}
-    for res in graph.resources:
-        if _is_dynamic(res) and g.prop(res.props, "site") == site.site_id:
-            found[res.urn] = res
+    for res in graph.dynamic_by_site().get(site.site_id, ()):
+        found[res.urn] = res
     return [found[k] for k in sorted(found)]
 
 

@@ -333,6 +333,20 @@ class Graph:
         self._site_by_urn = {s.urn: s for s in self.sites}
         self._plain: dict[str, dict[str, Any]] = {}
         self._refs: dict[str, tuple[dict[str, list[PolicyResource]], ...]] = {}
+        self._dynamic_by_site: dict[Any, list[PolicyResource]] | None = None
+
+    def dynamic_by_site(self) -> Mapping[Any, list[PolicyResource]]:
+        """Dynamic resources (vigil's Zabbix objects) by their ``site`` input, indexed once:
+        a policy asks per site, and scanning every resource per site is sites × resources."""
+        if self._dynamic_by_site is None:
+            index: dict[Any, list[PolicyResource]] = defaultdict(list)
+            for res in self.resources:
+                if res.resource_type.startswith(DYNAMIC_PREFIX):
+                    site = prop(res.props, "site")
+                    if isinstance(site, str):
+                        index[site].append(res)
+            self._dynamic_by_site = dict(index)
+        return self._dynamic_by_site
 
     def props(self, res: PolicyResource) -> dict[str, Any]:
         """``res.props`` as plain data (memoised: policies read the same resources often)."""

@@ -33,7 +33,7 @@ def _reduce_frozen_map(mapping: MappingProxyType) -> tuple[Any, tuple[dict]]:
     return frozen_map, (dict(mapping),)
 
 
-# Models cross process boundaries (a worker process can send its models to its parent);
+# Models cross process boundaries (`vigil plan --fleet` workers send theirs to the parent);
 # pickle has no reducer for mappingproxy, so a read-only mapping travels as its contents.
 copyreg.pickle(MappingProxyType, _reduce_frozen_map)
 

@@ -103,3 +103,14 @@ def test_zabbix_outputs_of_a_typed_dynamic_resource(stack, run):
     rec["inputs"]["web_scenarios"] = g.UNKNOWN_ARRAY_VALUE
     [v] = run(NAME, stack.resources())
     assert v.level == "advisory"
+
+
+def test_a_zabbix_object_outside_the_site_tree_counts_by_its_site_input(stack, run):
+    """Found through the graph's one index by ``site`` input (`Graph.dynamic_by_site`), not
+    by its parent: a config registered at the stack root still covers its own site only."""
+    rec = stack.get("acme-shop-zabbix-config")
+    rec["parent"] = None
+    assert run(NAME, stack.resources()) == []
+    rec["inputs"]["site"] = "another-site"
+    [v] = run(NAME, stack.resources())
+    assert "a Zabbix web scenario" in v.message and v.urn.endswith("SiteMonitoring::acme-shop")

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.zabbix.conftest import make_site
+from vigil.inventory import load_inventory
 from vigil.models import Server, Threshold, UrlCheck
 from vigil.zabbix import media, service_templates
 from vigil.zabbix.render import (
+    C_SAFE_MAX_LENGTH,
+    DUMP_OPTIONS,
     TEMPLATE_GROUP,
     RenderOptions,
+    c_dumpable,
+    dump,
     render_site,
     render_site_yaml,
     site_objects,
 )
 from vigil.zabbix.service_templates import canonical_service, service_table
 from vigil.zabbix.uuids import stable_uuid
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _export(site, version="6.0"):
@@ -387,3 +395,62 @@ def test_certificate_checks_follow_the_agent_option(site) -> None:
     other = render_site(site, options=RenderOptions(cert_agent="10.1.2.3:10060"))
     web = next(h for h in other["zabbix_export"]["hosts"] if h["host"] == "acme-shop-web")
     assert web["interfaces"] == [{"ip": "10.1.2.3", "port": "10060", "interface_ref": "if1"}]
+
+
+# ------------------------------------------------------------------ libyaml's emitter (dump)
+
+_YAML_TEXT = st.text(
+    alphabet=st.sampled_from([chr(i) for i in range(32, 127)] + list(" :-#'\"{}[],&*!|>%@`?") * 3),
+    max_size=C_SAFE_MAX_LENGTH,
+)
+_YAML_SCALARS = _YAML_TEXT | st.integers() | st.floats() | st.booleans() | st.none()
+_YAML_DOCS = st.recursive(
+    _YAML_SCALARS,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(_YAML_TEXT.filter(bool), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+def _pyyaml(document: dict) -> str:
+    return yaml.safe_dump(document, **DUMP_OPTIONS)
+
+
+def _libyaml(document: dict) -> str:
+    return yaml.dump(document, Dumper=yaml.CSafeDumper, **DUMP_OPTIONS)
+
+
+@pytest.mark.parametrize("version", ["6.0", "6.2", "7.0"])
+def test_every_example_export_goes_through_libyaml_byte_identical(version: str) -> None:
+    for site in load_inventory(ROOT / "inventory").sites:
+        document = render_site(site, version)
+        assert c_dumpable(document), site.id  # the fast path is the one taken
+        assert dump(document) == _libyaml(document) == _pyyaml(document), site.id
+
+
+@settings(max_examples=300, deadline=None)
+@given(_YAML_DOCS)
+def test_libyaml_writes_what_pyyaml_writes_wherever_dump_uses_it(value) -> None:
+    document = {"zabbix_export": value}
+    if c_dumpable(document):
+        assert _libyaml(document) == _pyyaml(document)
+    assert dump(document) == _pyyaml(document)
+
+
+@pytest.mark.parametrize(
+    ("value", "libyaml_differs"),
+    [
+        ({"name": "Caf\u00e9 \U0001f600"}, True),  # beyond the BMP: libyaml escapes it
+        ({"name": "\x85"}, True),  # NEL
+        ({"": "empty key"}, True),  # libyaml: '': ..., PyYAML: ? ''
+        ({"name": "K^-!\t}tLzB" * 100}, True),  # a long double-quoted scalar, folded its way
+        ({"name": "a\tb"}, False),  # alike here, but tabs are refused: quoting differs nearby
+        ({"name": "x y" * 400}, False),  # alike here, but longer than c_dumpable accepts
+    ],
+    ids=["astral", "nel", "empty-key", "long-quoted", "tab", "long"],
+)
+def test_where_libyaml_differs_dump_keeps_pyyaml(value: dict, libyaml_differs: bool) -> None:
+    document = {"zabbix_export": value}
+    assert not c_dumpable(document)
+    assert dump(document) == _pyyaml(document)
+    assert (_libyaml(document) != _pyyaml(document)) is libyaml_differs  # why it is refused

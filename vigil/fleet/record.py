@@ -10,6 +10,8 @@ The shared stack itself reads its site stacks back: its Grafana tree routes the 
 they publish (`components.shared.fleet_policy_tree`). It is recorded as the deploy workflow
 runs it: once as before the site stacks (no site stack has published anything yet: no
 references answered), the site stacks against that recording, then again with their outputs.
+`vigil plan --fleet` runs the same two passes across its workers (`vigil.fleet.parallel`): the
+site stacks it plans are recorded once each and their outputs handed to the second pass.
 """
 
 from __future__ import annotations
@@ -45,13 +47,22 @@ def record_with_shared(
     overrides: Mapping[str, Any] | None = None,
     on_resource: Callable[[Resource], None] | None = None,
     shared: Recording | None = None,
+    published: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Recording:
     """Record ``config``'s program; a site stack gets its shared stack's outputs and
-    resources (``shared``: an already recorded shared stack, e.g. once per fleet plan)."""
+    resources (``shared``: an already recorded shared stack, e.g. once per fleet plan).
+
+    The shared stack itself is recorded after a full deploy (`record_shared`), unless
+    ``published`` gives what its site stacks published (site stack name → its outputs, as
+    `vigil plan --fleet` collects them from the site stacks it planned): then it is recorded
+    once, against those."""
     reference = shared_stack_of(config)
     if not reference:
         settings = _settings(config)
         if settings is not None and settings.fleet_role == "shared":
+            if published is not None:
+                mocks = OfflineMocks(published)
+                return record_program(config, mocks=mocks, on_resource=on_resource)
             return record_shared(config, on_resource)[0]
         return record_program(config, on_resource=on_resource)
     if shared is None:

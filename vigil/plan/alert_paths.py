@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pulumi_policy import PolicyResource
 
@@ -23,6 +24,16 @@ from vigil import resource_types as rt
 class Step:
     label: str
     ok: bool = True
+
+
+@dataclass(frozen=True)
+class PendingRoute(Step):
+    """The route of a site in a tree another stack owns (the fleet's shared stack), left for
+    that stack's final recording to answer (`resolve_routes`): a fleet plan records a site
+    stack once, before the shared stack routes the contact points it publishes."""
+
+    site_id: str = ""
+    point: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ def _pager(graph: Graph, services: list[PolicyResource]) -> list[Step]:
     return [Step(f"PagerDuty service {_label(graph, service)}"), *_escalation_steps(graph, policy)]
 
 
-def _site_paths(graph: Graph, site: SiteInfo) -> list[AlertPath]:
+def _site_paths(graph: Graph, site: SiteInfo, defer: bool = False) -> list[AlertPath]:
     def of(token: str) -> list[PolicyResource]:
         return sorted(graph.descendants(site.resource, token), key=lambda r: r.name)
 
@@ -135,7 +146,7 @@ def _site_paths(graph: Graph, site: SiteInfo) -> list[AlertPath]:
                 "Zabbix", (Step(f"{len(zabbix)} Zabbix object(s)"), integration("zabbix"), *pager)
             )
         )
-    grafana = _grafana_path(graph, site, of(rt.GRAFANA_CONTACT_POINT), integration, pager)
+    grafana = _grafana_path(graph, site, of(rt.GRAFANA_CONTACT_POINT), integration, pager, defer)
     if grafana is not None:
         paths.append(grafana)
     return paths
@@ -147,6 +158,7 @@ def _grafana_path(
     points: list[PolicyResource],
     integration: Callable[[str], Step],
     pager: list[Step],
+    defer: bool = False,
 ) -> AlertPath | None:
     """Rule (labelled ``site=<id>``) → notification route → contact point → PagerDuty.
 
@@ -166,7 +178,7 @@ def _grafana_path(
         "Grafana",
         (
             first,
-            _route_step(graph, site, label, point),
+            _route_step(graph, site, label, point, defer),
             Step(f"contact point {point}" if point else "no contact point", ok=bool(point)),
             integration("grafana"),
             *pager,
@@ -174,17 +186,34 @@ def _grafana_path(
     )
 
 
-def _route_step(graph: Graph, site: SiteInfo, label: str, point: str | None) -> Step:
-    """The notification policy's route for the site's label, when this stack owns the tree."""
+def _stack_of(urn: str) -> str:
+    return urn.split("::", 1)[0]  # urn:pulumi:<stack>
+
+
+def _route_step(
+    graph: Graph, site: SiteInfo, label: str, point: str | None, defer: bool = False
+) -> Step:
+    """The notification policy's route for the site's label, when a recorded stack owns the
+    tree (this one, or the shared stack it references); ``defer``: a tree of another stack is
+    answered later (`PendingRoute`)."""
     trees = graph.of_type(rt.GRAFANA_NOTIFICATION_POLICY)
     if not trees:
         return Step(f"route {label} in the externally managed policy tree (not verified)")
-    for route in graph.props(trees[0]).get("policies") or []:
+    if defer and _stack_of(trees[0].urn) != _stack_of(site.urn):
+        return PendingRoute(f"route {label} in the shared stack's tree", True, site.site_id, point)
+    return route_step(graph.props(trees[0]).get("policies"), site.site_id, point)
+
+
+def route_step(policies: Any, site_id: str, point: str | None) -> Step:
+    """The route ``site=<id>`` among a tree's ``policies`` input, to the contact point
+    ``point`` (``None``: the site has none, so any target)."""
+    label = f"{GRAFANA_SITE_LABEL}={site_id}"
+    for route in policies if isinstance(policies, list) else []:
         matchers = route.get("matchers") or []
         if any(
             m.get("label") == GRAFANA_SITE_LABEL
             and m.get("match") == "="
-            and m.get("value") == site.site_id
+            and m.get("value") == site_id
             for m in matchers
         ):
             target = route.get("contactPoint")
@@ -193,9 +222,29 @@ def _route_step(graph: Graph, site: SiteInfo, label: str, point: str | None) -> 
     return Step(f"no route for {label} in the notification policy", ok=False)
 
 
-def site_alert_paths(graph: Graph) -> dict[str, list[AlertPath]]:
-    """Alert paths of every site (sorted by site id)."""
+def resolve_routes(
+    paths: dict[str, list[AlertPath]], policies: Any, missing: str | None = None
+) -> dict[str, list[AlertPath]]:
+    """``paths`` with every `PendingRoute` answered from the owning tree's ``policies``;
+    ``missing``: why there is no such tree (the step then fails, saying so)."""
+
+    def answer(step: Step) -> Step:
+        if not isinstance(step, PendingRoute):
+            return step
+        if missing is not None:
+            return Step(f"{step.label}: not verified ({missing})", ok=False)
+        return route_step(policies, step.site_id, step.point)
+
     return {
-        site.site_id: _site_paths(graph, site)
+        site: [AlertPath(p.source, tuple(answer(s) for s in p.steps)) for p in site_paths]
+        for site, site_paths in paths.items()
+    }
+
+
+def site_alert_paths(graph: Graph, defer_shared_routes: bool = False) -> dict[str, list[AlertPath]]:
+    """Alert paths of every site (sorted by site id). ``defer_shared_routes``: routes in a
+    tree of another stack are `PendingRoute`s (`vigil plan --fleet`'s site stacks)."""
+    return {
+        site.site_id: _site_paths(graph, site, defer_shared_routes)
         for site in sorted(graph.sites, key=lambda s: s.site_id)
     }

@@ -60,6 +60,9 @@ def configure(parser: argparse.ArgumentParser, name: str) -> Callable[[argparse.
             metavar="OLD.json",
             help="also show what changed since a saved plan (vigil diff OLD.json this-plan)",
         )
+        from vigil.fleet.plan_cli import add_arguments
+
+        add_arguments(parser)
         return cmd_plan
     if name == "check":
         parser.add_argument("plan_file", metavar="PLAN.json", nargs="?")
@@ -117,6 +120,10 @@ def exit_code(result: PlanResult) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    if args.fleet:
+        from vigil.fleet.plan_cli import cmd_plan_fleet
+
+        return cmd_plan_fleet(args)
     with stop_on_interrupt("vigil plan"):
         return _plan(args)
 

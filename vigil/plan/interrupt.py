@@ -39,8 +39,8 @@ def atomic_write(path: str | Path, text: str) -> None:
             stream.write(text)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with _lock:
+    with _lock:  # created and registered at once: an interrupt in between would leave it
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         _pending.add(tmp)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
@@ -54,7 +54,7 @@ def atomic_write(path: str | Path, text: str) -> None:
 
 
 def _stop_now(what: str, on_stop: Callable[[], None] | None = None) -> None:
-    if on_stop is not None:  # e.g. end worker processes started under the handler
+    if on_stop is not None:  # e.g. end the worker processes of `vigil plan --fleet`
         with contextlib.suppress(Exception):
             on_stop()
     with _lock:

@@ -66,13 +66,15 @@ def run_plan(
     on_resource: Callable[[Resource], None] | None = None,
     on_policy_progress: Callable[[int, int], None] | None = None,
     shared: Recording | None = None,
+    published: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> PlanResult:
     """Record the stack's program offline (``config`` overrides its stack config), evaluate
     the policy pack and build the plan document. ``shared``: the already recorded shared stack
-    a site stack references (a fleet-wide plan can record it once for every site stack)."""
+    a site stack references (`vigil plan --fleet` records it once for every site stack);
+    ``published``: the shared stack's site stacks' outputs (`record_with_shared`)."""
     overrides = {**(config or {}), **({INVENTORY_KEY: inventory} if inventory else {})}
     stack_config = load_stack_config(project_dir, stack, overrides)
-    recording = record_with_shared(stack_config, overrides, on_resource, shared)
+    recording = record_with_shared(stack_config, overrides, on_resource, shared, published)
     resources = policy_resources(recording)
     graph = Graph(resources)
     policy_set = policy_set or load_policy_set(stack_config.project_dir)

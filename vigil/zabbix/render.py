@@ -666,9 +666,51 @@ def render_site(
     return {"zabbix_export": export}
 
 
+DUMP_OPTIONS: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, "width": 1000}
+C_SAFE_MAX_LENGTH = 500
+"""Strings up to this length are emitted alike by libyaml and PyYAML's emitter (longer ones
+may be folded differently, as may be anything near ``width``)."""
+_C_DUMPER: Any = getattr(yaml, "CSafeDumper", None)  # PyYAML built without libyaml: none
+
+
+def _c_safe_text(text: str) -> bool:
+    return len(text) <= C_SAFE_MAX_LENGTH and text.isascii() and text.isprintable()
+
+
+def c_dumpable(document: Any) -> bool:
+    """Whether libyaml's emitter (``yaml.CSafeDumper``) writes ``document`` byte for byte as
+    PyYAML's own (``yaml.safe_dump``) does: only plain data whose strings are short, printable
+    ASCII, with no empty key. Outside that the two emitters differ (libyaml escapes characters
+    beyond the BMP and NEL even with ``allow_unicode``, quotes tabs and folds long scalars its
+    own way, writes an empty key as ``''`` rather than ``? ''``), so `dump` keeps PyYAML's.
+    The SafeRepresenter (which picks tags and styles) is the same Python code in both dumpers;
+    only the emitter differs. `tests/zabbix/test_render.py` compares the two."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if not _c_safe_text(node):
+                return False
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str) or not key or not _c_safe_text(key):
+                    return False
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif node is not None and not isinstance(node, bool | int | float):
+            return False
+    return True
+
+
 def dump(document: Mapping[str, Any]) -> str:
-    """YAML text of an export document, stable byte for byte."""
-    return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=1000)
+    """YAML text of an export document, stable byte for byte: ``yaml.safe_dump``'s text,
+    through libyaml's emitter where it writes the same (`c_dumpable`: ~6x faster, the bulk of
+    a plan's Zabbix cost)."""
+    data = dict(document)
+    if _C_DUMPER is not None and c_dumpable(data):
+        return yaml.dump(data, Dumper=_C_DUMPER, **DUMP_OPTIONS)
+    return yaml.safe_dump(data, **DUMP_OPTIONS)
 
 
 def render_site_yaml(
