@@ -16,6 +16,7 @@ from pulumi.runtime import config as runtime_config
 from vigil import loaded
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
 from vigil.inventory import InventoryError, load_inventory
+from vigil.inventory.discovery import client_folders
 from vigil.inventory.problems import did_you_mean
 from vigil.models import Inventory, Tier
 from vigil.settings import (
@@ -91,7 +92,7 @@ def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec,
     """Load, shard and pre-compute every alarm spec, or raise ``InvalidInventory``."""
     root = settings.inventory_path(Path(os.getcwd()))
     try:
-        inventory = load_inventory(root)
+        inventory = load_inventory(root, clients=settings.clients)
     except InventoryError as error:
         raise InvalidInventory(_format(root, [p.format() for p in error.problems])) from None
     except OSError as error:  # e.g. a file that cannot be read
@@ -99,11 +100,12 @@ def load(settings: StackSettings) -> tuple[Inventory, dict[str, tuple[AlarmSpec,
     problems: list[str] = []
     if settings.clients is not None:
         at = _stack_file_locations() or (lambda _path: "")
+        known = client_folders(root)  # the shard's files alone were read
         problems += [
             f"{at(f'vigil:clients[{i}]')}vigil:clients[{i}]: unknown client {c!r}"
-            + did_you_mean(c, inventory.clients)
+            + did_you_mean(c, known)
             for i, c in enumerate(settings.clients)
-            if c not in inventory.clients
+            if c not in known
         ]
         inventory = inventory.only_clients(settings.clients)
     problems += _out_of_scope_problems(settings, {site.id for site in inventory.sites})

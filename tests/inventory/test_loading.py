@@ -9,7 +9,8 @@ import pytest
 
 from tests.inventory.conftest import EXAMPLE
 from tests.inventory.util import edit
-from vigil.inventory import load_inventory
+from vigil.inventory import InventoryError, load_inventory
+from vigil.inventory.discovery import client_folders
 from vigil.models import Inventory, Threshold
 
 
@@ -120,3 +121,23 @@ def test_merge_keys_and_anchors_are_supported(inv: Path) -> None:
     )
     site = load_inventory(inv).site("acme-shop2")
     assert dict(site.tags) == {"cost-center": "x", "owner": "me"}
+
+
+def test_a_site_stack_reads_only_its_clients_folders(inv: Path) -> None:
+    """A broken file of another client fails its own stack and the whole-inventory checks,
+    not this shard; the shard's own files are still checked."""
+    edit(inv / "sites/bistro/booking.yaml", "id: bistro-booking\n", "id: Bistro Booking\n")
+    with pytest.raises(InventoryError):
+        load_inventory(inv)
+    shard = load_inventory(inv, clients=["acme", "nova"])
+    assert shard.clients == ("acme", "nova")
+    assert [s.id for s in shard.sites] == ["acme-b2b", "acme-shop", "nova-api", "nova-storefront"]
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(inv, clients=["bistro"])
+    assert {Path(p.file).name for p in caught.value.problems} == {"booking.yaml"}
+
+
+def test_client_folders_are_known_without_reading_site_files(inv: Path) -> None:
+    (inv / "sites/acme/shop.yaml").write_text(": not yaml [")
+    (inv / "sites/empty").mkdir()
+    assert client_folders(inv) == ("acme", "bistro", "nova")

@@ -171,3 +171,10 @@ def _site_entry(path: Path, client: str, root: Path, problems: list[Problem]) ->
         problems.append(_problem(path, message))
         return None
     return SiteFile(target, str(path), client)
+
+
+def client_folders(root: Path) -> tuple[str, ...]:
+    """The clients that have at least one site file under ``root/sites`` (sorted): what a
+    stack's ``vigil:clients`` may name, known without reading a single site file."""
+    files, _problems = site_files(root)
+    return tuple(sorted({file.client for file in files}))
