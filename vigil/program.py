@@ -13,7 +13,7 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from vigil import loaded
+from vigil import loaded, sdk_stack_trace
 from vigil.catalog.alarms import AlarmSpec, alarms_for_site
 from vigil.inventory import InventoryError, load_inventory
 from vigil.inventory.discovery import client_folders
@@ -162,6 +162,7 @@ def main() -> None:
     from components.site import SiteMonitoring
     from components.zabbix import zabbix_plugin
 
+    sdk_stack_trace.install()  # before the first resource: see its docstring
     settings = read_settings()
     loaded.SETTINGS.set(settings)  # the one settings object of the run, for the plan
     inventory, alarms = load(settings)
