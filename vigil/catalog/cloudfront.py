@@ -1,4 +1,5 @@
-"""CloudFront distributions: error rates; metrics exist only in us-east-1 with Region=Global."""
+"""CloudFront distributions: error rates, and (opt-in) too few requests; metrics exist only in
+us-east-1 with Region=Global."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ class CloudFrontDistribution:
     id: str
     aliases: tuple[str, ...] = ()
     thresholds: Thresholds = field(default_factory=frozen_map)
+    min_requests_per_minute: int | None = None
+    """Fewer requests a minute than this means visitors cannot reach the site (``None``: the
+    distribution's traffic has no floor worth alarming on, so no low-traffic alarm)."""
 
 
 def build(doc: Doc, thresholds: ResolveThresholds) -> CloudFrontDistribution:
@@ -24,6 +28,7 @@ def build(doc: Doc, thresholds: ResolveThresholds) -> CloudFrontDistribution:
         id=doc["id"],
         aliases=tuple(doc.get("aliases", ())),
         thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
+        min_requests_per_minute=doc.get("min_requests_per_minute"),
     )
 
 
@@ -43,6 +48,13 @@ SCHEMA = {
             "type": "array",
             "items": {"type": "string", "minLength": 1},
             "description": "Alternate domain names.",
+        },
+        "min_requests_per_minute": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The distribution's traffic floor: fewer requests in a minute than "
+            "this (threshold x this value; no requests at all, too) raises a low-traffic "
+            "warning. Leave it out for a distribution whose quiet hours reach zero.",
         },
     },
 }
@@ -78,6 +90,34 @@ SIGNALS: tuple[Signal, ...] = (
         title="CloudFront 4xx rate",
         description="Share of requests answered with 4xx (broken links, blocked clients).",
         source=src.metrics("cloudfront", "4xxErrorRate"),
+    ),
+    Signal(
+        key="low_requests",
+        namespace=NS,
+        metric="Requests",
+        statistic="Sum",
+        comparison="LessThanThreshold",
+        default=Threshold(warning=1.0),
+        # CloudFront publishes no Requests datapoint for a minute without requests: the very
+        # case this alarm exists for (cdk-monitoring-constructs keeps MISSING, which leaves a
+        # distribution that stopped receiving traffic in its last state).
+        treat_missing_data="breaching",
+        period_seconds=60,
+        applies=lambda d: d.min_requests_per_minute is not None,
+        relative_to="min_requests_per_minute",
+        unit="ratio",
+        global_region=True,
+        title="CloudFront requests below floor",
+        description="Fewer requests a minute than the distribution's floor (threshold x "
+        "min_requests_per_minute): DNS, certificate or an upstream cut keeps visitors away. "
+        "A warning: a quiet minute is not an outage, the URL check pages for that.",
+        source=src.join(
+            src.cmc(
+                "aws-cloudfront/CloudFrontDistributionMonitoring.ts",
+                "addLowTpsAlarm (TpsAlarmFactory.addMinTpsAlarm: LessThanThreshold)",
+            ),
+            src.metrics("cloudfront", "Requests", "Sum per minute, only in us-east-1"),
+        ),
     ),
 )
 
