@@ -3,6 +3,11 @@
 When a health check or instance stops reporting, its availability metric stops too. With
 ``treatMissingData`` ``missing``/``ignore``/``notBreaching`` the alarm then stays OK (or keeps
 its state) exactly when the site is unreachable, so availability alarms must breach.
+
+One exception, by the inventory's word: an alarm tagged ``vigil:may-be-stopped=true`` watches a
+resource stopped on purpose at times (EC2 ``may_be_stopped``); a stopped instance publishes no
+status checks, so ``allowedWhenMayBeStopped`` (``notBreaching``) is accepted there. Such a
+resource has no heartbeat alarm either (``reporting-signals-have-heartbeat`` exempts it).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationA
 
 from policies import define as d
 from policies import graph as g
+from vigil.naming import TAG_MAY_BE_STOPPED
 
 NAME = "availability-treats-missing-as-breaching"
 DESCRIPTION = "Availability alarms treat missing data as breaching."
@@ -24,6 +30,7 @@ REMEDIATION = (
 )
 DEFAULTS: dict[str, Any] = {
     "allowed": ["breaching"],
+    "allowedWhenMayBeStopped": ["breaching", "notBreaching"],
     "availabilityMetrics": [
         "HealthCheckStatus",
         "StatusCheckFailed",
@@ -37,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
 CONFIG_SCHEMA = d.config_schema(
     DEFAULTS,
     allowed="treatMissingData values accepted on availability alarms.",
+    allowedWhenMayBeStopped="treatMissingData values accepted on availability alarms tagged "
+    "vigil:may-be-stopped=true (a resource stopped on purpose publishes nothing).",
     availabilityMetrics="Metric names that make an alarm an availability alarm even without the "
     "vigil:availability tag.",
 )
@@ -64,7 +73,9 @@ def check(args: ResourceValidationArgs, cfg: dict[str, Any], report: ReportViola
     treat = g.prop(args.props, "treatMissingData")
     if g.is_unknown(treat):
         raise g.CannotVerifyUntilApply([f"treatMissingData of alarm {args.name}"])
-    if treat not in cfg["allowed"]:
+    tags = g.tags_of(args.props)
+    stoppable = isinstance(tags, Mapping) and g.as_bool(tags.get(TAG_MAY_BE_STOPPED))
+    if treat not in cfg["allowedWhenMayBeStopped" if stoppable else "allowed"]:
         report(
             f"availability alarm {args.name} has treatMissingData={treat or 'missing (default)'}: "
             f"it stays quiet when the site stops reporting. {REMEDIATION}", None

@@ -17,6 +17,10 @@ TAG_SEVERITY = "vigil:severity"
 TAG_SIGNAL = "vigil:signal"
 TAG_AVAILABILITY = "vigil:availability"
 """Set on alarms (and paging topics) so policies can tell availability signals and severities."""
+TAG_MAY_BE_STOPPED = "vigil:may-be-stopped"
+"""Set (``true``) on every alarm of a resource the inventory says may be stopped on purpose
+(EC2 ``may_be_stopped``): its status checks treat missing data as not breaching and it has no
+heartbeat alarm; policies read this tag to allow both."""
 GRAFANA_SITE_LABEL = "site"
 """Alert label the Grafana notification policy routes on: ``site=<id>`` → the site's contact
 point. vigil's own rules carry it; hand-written rules must too (README, "Grafana alerting")."""

@@ -180,11 +180,13 @@ def test_replica_lag_watches_each_replica_not_the_primary(inventory):
         "CPUUtilization", "FreeStorageSpace", "FreeableMemory", "DatabaseConnections",
         "ReadLatency", "WriteLatency", "DiskQueueDepth",
     }  # fmt: skip
-    # replicas: lag, stopped replication, CPU and storage (instance-class independent)
+    # replicas: lag, stopped replication, CPU and storage (instance-class independent), and the
+    # heartbeat: a replica reports CPU while it exists (tests/alertpath/test_heartbeat.py)
     for replica in db.replicas:
         on_replica = [a for a in specs if a.dimensions.get("DBInstanceIdentifier") == replica]
         assert {a.signal_key for a in on_replica} == {
             "replica_lag_seconds", "replication_stopped", "cpu_utilization", "free_storage_bytes",
+            "heartbeat",
         }  # fmt: skip
     names = [a.name for a in specs]
     assert len(names) == len(set(names))

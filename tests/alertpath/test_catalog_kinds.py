@@ -9,6 +9,7 @@ import pytest
 
 from vigil import catalog
 from vigil.catalog import schema_gen
+from vigil.catalog.alarms import heartbeat_signal
 from vigil.catalog.spec import ResourceKind, Signal
 from vigil.inventory import schema
 
@@ -77,7 +78,10 @@ def test_alarm_specs_carry_their_catalog_signal(inventory):
     for site in inventory.sites:
         for spec in catalog.alarms_for_site(site):
             assert isinstance(spec.signal, Signal)
-            assert spec.signal in catalog.signals(spec.resource_type)
+            heartbeats = [
+                heartbeat_signal(s) for s in catalog.signals(spec.resource_type) if s.heartbeat
+            ]
+            assert spec.signal in (*catalog.signals(spec.resource_type), *heartbeats)
             assert spec.signal_key == spec.signal.key
             assert spec.tags["vigil:signal"] == spec.signal.key
 
@@ -89,7 +93,8 @@ def test_catalog_signals_satisfy_the_static_rules_of_the_policies():
     from policies import global_metrics_in_us_east_1 as global_metrics
 
     for rtype in catalog.resource_types():
-        for signal in catalog.signals(rtype):
+        own = catalog.signals(rtype)
+        for signal in (*own, *(heartbeat_signal(s) for s in own if s.heartbeat)):
             if signal.metric in availability.DEFAULTS["availabilityMetrics"]:
                 assert signal.treat_missing_data in availability.DEFAULTS["allowed"], signal.key
             if signal.availability:

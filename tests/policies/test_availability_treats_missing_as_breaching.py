@@ -42,3 +42,12 @@ def test_stack(stack, run):
     stack.inputs(ALARM)["treatMissingData"] = g.UNKNOWN
     [v] = run(NAME, stack.resources())
     assert v.level == "advisory"
+
+
+def test_may_be_stopped_allows_not_breaching():
+    """EC2 may_be_stopped: a stopped instance publishes no status checks (vigil.catalog.ec2)."""
+    stoppable = {"metricName": "StatusCheckFailed_System", "treatMissingData": "notBreaching",
+                 "tags": {g.TAG_AVAILABILITY: "true", "vigil:may-be-stopped": "true"}}
+    assert check(stoppable) == []
+    assert len(check({**stoppable, "treatMissingData": "ignore"})) == 1
+    assert len(check({**stoppable, "tags": {g.TAG_AVAILABILITY: "true"}})) == 1

@@ -34,6 +34,7 @@ EXPECTED = {
     "sns-not-aws-managed-key": "mandatory",
     "pagerduty-delivery-watched": "mandatory",
     "availability-treats-missing-as-breaching": "mandatory",
+    "reporting-signals-have-heartbeat": "mandatory",
     "escalation-within-sla": "mandatory",
     "detection-within-tier": "mandatory",
     "schedules-cover-24x7": "mandatory",
@@ -44,7 +45,8 @@ EXPECTED = {
 }
 STACK_POLICIES = {"alarm-has-actions", "escalation-within-sla", "schedules-cover-24x7",
                   "every-site-covered", "grafana-datasource-reads-site-account",
-                  "detection-within-tier", "pagerduty-delivery-watched"}
+                  "detection-within-tier", "pagerduty-delivery-watched",
+                  "reporting-signals-have-heartbeat"}
 
 
 def _env() -> dict[str, str]:

@@ -44,10 +44,12 @@ from vigil.aws.limits import route53_max_tags
 from vigil.aws.shapes import Breach
 from vigil.catalog.alarms import (
     GLOBAL_REGION,
+    HEARTBEAT_KEY,
     AlarmSpec,
     alarm_tags,
     alarms_for_site,
     health_check_name,
+    may_be_stopped,
 )
 from vigil.models import SEVERITIES, ResourceType, Site
 
@@ -224,9 +226,13 @@ def alarms_may_break(site: Site) -> bool:
         if not found:
             continue
         signals = catalog.signals(rtype)
-        key = max((len(naming.slug(sig.key)) for sig in signals), default=0)
-        most_tags = max([most_tags, *(len(alarm_tags(site, sig, "critical")) for sig in signals)])
+        keys = [sig.key for sig in signals] + [HEARTBEAT_KEY] * any(s.heartbeat for s in signals)
+        key = max((len(naming.slug(k)) for k in keys), default=0)
         for target in found:
+            stoppable = may_be_stopped(target.model)  # one more tag: vigil:may-be-stopped
+            most_tags = max(
+                [most_tags, *(len(alarm_tags(site, sig, "critical", stoppable)) for sig in signals)]
+            )
             prefix = naming.resource_name(site, f"{rtype}-{target.resource_id}")
             if len(prefix) + key + severity + 2 > name_max:
                 return True

@@ -14,8 +14,17 @@ from typing import TypeVar
 
 from vigil import catalog, naming
 from vigil.catalog import ec2, url
+from vigil.catalog import sources as src
 from vigil.catalog.spec import Signal, Target
-from vigil.models import CATALOG_DEFAULT, SEVERITIES, Origin, ResourceType, Severity, Site
+from vigil.models import (
+    CATALOG_DEFAULT,
+    SEVERITIES,
+    Origin,
+    ResourceType,
+    Severity,
+    Site,
+    Threshold,
+)
 
 _Id = TypeVar("_Id")
 
@@ -102,12 +111,99 @@ def _description(site: Site, signal: Signal, severity: str, resource_id: str, da
     return "\n".join(line for line in lines if line)[:1024]
 
 
+HEARTBEAT_KEY = "heartbeat"
+"""Signal key of the heartbeat alarm: ``{site}-{type}-{id}-heartbeat-warning``."""
+HEARTBEAT_PERIOD = 3600
+HEARTBEAT_EVALUATION_PERIODS = 3
+"""Three hourly periods without a single datapoint: a wrong or stale dimension is noticed within
+3 hours (issue #12: "within a day, not never"), and ``Period × EvaluationPeriods`` = 10 800 s
+stays inside CloudWatch's one-day limit (``vigil.aws.rules``). Hourly periods are standard
+resolution: priced as any other alarm (``vigil.aws.prices``)."""
+HEARTBEAT_SOURCE = (
+    "CloudWatch user guide, \"Configuring how CloudWatch alarms treat missing data\" "
+    "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
+    "AlarmThatSendsEmail.html#alarms-and-missing-data): with treatMissingData=breaching a "
+    "period without datapoints counts as breaching, so the alarm goes to ALARM instead of "
+    "INSUFFICIENT_DATA"
+)
+
+
+def heartbeat_signal(signal: Signal) -> Signal:
+    """The heartbeat alarm's signal for ``signal`` (a ``heartbeat`` one): ALARM once the metric
+    has not been published for three whole hours.
+
+    ``SampleCount`` counts the datapoints of a period; a period without any has no value at all
+    (not 0), which ``treat_missing_data=breaching`` turns into a breaching period — that is the
+    alarm. ``< 1`` also breaches on a reported zero count. The alarm is in INSUFFICIENT_DATA
+    only between its creation and its first evaluation; afterwards missing data is ALARM, never
+    INSUFFICIENT_DATA (CloudWatch user guide, "Configuring how CloudWatch alarms treat missing
+    data"). A warning: it routes like every warning (low urgency), it is no availability signal.
+    """
+    label = signal.title or signal.metric
+    return Signal(
+        key=HEARTBEAT_KEY,
+        namespace=signal.namespace,
+        metric=signal.metric,
+        statistic="SampleCount",
+        comparison="LessThanThreshold",
+        default=Threshold(warning=1),
+        treat_missing_data="breaching",
+        title=f"{label} reporting",
+        description=(
+            f"{signal.namespace} {signal.metric} has not been published for "
+            f"{HEARTBEAT_PERIOD * HEARTBEAT_EVALUATION_PERIODS // 3600} hours although the "
+            "service publishes it continuously while the resource exists: the resource is gone "
+            "or was recreated under another id, or the inventory's id is wrong, and every other "
+            "alarm of it watches nothing."
+        ),
+        unit="count",
+        period_seconds=HEARTBEAT_PERIOD,
+        evaluation_periods=HEARTBEAT_EVALUATION_PERIODS,
+        datapoints_to_alarm=HEARTBEAT_EVALUATION_PERIODS,
+        extra_dimensions=signal.extra_dimensions,
+        source=src.join(signal.heartbeat_source, HEARTBEAT_SOURCE),
+    )
+
+
+def may_be_stopped(model: object) -> bool:
+    """The inventory says the resource may be stopped on purpose (EC2 ``may_be_stopped``)."""
+    return bool(getattr(model, "may_be_stopped", False))
+
+
+def heartbeat_for(rtype: ResourceType, model: object) -> Signal | None:
+    """The heartbeat alarm's signal of one resource: from its type's first ``heartbeat`` signal
+    that applies to it; ``None`` when it has none or may be stopped on purpose."""
+    if may_be_stopped(model):
+        return None
+    for signal in catalog.signals(rtype):
+        if signal.heartbeat and (signal.applies is None or signal.applies(model)):
+            return heartbeat_signal(signal)
+    return None
+
+
+def _signals_for(rtype: ResourceType, target: Target) -> list[Signal]:
+    """The catalog signals that apply to ``target``, then its heartbeat signal (if any)."""
+    found = [
+        signal
+        for signal in catalog.signals(rtype)
+        if signal.applies is None or signal.applies(target.model)
+    ]
+    heartbeat = heartbeat_for(rtype, target.model)
+    return found if heartbeat is None else [*found, heartbeat]
+
+
+def _treat_missing_data(signal: Signal, model: object) -> str:
+    """The signal's treatment, or its ``when_stopped`` one for a resource that may be stopped."""
+    if signal.when_stopped and may_be_stopped(model):
+        return signal.when_stopped
+    return signal.treat_missing_data
+
+
 def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> list[AlarmSpec]:
     specs: list[AlarmSpec] = []
     tier_alarm = site.tier.alarm
-    for signal in catalog.signals(rtype):
-        if signal.applies is not None and not signal.applies(target.model):
-            continue
+    stoppable = may_be_stopped(target.model)
+    for signal in _signals_for(rtype, target):
         capacity = _capacity(signal, target)
         if signal.relative_to is not None and capacity is None:
             continue  # unsized: the absolute stand-in signal watches it (see ``unsized``)
@@ -154,7 +250,7 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     datapoints_to_alarm=datapoints,
                     comparison=signal.comparison,
                     threshold=value,
-                    treat_missing_data=signal.treat_missing_data,
+                    treat_missing_data=_treat_missing_data(signal, target.model),
                     availability=signal.availability,
                     global_region=signal.global_region,
                     region=GLOBAL_REGION if signal.global_region else site.aws_region,
@@ -166,7 +262,7 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     extra_alarm_actions=extra,
                     runbook_url=site.runbook_url,
                     dashboard_url=dash,
-                    tags=MappingProxyType(alarm_tags(site, signal, severity)),
+                    tags=MappingProxyType(alarm_tags(site, signal, severity, stoppable)),
                     evaluate_low_sample_count_percentiles=(
                         "ignore" if signal.is_percentile else None
                     ),
@@ -228,8 +324,11 @@ def _period(signal: Signal, target: Target, tier_period: int) -> int:
     return period
 
 
-def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
-    """Standard tags plus severity, signal and (for availability signals) the availability flag."""
+def alarm_tags(
+    site: Site, signal: Signal, severity: str, may_be_stopped: bool = False
+) -> dict[str, str]:
+    """Standard tags plus severity, signal, (for availability signals) the availability flag
+    and (for a resource that may be stopped on purpose) ``vigil:may-be-stopped``."""
     tags = {
         **naming.standard_tags(site),
         naming.TAG_SEVERITY: severity,
@@ -237,6 +336,8 @@ def alarm_tags(site: Site, signal: Signal, severity: str) -> dict[str, str]:
     }
     if signal.availability:
         tags[naming.TAG_AVAILABILITY] = "true"
+    if may_be_stopped:
+        tags[naming.TAG_MAY_BE_STOPPED] = "true"
     return tags
 
 
@@ -266,11 +367,15 @@ def health_check_name(site: Site, check_name: str) -> str:
 
 __all__ = [
     "GLOBAL_REGION",
+    "HEARTBEAT_KEY",
     "AlarmSpec",
     "Unsized",
     "alarm_tags",
     "alarms_for_site",
     "health_check_name",
+    "heartbeat_for",
+    "heartbeat_signal",
+    "may_be_stopped",
     "unsized",
     "url",
 ]

@@ -67,6 +67,9 @@ SCHEMA = {
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         key="elb_5xx_count",
+        missing_data_reason="ALB count metrics are published only for minutes with a non-zero "
+        "count (ALB user guide, \"CloudWatch metrics for your Application Load Balancer\"): no "
+        "data is zero 5xx.",
         namespace=NS,
         metric="HTTPCode_ELB_5XX_Count",
         statistic="Sum",
@@ -82,6 +85,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="target_5xx_count",
+        missing_data_reason="Published only for minutes in which targets returned 5xx: no data "
+        "is zero 5xx.",
         namespace=NS,
         metric="HTTPCode_Target_5XX_Count",
         statistic="Sum",
@@ -97,6 +102,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="target_response_time_p99",
+        missing_data_reason="Published only for minutes with requests: an idle load balancer is "
+        "not slow.",
         namespace=NS,
         metric="TargetResponseTime",
         statistic="p99",
@@ -113,6 +120,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="rejected_connection_count",
+        missing_data_reason="Published only for minutes with rejected connections: no data is "
+        "none rejected.",
         namespace=NS,
         metric="RejectedConnectionCount",
         statistic="Sum",

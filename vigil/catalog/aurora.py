@@ -69,9 +69,16 @@ SIGNALS: tuple[Signal, ...] = (
         title="Aurora CPU utilization (busiest instance)",
         description="CPU saturation of the busiest instance of the cluster.",
         source=src.recommended("Amazon RDS", "CPUUtilization"),
+        heartbeat=True,
+        heartbeat_source=src.HEARTBEAT["rds"],
+        missing_data_reason="Published every minute while an instance of the cluster runs; a gap "
+        "is a stopped or renamed cluster, which the heartbeat alarm reports.",
     ),
     Signal(
         key="free_local_storage_bytes",
+        missing_data_reason="Published every minute per instance while the cluster runs; a gap "
+        "means the resource is gone or its id is wrong, which its heartbeat alarm reports; "
+        "breaching here would report the gap as full local storage.",
         namespace=NS,
         metric="FreeLocalStorage",
         statistic="Minimum",
@@ -85,6 +92,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="freeable_memory_bytes",
+        missing_data_reason="Published every minute while the cluster runs; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as memory exhaustion.",
         namespace=NS,
         metric="FreeableMemory",
         statistic="Minimum",
@@ -97,6 +107,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="database_connections",
+        missing_data_reason="Published every minute while the cluster runs; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as connection exhaustion.",
         namespace=NS,
         metric="DatabaseConnections",
         statistic="Maximum",
@@ -108,6 +121,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="replica_lag_seconds",
+        missing_data_reason="Published for reader instances (Role=READER) only: while no reader "
+        "runs (failover, replacement) there is none, and that is no lag; the cluster's heartbeat "
+        "alarm reports a wrong id.",
         namespace=NS,
         metric="AuroraReplicaLag",
         statistic="Maximum",

@@ -62,6 +62,8 @@ SCHEMA = {
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         key="error_rate_5xx",
+        missing_data_reason="Published only while the distribution serves requests: no requests "
+        "is no 5xx rate (the low-request alarm covers a silent distribution).",
         namespace=NS,
         metric="5xxErrorRate",
         statistic="Average",
@@ -79,6 +81,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="error_rate_4xx",
+        missing_data_reason="Published only while the distribution serves requests: no requests "
+        "is no 4xx rate.",
         namespace=NS,
         metric="4xxErrorRate",
         statistic="Average",

@@ -26,6 +26,10 @@ class Ec2Instance:
     instance_type: str
     thresholds: Thresholds = field(default_factory=frozen_map)
     detailed_monitoring: bool = False
+    may_be_stopped: bool = False
+    """Stopped on purpose at times (a batch or standby host): a stopped instance publishes no
+    status checks and no CPU, so its status-check alarms treat missing data as not breaching
+    and it gets no heartbeat alarm (``Signal.when_stopped``, ``vigil.catalog.alarms``)."""
 
     @property
     def burstable(self) -> bool:
@@ -40,6 +44,7 @@ def build(doc: Doc, thresholds: ResolveThresholds) -> Ec2Instance:
         instance_type=doc["instance_type"],
         thresholds=thresholds(RESOURCE_TYPE, doc.get("thresholds")),
         detailed_monitoring=bool(doc.get("detailed_monitoring", False)),
+        may_be_stopped=bool(doc.get("may_be_stopped", False)),
     )
 
 
@@ -70,6 +75,14 @@ SCHEMA = {
             "default false, EC2's default: CPU is then published every 5 minutes and its "
             "alarms use 300 s periods.",
         },
+        "may_be_stopped": {
+            "type": "boolean",
+            "description": "Whether the instance is stopped on purpose at times (default "
+            "false). A stopped instance publishes no StatusCheckFailed data and no CPU: with "
+            "true its status-check alarms treat missing data as notBreaching (a stop does not "
+            "page; a running instance failing its checks still does) and it gets no "
+            "heartbeat-warning alarm, so a wrong instance id is not noticed either.",
+        },
     },
 }
 
@@ -88,9 +101,17 @@ SIGNALS: tuple[Signal, ...] = (
         resolution=lambda instance: publication.resolution(
             NS, "CPUUtilization", instance.detailed_monitoring
         ),
+        heartbeat=True,
+        heartbeat_source=src.HEARTBEAT["ec2"],
+        missing_data_reason="Published every 5 minutes (1 with detailed monitoring) while the "
+        "instance runs; a gap is a stopped instance or a wrong id, which the heartbeat alarm "
+        "reports; the level alarm goes to INSUFFICIENT_DATA (missing) instead of paging.",
     ),
     Signal(
         key="cpu_credit_balance",
+        missing_data_reason="Published every 5 minutes for a running T instance; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as exhausted credits.",
         namespace=NS,
         metric="CPUCreditBalance",
         statistic="Minimum",
@@ -117,6 +138,12 @@ SIGNALS: tuple[Signal, ...] = (
         default=Threshold(critical=1),
         treat_missing_data="breaching",
         availability=True,
+        when_stopped="notBreaching",
+        missing_data_reason="Breaching: an instance that stops reporting its status checks is "
+        "down. An instance with may_be_stopped: true is stopped on purpose at times and then "
+        "publishes no status checks (EC2 user guide, \"Status checks for Amazon EC2 "
+        "instances\": checks run on running instances), so its alarms treat missing data as "
+        "notBreaching.",
         title="System status check",
         description="AWS host problem (hardware, network, power); EC2 recover moves the instance.",
         source=src.join(
@@ -133,6 +160,12 @@ SIGNALS: tuple[Signal, ...] = (
         default=Threshold(critical=1),
         treat_missing_data="breaching",
         availability=True,
+        when_stopped="notBreaching",
+        missing_data_reason="Breaching: an instance that stops reporting its status checks is "
+        "down. An instance with may_be_stopped: true is stopped on purpose at times and then "
+        "publishes no status checks (EC2 user guide, \"Status checks for Amazon EC2 "
+        "instances\": checks run on running instances), so its alarms treat missing data as "
+        "notBreaching.",
         title="Instance status check",
         description="The guest OS does not answer (kernel panic, memory exhausted, bad network).",
         source=src.join(

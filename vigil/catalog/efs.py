@@ -59,6 +59,9 @@ def _general_purpose(fs: Any) -> bool:
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         key="burst_credit_balance_bytes",
+        missing_data_reason="Published every minute while the file system exists (EFS user "
+        "guide, \"Amazon CloudWatch metrics for Amazon EFS\"); a gap is no throttling, breaching "
+        "would report it as exhausted credits.",
         namespace=NS,
         metric="BurstCreditBalance",
         statistic="Minimum",
@@ -76,6 +79,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="percent_io_limit",
+        missing_data_reason="Published only for General Purpose file systems while they exist; a "
+        "gap is no I/O saturation.",
         namespace=NS,
         metric="PercentIOLimit",
         statistic="Average",

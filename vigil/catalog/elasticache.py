@@ -130,6 +130,9 @@ def _redis_replica(cluster: ElastiCacheCluster) -> bool:
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         key="engine_cpu_utilization",
+        missing_data_reason="Published every minute per node; a gap means the resource is gone "
+        "or its id is wrong, which its heartbeat alarm reports; breaching here would report the "
+        "gap as a saturated engine.",
         namespace=NS,
         metric="EngineCPUUtilization",
         statistic="Average",
@@ -146,6 +149,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="cpu_utilization",
+        missing_data_reason="Published every minute per node; a gap means the resource is gone "
+        "or its id is wrong, which its heartbeat alarm reports; breaching here would report the "
+        "gap as a saturated host.",
         namespace=NS,
         metric="CPUUtilization",
         statistic="Average",
@@ -166,6 +172,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="database_memory_usage_percent",
+        missing_data_reason="Published every minute per node (Redis OSS/Valkey); a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as memory exhaustion.",
         namespace=NS,
         metric="DatabaseMemoryUsagePercentage",
         statistic="Average",
@@ -179,6 +188,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="evictions",
+        missing_data_reason="Published every minute per node (zero included); a gap (node "
+        "replaced, wrong id) is no eviction, and the heartbeat alarm reports a wrong id.",
         namespace=NS,
         metric="Evictions",
         statistic="Sum",
@@ -201,9 +212,16 @@ SIGNALS: tuple[Signal, ...] = (
         title="Connections",
         description="Client connections (connection leak or storm).",
         source=src.recommended("Amazon ElastiCache", "CurrConnections"),
+        heartbeat=True,
+        heartbeat_source=src.HEARTBEAT["elasticache"],
+        missing_data_reason="Published every minute per node, zero included, while the node "
+        "exists; a gap is a deleted or renamed node, which the heartbeat alarm reports.",
     ),
     Signal(
         key="swap_usage_bytes",
+        missing_data_reason="Published every minute per node; a gap means the resource is gone "
+        "or its id is wrong, which its heartbeat alarm reports; breaching here would report the "
+        "gap as swapping.",
         namespace=NS,
         metric="SwapUsage",
         statistic="Average",
@@ -216,6 +234,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="replication_lag_seconds",
+        missing_data_reason="Published only by replica nodes: a primary or a node without "
+        "replicas has none, and that is no lag.",
         namespace=NS,
         metric="ReplicationLag",
         statistic="Maximum",

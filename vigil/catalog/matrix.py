@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vigil import catalog
+from vigil.catalog.alarms import heartbeat_signal
 from vigil.catalog.spec import Signal
 
 MATRIX_FILE = Path(__file__).resolve().parents[2] / "docs" / "ALARMS.md"
@@ -35,7 +36,28 @@ on 24×7 tiers); **warning** is a low-urgency incident in support hours, the ear
 Window: `tier` means the tier's `alarm` (period × datapoints of evaluation periods,
 `defaults.yaml`); otherwise the signal's own window, from its source. Percentile alarms ignore
 low-sample periods (`evaluateLowSampleCountPercentile = ignore`). *Availability* alarms treat
-missing data as breaching.
+missing data as breaching; every other signal's notes say how it treats missing data and its
+"why" says why (`Signal.missing_data_reason`; CloudWatch user guide, "Configuring how
+CloudWatch alarms treat missing data": `missing` goes to INSUFFICIENT_DATA when the whole
+window has no data, `notBreaching` counts the gap as OK, `ignore` keeps the state).
+
+## Heartbeat alarms
+
+A resource of a type whose table has a `heartbeat` row (EC2, RDS — replicas too —, Aurora,
+OpenSearch, ElastiCache) gets one more alarm, `{site}-{type}-{id}-heartbeat-warning`, on a metric
+the service publishes continuously while the resource exists: `SampleCount < 1` over 3 periods
+of 3600 s, all 3 breaching, missing data **breaching**. A wrong or stale dimension (a recreated
+instance, a renamed cluster, a typo) makes every other alarm of the resource watch nothing and
+sit in INSUFFICIENT_DATA or OK for ever; this one goes to ALARM after 3 hours without a
+datapoint. It is INSUFFICIENT_DATA only between its creation and its first evaluation; after
+that a silent metric is ALARM, never INSUFFICIENT_DATA. A warning (low urgency, like every
+warning), not an availability signal: it does not count for `detection-within-tier`. The
+mandatory policy `reporting-signals-have-heartbeat` requires it for every such resource.
+
+An EC2 instance with `may_be_stopped: true` (stopped on purpose at times) publishes no status
+checks and no CPU while stopped: its status-check alarms treat missing data as `notBreaching`
+(a stop does not page; failing checks of a running instance still do), it gets no heartbeat
+alarm, and its alarms carry the tag `vigil:may-be-stopped=true`, which both policies read.
 """
 
 
@@ -82,6 +104,12 @@ def _row(signal: Signal) -> str:
         flags.append("unsized stand-in")
     if signal.applies is not None:
         flags.append("some resources")
+    flags.append(f"missing data: {signal.treat_missing_data}")
+    if signal.when_stopped:
+        flags.append(f"{signal.when_stopped} with may_be_stopped")
+    why = signal.description
+    if signal.missing_data_reason:
+        why += f" Missing data: {signal.missing_data_reason}"
     cells = [
         f"`{signal.key}`",
         f"{signal.namespace} `{signal.metric}` ({signal.statistic})",
@@ -89,7 +117,7 @@ def _row(signal: Signal) -> str:
         _level(signal, signal.default.warning),
         _window(signal),
         ", ".join(flags) or "—",
-        signal.description,
+        why,
         signal.source or "—",
     ]
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
@@ -104,6 +132,7 @@ def render() -> str:
             "|---|---|---|---|---|---|---|---|"
         )
         parts += [_row(s) for s in kind.signals]
+        parts += [_row(heartbeat_signal(s)) for s in kind.signals if s.heartbeat][:1]
     parts.append(_delivery_section())
     return "\n".join(parts) + "\n"
 

@@ -121,6 +121,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="cluster_status_yellow",
+        missing_data_reason="Published every minute while the domain exists; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as unassigned replicas.",
         namespace=NS,
         metric="ClusterStatus.yellow",
         statistic="Maximum",
@@ -134,6 +137,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="cluster_index_writes_blocked",
+        missing_data_reason="Published every minute while the domain exists; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as blocked writes.",
         namespace=NS,
         metric="ClusterIndexWritesBlocked",
         statistic="Maximum",
@@ -149,6 +155,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="automated_snapshot_failure",
+        missing_data_reason="Published around the daily automated snapshot, not every minute: a "
+        "minute without data is no failed snapshot.",
         namespace=NS,
         metric="AutomatedSnapshotFailure",
         statistic="Maximum",
@@ -165,6 +173,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="nodes",
+        missing_data_reason="Published every minute while the domain exists; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as lost nodes.",
         namespace=NS,
         metric="Nodes",
         statistic="Minimum",
@@ -186,6 +197,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="free_storage_megabytes",
+        missing_data_reason="Published every minute while the domain exists; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as a full disk.",
         namespace=NS,
         metric="FreeStorageSpace",
         statistic="Minimum",
@@ -201,6 +215,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="jvm_memory_pressure",
+        missing_data_reason="Published every minute while the domain exists; a gap means the "
+        "resource is gone or its id is wrong, which its heartbeat alarm reports; breaching here "
+        "would report the gap as heap pressure.",
         namespace=NS,
         metric="JVMMemoryPressure",
         statistic="Maximum",
@@ -236,9 +253,15 @@ SIGNALS: tuple[Signal, ...] = (
             src.recommended("Amazon OpenSearch Service", "CPUUtilization"),
             src.cmc(CMC_FILE, "addCpuSpaceUsageAlarm"),
         ),
+        heartbeat=True,
+        heartbeat_source=src.HEARTBEAT["opensearch"],
+        missing_data_reason="Published every minute while the domain exists; a gap is a deleted "
+        "or renamed domain (or a wrong ClientId), which the heartbeat alarm reports.",
     ),
     Signal(
         key="master_cpu_utilization",
+        missing_data_reason="Published only while dedicated master nodes exist; a gap is no busy "
+        "master.",
         namespace=NS,
         metric="MasterCPUUtilization",
         statistic="Maximum",
@@ -259,6 +282,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="master_jvm_memory_pressure",
+        missing_data_reason="Published only while dedicated master nodes exist; a gap is no "
+        "master heap pressure.",
         namespace=NS,
         metric="MasterJVMMemoryPressure",
         statistic="Maximum",
@@ -279,6 +304,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="kms_key_error",
+        missing_data_reason="Published only for domains encrypted at rest; a gap is no key "
+        "error.",
         namespace=NS,
         metric="KMSKeyError",
         statistic="Maximum",
@@ -295,6 +322,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="kms_key_inaccessible",
+        missing_data_reason="Published only for domains encrypted at rest; a gap is no "
+        "inaccessible key.",
         namespace=NS,
         metric="KMSKeyInaccessible",
         statistic="Maximum",

@@ -220,9 +220,16 @@ SIGNALS: tuple[Signal, ...] = (
             src.recommended("Amazon RDS", "CPUUtilization"),
             src.cmc(RDS_MONITORING, "addCpuUsageAlarm"),
         ),
+        heartbeat=True,
+        heartbeat_source=src.HEARTBEAT["rds"],
+        missing_data_reason="Published every minute while the instance is available; a gap is a "
+        "stopped or renamed instance, which the heartbeat alarm reports.",
     ),
     Signal(
         key="free_storage_bytes",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as a full disk.",
         namespace=NS,
         metric="FreeStorageSpace",
         statistic="Minimum",
@@ -238,6 +245,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="freeable_memory_percent",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as memory exhaustion.",
         namespace=NS,
         metric="FreeableMemory",
         statistic="Minimum",
@@ -259,6 +269,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="freeable_memory_bytes",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as memory exhaustion.",
         namespace=NS,
         metric="FreeableMemory",
         statistic="Minimum",
@@ -277,6 +290,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="database_connections_percent",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as connection exhaustion.",
         namespace=NS,
         metric="DatabaseConnections",
         statistic="Maximum",
@@ -297,6 +313,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="database_connections",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as connection exhaustion.",
         namespace=NS,
         metric="DatabaseConnections",
         statistic="Maximum",
@@ -311,6 +330,10 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="read_latency_seconds",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as slow reads. Not breaching, not missing: a short gap keeps "
+        "the alarm OK.",
         namespace=NS,
         metric="ReadLatency",
         statistic="Average",
@@ -329,6 +352,10 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="write_latency_seconds",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as slow writes. Not breaching, not missing: a short gap keeps "
+        "the alarm OK.",
         namespace=NS,
         metric="WriteLatency",
         statistic="Average",
@@ -345,6 +372,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="disk_queue_depth",
+        missing_data_reason="Published every minute while the instance is available; a gap means "
+        "the resource is gone or its id is wrong, which its heartbeat alarm reports; breaching "
+        "here would report the gap as a saturated volume.",
         namespace=NS,
         metric="DiskQueueDepth",
         statistic="Average",
@@ -361,6 +391,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="burst_balance_percent",
+        missing_data_reason="Published for gp2 volumes only, every minute while the instance is "
+        "available; a gap means the resource is gone or its id is wrong, which its heartbeat "
+        "alarm reports; breaching here would report the gap as exhausted I/O credits.",
         namespace=NS,
         metric="BurstBalance",
         statistic="Minimum",
@@ -378,6 +411,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="cpu_credit_balance",
+        missing_data_reason="Published every 5 minutes for t-class instances while available; a "
+        "gap means the resource is gone or its id is wrong, which its heartbeat alarm reports; "
+        "breaching here would report the gap as exhausted CPU credits.",
         namespace=NS,
         metric="CPUCreditBalance",
         statistic="Minimum",
@@ -395,6 +431,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="maximum_used_transaction_ids",
+        missing_data_reason="Published for PostgreSQL instances every minute while available; a "
+        "gap means the resource is gone or its id is wrong, which its heartbeat alarm reports; "
+        "breaching here would report the gap as wraparound.",
         namespace=NS,
         metric="MaximumUsedTransactionIDs",
         statistic="Average",
@@ -408,6 +447,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="replica_lag_seconds",
+        missing_data_reason="Published by read replicas only; a replica being re-created or "
+        "promoted has none, and its own heartbeat alarm reports a wrong id.",
         namespace=NS,
         metric="ReplicaLag",
         statistic="Maximum",
@@ -421,6 +462,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="replication_stopped",
+        missing_data_reason="Published by read replicas only (-1 when replication stopped, which "
+        "breaches); a gap is the replica's heartbeat alarm's business, not stopped replication.",
         namespace=NS,
         metric="ReplicaLag",
         statistic="Minimum",

@@ -32,6 +32,25 @@ METRICS = {
 """Each service's CloudWatch metrics reference (metric meaning, unit, dimensions)."""
 
 
+HEARTBEAT = {
+    "ec2": "EC2 user guide, \"Manage detailed monitoring for your EC2 instances\": basic "
+    "monitoring publishes instance metrics in 5-minute periods, detailed monitoring in 1-minute "
+    "periods, for every running instance "
+    "(https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html)",
+    "rds": "RDS user guide, \"Overview of Amazon RDS and Amazon CloudWatch\": RDS sends "
+    "metrics to CloudWatch every minute for each active database "
+    "(https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/monitoring-cloudwatch.html)",
+    "opensearch": "OpenSearch Service developer guide, \"Monitoring OpenSearch cluster "
+    "metrics with Amazon CloudWatch\": most metrics are sent in 60-second intervals "
+    f"({METRICS['opensearch']})",
+    "elasticache": "ElastiCache user guide, \"Monitoring use with CloudWatch Metrics\": "
+    "host-level and engine metrics are measured and published for each cache node in "
+    f"60-second intervals ({METRICS['elasticache']})",
+}
+"""Why a signal is a heartbeat (``Signal.heartbeat``): the page saying the service publishes
+the metric continuously while the resource exists."""
+
+
 def recommended(service: str, metric: str) -> str:
     """The "Recommended alarms" section of ``service`` (as the page titles it) for ``metric``."""
     return f"AWS recommended alarm: {service} › {metric} ({RECOMMENDED})"

@@ -61,6 +61,27 @@ class Signal:
     justifies it. Shown in the severity matrix (docs/ALARMS.md)."""
     global_region: bool = False
     """The metric lives only in us-east-1 (CloudFront, Route 53)."""
+    missing_data_reason: str = ""
+    """Why ``treat_missing_data`` is ``notBreaching``, ``ignore`` or ``missing`` for this signal
+    (e.g. "ALB 5xx counts are not published in a minute without 5xx responses"); required for
+    every signal that does not treat missing data as breaching (tests/alertpath). CloudWatch
+    user guide, "Configuring how CloudWatch alarms treat missing data"."""
+    heartbeat: bool = False
+    """The service publishes this metric continuously while the resource exists (EC2, RDS,
+    Aurora and OpenSearch CPU; ElastiCache ``CurrConnections``), so no data at all means the
+    alarm's dimensions are wrong or stale (a renamed cluster, a replaced instance). A target
+    with a heartbeat signal gets one extra ``heartbeat-warning`` alarm on its ``SampleCount``
+    (``vigil.catalog.alarms.heartbeat_signal``) that goes to ALARM when the metric stops
+    reporting. A resource whose model says ``may_be_stopped`` gets none (stopped on purpose,
+    it publishes nothing)."""
+    heartbeat_source: str = ""
+    """The AWS page saying the metric is published continuously (required with
+    ``heartbeat``; shown in the severity matrix for the heartbeat alarm)."""
+    when_stopped: str = ""
+    """``treat_missing_data`` instead of the signal's own for a resource whose model says
+    ``may_be_stopped`` (an EC2 instance stopped on purpose publishes no status checks: with
+    ``breaching`` they would page); empty: the same as for any resource. The alarms of such a
+    resource carry the ``vigil:may-be-stopped`` tag so the policies can tell."""
 
     @property
     def is_percentile(self) -> bool:

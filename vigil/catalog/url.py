@@ -39,6 +39,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         key="response_time_seconds",
+        missing_data_reason="Route 53 publishes TimeToFirstByte only for health checks that "
+        "measure latency and only for answered requests; an endpoint that does not answer is "
+        "reported by the HealthCheckStatus alarm (breaching), a gap here is not slowness.",
         namespace=NS,
         metric="TimeToFirstByte",
         statistic="Average",
