@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from vigil import catalog
-from vigil.catalog.alarms import alarms_for_site, health_check_name
+from vigil.catalog.alarms import HEARTBEAT_KEY, alarms_for_site, health_check_name
 from vigil.catalog.ec2 import Ec2Instance
 from vigil.catalog.url import HEALTH_CHECK_ID
 from vigil.grafana.alarm import GRAFANA_UNITS, grafana_unit, metric_unit_of
@@ -108,6 +108,20 @@ def test_every_alarm_has_a_panel_drawing_its_threshold(inventory, alarms_for, si
     board = render(site, alarms)
     drawn: dict[tuple[int, str], set[float]] = defaultdict(set)
     for alarm in alarms:
+        if alarm.signal_key == HEARTBEAT_KEY:  # no series of its own: its metric's panel
+            watched = [
+                t
+                for panel in metric_panels(board)
+                for t in panel["targets"]
+                if (t["namespace"], t["metricName"]) == (alarm.namespace, alarm.metric)
+                and all(
+                    v in (t["dimensions"].get(k) if isinstance(t["dimensions"].get(k), list)
+                          else [t["dimensions"].get(k)])
+                    for k, v in alarm.dimensions.items()
+                )
+            ]  # fmt: skip
+            assert watched, f"{alarm.name}: the metric it watches has no panel"
+            continue
         hits = [
             (panel, target)
             for panel in metric_panels(board)
@@ -226,8 +240,9 @@ def test_large_site_stays_within_grafana_limits(inventory):
     )
     site = replace(base, resources=AwsResources(ec2_instances=instances))
     alarms = alarms_for_site(site)
-    ec2_signals = {a.signal_key for a in alarms if a.resource_type == "ec2"}
+    ec2_signals = {a.signal_key for a in alarms if a.resource_type == "ec2"} - {HEARTBEAT_KEY}
     assert len(ec2_signals) == len(catalog.signal_keys(catalog.ResourceType.EC2))
+    assert sum(a.signal_key == HEARTBEAT_KEY for a in alarms) == len(instances)  # not on the board
     board = render(site, alarms)
     ec2 = [p for p in metric_panels(board) if p["targets"][0]["namespace"] == "AWS/EC2"]
     assert len(ec2) == len(ec2_signals), "one panel per signal, instances are series"

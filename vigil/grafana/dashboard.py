@@ -23,7 +23,7 @@ from grafana_foundation_sdk.models import cloudwatch as cwm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from vigil import naming
-from vigil.catalog.alarms import AlarmSpec
+from vigil.catalog.alarms import HEARTBEAT_KEY, AlarmSpec
 from vigil.grafana.datasources import CloudWatchAccess
 from vigil.grafana.panels import (
     ALB_DIMENSION,
@@ -65,7 +65,9 @@ def build_dashboard(
     site: Site, alarms: Iterable[AlarmSpec], inputs: DashboardInputs | None = None
 ) -> dm.Dashboard:
     inputs = inputs or DashboardInputs()
-    alarms = tuple(alarms)
+    # A heartbeat alarm asks whether a metric reports at all; that metric already has its
+    # panel on the board (which shows "No data"), so a SampleCount series would repeat it.
+    alarms = tuple(a for a in alarms if a.signal_key != HEARTBEAT_KEY)
     regional = inputs.cloudwatch(site.aws_account_id, site.aws_region)
     global_ = inputs.cloudwatch(site.aws_account_id, GLOBAL_REGION)
 
