@@ -86,6 +86,15 @@ SCHEMA = {
     },
 }
 
+STATUS_CHECK_MISSING_DATA = (
+    "Breaching: an instance that stops reporting its status checks is down. An instance with "
+    "may_be_stopped: true is stopped on purpose at times and then publishes no status checks "
+    "(EC2 user guide, \"Status checks for Amazon EC2 instances\": checks run on running "
+    "instances), so its alarms treat missing data as notBreaching."
+)
+"""Why both status-check signals treat missing data as they do (one reason, two rows)."""
+
+
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         key="cpu_utilization",
@@ -139,11 +148,7 @@ SIGNALS: tuple[Signal, ...] = (
         treat_missing_data="breaching",
         availability=True,
         when_stopped="notBreaching",
-        missing_data_reason="Breaching: an instance that stops reporting its status checks is "
-        "down. An instance with may_be_stopped: true is stopped on purpose at times and then "
-        "publishes no status checks (EC2 user guide, \"Status checks for Amazon EC2 "
-        "instances\": checks run on running instances), so its alarms treat missing data as "
-        "notBreaching.",
+        missing_data_reason=STATUS_CHECK_MISSING_DATA,
         title="System status check",
         description="AWS host problem (hardware, network, power); EC2 recover moves the instance.",
         source=src.join(
@@ -161,11 +166,7 @@ SIGNALS: tuple[Signal, ...] = (
         treat_missing_data="breaching",
         availability=True,
         when_stopped="notBreaching",
-        missing_data_reason="Breaching: an instance that stops reporting its status checks is "
-        "down. An instance with may_be_stopped: true is stopped on purpose at times and then "
-        "publishes no status checks (EC2 user guide, \"Status checks for Amazon EC2 "
-        "instances\": checks run on running instances), so its alarms treat missing data as "
-        "notBreaching.",
+        missing_data_reason=STATUS_CHECK_MISSING_DATA,
         title="Instance status check",
         description="The guest OS does not answer (kernel panic, memory exhausted, bad network).",
         source=src.join(
