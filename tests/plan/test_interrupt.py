@@ -78,6 +78,35 @@ def test_atomic_write_replaces_whole_files_and_leaves_nothing_on_failure(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.json"]
 
 
+WRITE_DURING_STOP = """
+import os, signal, sys, threading
+from vigil.plan.interrupt import atomic_write, stop_on_interrupt
+stopping = threading.Event()
+def on_stop():  # like the fleet's runner.abort: the main thread wakes while this still runs
+    stopping.set()
+    threading.Event().wait(2)
+with stop_on_interrupt("test", on_stop=on_stop):
+    os.kill(os.getpid(), signal.SIGINT)
+    stopping.wait()
+    atomic_write(sys.argv[1], "a report of work the interrupt cut short")
+    print("written")
+"""
+
+
+def test_no_file_is_written_once_the_interrupt_is_stopping(tmp_path: Path) -> None:
+    """The race behind a fleet Ctrl-C that left plan.json: ending the workers let the main
+    thread report their failures while the watcher was still stopping."""
+    out = tmp_path / "plan.json"
+    run = subprocess.run(
+        [sys.executable, "-c", WRITE_DURING_STOP, str(out)],
+        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == EXIT_INTERRUPTED, run.stderr
+    assert "written" not in run.stdout
+    assert "test: interrupted (Ctrl-C); stopped, no partial file written" in run.stderr
+    assert os.listdir(tmp_path) == []  # neither the report nor its temporary file
+
+
 def test_closed_pipe_keeps_the_gate_s_exit_code(project: Path) -> None:  # noqa: F811
     """``vigil plan | true`` of a stack that fails the gate still exits 1, without traceback."""
     (project / STACK).write_text("config:\n  aws:region: eu-west-1\n")

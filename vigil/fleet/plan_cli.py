@@ -16,7 +16,12 @@ from vigil.fleet.merge import FleetPlan
 from vigil.fleet.parallel import FleetRunner, default_jobs, plan_fleet
 from vigil.fleet.report import render_html, text
 from vigil.fleet.worker import OUTPUTS, StackOutcome
-from vigil.plan.interrupt import EXIT_INTERRUPTED, atomic_write, stop_on_interrupt
+from vigil.plan.interrupt import (
+    EXIT_INTERRUPTED,
+    atomic_write,
+    halt_if_interrupted,
+    stop_on_interrupt,
+)
 from vigil.plan.report_json import dumps
 from vigil.plan.report_text import Painter, Progress, use_colour
 from vigil.stack_file import ConfigFileError
@@ -102,6 +107,7 @@ def cmd_plan_fleet(args: argparse.Namespace) -> int:
         try:
             progress.start(f"planning {len(fleet.stacks)} stack(s) with {jobs} worker(s)")
             outcomes = plan_fleet(fleet, runner, args.inventory, bool(args.html_file), on_event)
+            halt_if_interrupted()  # Ctrl-C ended the workers: these outcomes are not a plan
             progress.stop()
             return _report(args, FleetPlan(fleet, outcomes))
         except KeyboardInterrupt:  # where SIGINT cannot be blocked (stop_on_interrupt)

@@ -9,6 +9,11 @@ main thread is doing: it deletes the temporary files of writes in progress
 (``atomic_write``), prints one line and ends the process with 130 (128 + SIGINT, the shell
 convention). Files are only ever written to a temporary name and renamed into place, so a
 report is either complete or absent.
+
+From the signal on, the watcher holds the write lock until the process ends: no write started
+by the main thread can be renamed into place any more. That matters because ending the work
+(``on_stop``, e.g. killing `vigil plan --fleet`'s workers) wakes the main thread with failed
+outcomes, which it would otherwise report and write while the watcher is still stopping.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +32,7 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 _STOP = signal.SIGUSR2  # ends the watcher when the plan finishes
 _pending: set[str] = set()
 _lock = threading.Lock()
+_stopping = threading.Event()
 
 
 def atomic_write(path: str | Path, text: str) -> None:
@@ -45,7 +52,8 @@ def atomic_write(path: str | Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.replace(tmp, target)
+        with _lock:  # never after an interrupt: the watcher holds the lock until the exit
+            os.replace(tmp, target)
     finally:
         with _lock:
             _pending.discard(tmp)
@@ -53,14 +61,22 @@ def atomic_write(path: str | Path, text: str) -> None:
             os.unlink(tmp)
 
 
+def halt_if_interrupted() -> None:
+    """Called by the main thread before it reports: if an interrupt is stopping the process,
+    wait for the watcher's exit instead of reporting on work that ``on_stop`` cut short."""
+    while _stopping.is_set():
+        time.sleep(60)
+
+
 def _stop_now(what: str, on_stop: Callable[[], None] | None = None) -> None:
+    _lock.acquire()  # held until os._exit: no write can be renamed into place from now on
+    _stopping.set()
     if on_stop is not None:  # e.g. end the worker processes of `vigil plan --fleet`
         with contextlib.suppress(Exception):
             on_stop()
-    with _lock:
-        for tmp in list(_pending):
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    for tmp in list(_pending):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
     message = f"\n{what}: interrupted (Ctrl-C); stopped, no partial file written\n"
     with contextlib.suppress(OSError):
         os.write(sys.stderr.fileno(), message.encode())
