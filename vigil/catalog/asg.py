@@ -91,7 +91,9 @@ SIGNALS: tuple[Signal, ...] = (
         applies=lambda g: g.group_metrics_collection,
         unit="ratio",
         title="In-service instances",
-        description="In-service instances below the group's minimum (threshold x min_in_service).",
+        description="In-service instances below the group's minimum (threshold x min_in_service). "
+        "Only on groups with group_metrics_collection: true (the metric exists only with group "
+        "metrics collection, off by default); other groups get an 'unwatched' plan note.",
         source=src.metrics(
             "asg", "GroupInServiceInstances", "published only with group metrics collection enabled"
         ),
