@@ -63,6 +63,7 @@ def test_case_sensitive_dimensions_keep_their_case(inv: Path) -> None:
         inv / API,
         "  elasticache_clusters:\n",
         "  auto_scaling_groups:\n    - name: Nova-Workers\n      min_in_service: 2\n"
+        "      group_metrics_collection: true\n"
         "  elasticache_clusters:\n",
     )
     assert _dimension_values(inv, "AutoScalingGroupName") == {"Nova-Workers"}

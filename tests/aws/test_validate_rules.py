@@ -48,7 +48,7 @@ def _site_tags(n: int) -> str:
 def test_route53_ten_tags_with_vigils_own(inv: Path) -> None:
     edit(inv / SHOP, TAGS, _site_tags(5))
     (file, line, col, _, message), *more = _at(inv, "tags")
-    assert (file, line, col) == (SHOP, 56, 1)
+    assert (file, line, col) == (SHOP, 57, 1)
     assert message.startswith("Route 53 health check acme-shop-url-home-health-check: AddTags")
     assert "has 11 items; at most 10 allowed" in message
     assert "vigil adds 6 tags of its own (Name, managed-by, vigil:client, vigil:site, " \
@@ -69,7 +69,7 @@ def test_resource_path_and_search_string_255(inv: Path) -> None:
     edit(inv / SHOP, "required_text: ACME\n", "required_text: " + "A" * 256 + "\n")
     ((_, line, _, _, url),) = _at(inv, "urls[0].url")
     ((_, text_line, _, _, text),) = _at(inv, "urls[0].required_text")
-    assert (line, text_line) == (37, 38)
+    assert (line, text_line) == (38, 39)
     assert "HealthCheckConfig.ResourcePath has 256 characters; at most 255 allowed" in url
     assert "shape ResourcePath" in url
     assert "HealthCheckConfig.SearchString has 256 characters; at most 255 allowed" in text
@@ -139,7 +139,7 @@ def test_cli_exit_2_with_file_line_field(inv: Path, capsys: pytest.CaptureFixtur
     edit(inv / SHOP, TAGS, _site_tags(5))
     assert main(["validate", str(inv)]) == 2
     err = capsys.readouterr().err
-    assert f"{inv / SHOP}:56:1: tags: Route 53 health check acme-shop-url-" in err
+    assert f"{inv / SHOP}:57:1: tags: Route 53 health check acme-shop-url-" in err
 
 
 def test_validate_and_the_policy_share_the_rule(inv: Path) -> None:

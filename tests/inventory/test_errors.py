@@ -43,8 +43,8 @@ def test_duplicate_key(inv: Path) -> None:
 def test_duplicate_key_nested(inv: Path) -> None:
     edit(inv / SHOP, "      engine: redis\n", "      engine: redis\n      engine: valkey\n")
     assert only(inv) == (
-        SHOP, 32, 7, "resources.elasticache_clusters[0].engine",
-        "duplicate key 'engine' (first defined on line 31)",
+        SHOP, 33, 7, "resources.elasticache_clusters[0].engine",
+        "duplicate key 'engine' (first defined on line 32)",
     )  # fmt: skip
 
 
@@ -122,7 +122,7 @@ def test_wrong_type_list(inv: Path) -> None:
     edit(inv / SHOP, "    expected_status: [200]\n", "    expected_status: 200\n")
     assert only(inv) == (
         SHOP,
-        41,
+        42,
         22,
         "urls[1].expected_status",
         "expected a list, got an integer 200",
@@ -132,7 +132,7 @@ def test_wrong_type_list(inv: Path) -> None:
 def test_enum_did_you_mean(inv: Path) -> None:
     edit(inv / SHOP, "      engine: mysql\n", "      engine: mysq\n")
     _file, line, col, path, message = only(inv)
-    assert (line, col, path) == (27, 15, "resources.rds_instances[0].engine")
+    assert (line, col, path) == (28, 15, "resources.rds_instances[0].engine")
     assert message.endswith("did you mean 'mysql'?")
 
 
@@ -279,7 +279,7 @@ def test_url_without_valid_host(inv: Path) -> None:
     edit(inv / SHOP, "url: https://shop.acme.example/\n", "url: https://shop..example/\n")
     assert only(inv) == (
         SHOP,
-        37,
+        38,
         10,
         "urls[0].url",
         "URL host 'shop..example' is not a valid host name",
@@ -289,7 +289,7 @@ def test_url_without_valid_host(inv: Path) -> None:
 def test_duplicate_url_name(inv: Path) -> None:
     edit(inv / SHOP, "  - name: checkout\n", "  - name: home\n")
     _file, line, col, path, message = only(inv)
-    assert (line, col, path) == (39, 11, "urls[1].name")
+    assert (line, col, path) == (40, 11, "urls[1].name")
     assert message.startswith("URL name 'home' is used twice")
 
 
@@ -378,7 +378,7 @@ def test_reserved_tag(inv: Path) -> None:
     edit(inv / SHOP, "  cost-center: ecommerce\n", "  vigil:site: other\n")
     assert only(inv) == (
         SHOP,
-        57,
+        58,
         3,
         "tags.vigil:site",
         "tag 'vigil:site' is reserved (vigil and AWS set it)",
@@ -391,7 +391,7 @@ def test_reserved_tag(inv: Path) -> None:
 def test_unknown_signal_did_you_mean(inv: Path, fake_catalog: dict) -> None:
     edit(inv / SHOP, "    database_memory_usage_percent:", "    database_memory_usage_percnt:")
     assert only(inv) == (
-        SHOP, 55, 5, "thresholds.elasticache.database_memory_usage_percnt",
+        SHOP, 56, 5, "thresholds.elasticache.database_memory_usage_percnt",
         "unknown signal 'database_memory_usage_percnt' for elasticache; "
         "did you mean 'database_memory_usage_percent'?",
     )  # fmt: skip

@@ -64,7 +64,7 @@ def test_invalid_replica_identifier(inv: Path, replica: str, col: int, index: in
     edit(inv / SHOP, REPLICAS, REPLICAS.replace(old, replica))
     file, line, column, path, message = only(inv)
     assert (file, line, column, path) == (
-        SHOP, 28, col, f"resources.rds_instances[0].replicas[{index}]",
+        SHOP, 29, col, f"resources.rds_instances[0].replicas[{index}]",
     )  # fmt: skip
     assert message.startswith("invalid value ") and message.endswith(EXPECTED_ID)
 
@@ -79,7 +79,7 @@ def test_longest_valid_identifier(inv: Path) -> None:
 def test_primary_identifier_uses_the_same_rules(inv: Path) -> None:
     edit(inv / SHOP, "    - id: acme-shop-db\n", "    - id: acme-shop-db-\n")
     assert only(inv) == (
-        SHOP, 26, 11, "resources.rds_instances[0].id",
+        SHOP, 27, 11, "resources.rds_instances[0].id",
         f"invalid value 'acme-shop-db-': {EXPECTED_ID}",
     )  # fmt: skip
 
@@ -87,7 +87,7 @@ def test_primary_identifier_uses_the_same_rules(inv: Path) -> None:
 def test_replica_that_is_not_a_string(inv: Path) -> None:
     edit(inv / SHOP, REPLICAS, "      replicas: acme-shop-db-replica-1\n")
     assert only(inv) == (
-        SHOP, 28, 17, "resources.rds_instances[0].replicas",
+        SHOP, 29, 17, "resources.rds_instances[0].replicas",
         "expected a list, got a string 'acme-shop-db-replica-1'",
     )  # fmt: skip
 
@@ -95,7 +95,7 @@ def test_replica_that_is_not_a_string(inv: Path) -> None:
 def test_has_replicas_is_an_error_not_a_silent_fallback(inv: Path) -> None:
     edit(inv / SHOP, REPLICAS, "      has_replicas: true\n")
     assert only(inv) == (
-        SHOP, 28, 7, "resources.rds_instances[0].has_replicas",
+        SHOP, 29, 7, "resources.rds_instances[0].has_replicas",
         "has_replicas is no longer read: list the read replicas' DB instance identifiers under "
         "replicas (RDS reports ReplicaLag under each replica's own identifier, not the "
         "primary's), or remove the key if there are none",
@@ -105,7 +105,7 @@ def test_has_replicas_is_an_error_not_a_silent_fallback(inv: Path) -> None:
 def test_replica_is_the_primary_itself(inv: Path) -> None:
     edit(inv / SHOP, "acme-shop-db-replica-1", "ACME-shop-db")  # identifiers ignore case
     assert only(inv) == (
-        SHOP, 28, 18, "resources.rds_instances[0].replicas[0]",
+        SHOP, 29, 18, "resources.rds_instances[0].replicas[0]",
         "'ACME-shop-db' is this instance's own identifier; list only its read replicas here",
     )  # fmt: skip
 
@@ -113,7 +113,7 @@ def test_replica_is_the_primary_itself(inv: Path) -> None:
 def test_replica_listed_twice_in_one_instance(inv: Path) -> None:
     edit(inv / SHOP, "acme-shop-db-replica-2", "Acme-Shop-DB-Replica-1")
     assert only(inv) == (
-        SHOP, 28, 42, "resources.rds_instances[0].replicas[1]",
+        SHOP, 29, 42, "resources.rds_instances[0].replicas[1]",
         "replica 'Acme-Shop-DB-Replica-1' is listed twice (also rds_instances[0].replicas[0])",
     )  # fmt: skip
 
@@ -121,7 +121,7 @@ def test_replica_listed_twice_in_one_instance(inv: Path) -> None:
 def test_replica_listed_under_two_instances(inv: Path) -> None:
     edit(inv / SHOP, REPLICAS, REPLICAS + SECOND_DB + "      replicas: [acme-shop-db-replica-2]\n")
     assert only(inv) == (
-        SHOP, 31, 18, "resources.rds_instances[1].replicas[0]",
+        SHOP, 32, 18, "resources.rds_instances[1].replicas[0]",
         "replica 'acme-shop-db-replica-2' is listed twice (also rds_instances[0].replicas[1])",
     )  # fmt: skip
 
@@ -130,7 +130,7 @@ def test_replica_that_is_another_primary(inv: Path) -> None:
     edit(inv / SHOP, REPLICAS, REPLICAS + SECOND_DB)
     edit(inv / SHOP, "acme-shop-db-replica-2", "acme-shop-db2")
     assert only(inv) == (
-        SHOP, 28, 42, "resources.rds_instances[0].replicas[1]",
+        SHOP, 29, 42, "resources.rds_instances[0].replicas[1]",
         "'acme-shop-db2' is also listed as a DB instance (rds_instances[1]); list each instance "
         "once, as a primary or as a replica",
     )  # fmt: skip
@@ -139,7 +139,7 @@ def test_replica_that_is_another_primary(inv: Path) -> None:
 def test_primary_listed_twice_ignoring_case(inv: Path) -> None:
     edit(inv / SHOP, REPLICAS, REPLICAS + "    - id: Acme-Shop-DB\n      engine: mysql\n")
     assert only(inv) == (
-        SHOP, 29, 11, "resources.rds_instances[1].id",
+        SHOP, 30, 11, "resources.rds_instances[1].id",
         "'Acme-Shop-DB' is listed twice (also rds_instances[0])",
     )  # fmt: skip
 
@@ -150,5 +150,5 @@ def test_all_replica_problems_in_one_run(inv: Path) -> None:
     found = problems(inv)
     assert [(f, line, path) for f, line, _, path, _ in found] == [
         ("sites/acme/b2b.yaml", 32, "resources.rds_instances[0].replicas[0]"),
-        (SHOP, 28, "resources.rds_instances[0].replicas[0]"),
+        (SHOP, 29, "resources.rds_instances[0].replicas[0]"),
     ]

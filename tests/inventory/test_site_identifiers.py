@@ -27,12 +27,12 @@ def test_server_named_like_the_web_check_host_is_reported_at_both_places(inv: Pa
     edit(inv / SHOP, "  - name: acme-web-2\n", "  - name: web\n")
     found = [p for p in problems(inv) if "Zabbix host" in p[4]]
     assert found == [
-        (SHOP, 36, 3, "urls",
+        (SHOP, 37, 3, "urls",
          "Zabbix host 'acme-shop-web' of the web checks of site 'acme-shop' is also the host of "
-         f"server 'web' of site 'acme-shop' ({inv / SHOP}:47); {ZABBIX_ONE}"),
-        (SHOP, 47, 11, "servers[1].name",
+         f"server 'web' of site 'acme-shop' ({inv / SHOP}:48); {ZABBIX_ONE}"),
+        (SHOP, 48, 11, "servers[1].name",
          "Zabbix host 'acme-shop-web' of server 'web' of site 'acme-shop' is also the host of "
-         f"the web checks of site 'acme-shop' ({inv / SHOP}:36); {ZABBIX_ONE}"),
+         f"the web checks of site 'acme-shop' ({inv / SHOP}:37); {ZABBIX_ONE}"),
     ]  # fmt: skip
 
 
@@ -63,7 +63,7 @@ def test_host_name_over_zabbix_length(inv: Path) -> None:
     name = "x" * (HOST_NAME_MAX - len("acme-shop-") + 1)
     edit(inv / SHOP, "  - name: acme-web-2\n", f"  - name: {name}\n")
     assert only(inv) == (
-        SHOP, 47, 11, "servers[1].name",
+        SHOP, 48, 11, "servers[1].name",
         f"Zabbix host name 'acme-shop-{name}' of server '{name}' of site 'acme-shop' is 129 "
         "characters; Zabbix 6.0 allows 128: shorten the site id or server name",
     )  # fmt: skip
@@ -98,7 +98,7 @@ def problems_or_none(root: Path) -> list[tuple[str, int, int, str, str]]:
 )  # fmt: skip
 def test_bad_addresses(inv: Path, address: str, message: str) -> None:
     edit(inv / SHOP, "address: 10.10.1.12\n", f'address: "{address}"\n')
-    assert only(inv) == (SHOP, 48, 14, "servers[1].address", message)
+    assert only(inv) == (SHOP, 49, 14, "servers[1].address", message)
 
 
 @pytest.mark.parametrize("address", ["10.10.1.255", "fd00::12", "web-2.acme.example"])
@@ -155,7 +155,7 @@ def test_partition_follows_botocore() -> None:
 def test_the_same_url_twice_is_reported(inv: Path, again: str) -> None:
     edit(inv / SHOP, "    url: https://shop.acme.example/checkout/cart/\n", f"    url: {again}\n")
     assert only(inv) == (
-        SHOP, 40, 10, "urls[1].url",
+        SHOP, 41, 10, "urls[1].url",
         f"URL {again} is already checked by urls[0]; the same URL twice is two health checks "
         "and two pages for one outage: keep one",
     )  # fmt: skip

@@ -297,6 +297,33 @@ class Unsized:
         )
 
 
+@dataclass(frozen=True)
+class Unwatched:
+    """A resource of the inventory that gets no alarm, and why (its model's
+    ``unwatched_reason``): the plan says so rather than leave a silent hole."""
+
+    site_id: str
+    resource_type: ResourceType
+    resource_id: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        where = f"{self.site_id}: {self.resource_type} {self.resource_id}"
+        return f"{where} has no alarm: {self.reason}"
+
+
+def unwatched(site: Site) -> tuple[Unwatched, ...]:
+    """Every resource of ``site`` whose catalog module says it is not watched (e.g. an Auto
+    Scaling group without group metrics collection)."""
+    return tuple(
+        Unwatched(site.id, rtype, target.resource_id, reason)
+        for rtype, targets in catalog.TARGETS.items()
+        for target in targets(site)
+        if (reason := getattr(target.model, "unwatched_reason", ""))
+    )
+
+
 def unsized(site: Site) -> tuple[Unsized, ...]:
     """Every alarm of ``site`` that uses an absolute stand-in for a sized threshold.
 
@@ -370,6 +397,7 @@ __all__ = [
     "HEARTBEAT_KEY",
     "AlarmSpec",
     "Unsized",
+    "Unwatched",
     "alarm_tags",
     "alarms_for_site",
     "health_check_name",
@@ -377,5 +405,6 @@ __all__ = [
     "heartbeat_signal",
     "may_be_stopped",
     "unsized",
+    "unwatched",
     "url",
 ]

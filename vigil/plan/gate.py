@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from vigil.catalog.alarms import unsized
+from vigil.catalog.alarms import unsized, unwatched
 from vigil.plan.coverage import SiteCoverage
 from vigil.settings import SCOPABLE_TOOLS, StackSettings
 
-NoteKind = Literal["skipped", "manual", "unsized"]
+NoteKind = Literal["skipped", "manual", "unsized", "unwatched"]
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +82,15 @@ def unsized_notes(inventory: Any) -> list[Note]:
     return [Note("unsized", "cloudwatch", u.message) for s in inventory.sites for u in unsized(s)]
 
 
+def unwatched_notes(inventory: Any) -> list[Note]:
+    """Resources that get no alarm on purpose, with the step that would watch them."""
+    if inventory is None:
+        return []
+    return [
+        Note("unwatched", "cloudwatch", u.message) for s in inventory.sites for u in unwatched(s)
+    ]
+
+
 def apply_gate(
     sites: list[SiteCoverage], settings: StackSettings | None, inventory: Any = None
 ) -> Gate:
@@ -92,7 +101,7 @@ def apply_gate(
     has no stack settings to declare scope with, so the gate does not judge it (its gaps are
     still reported) and only its policy violations decide the exit code.
     """
-    notes: list[Note] = unsized_notes(inventory)
+    notes: list[Note] = unsized_notes(inventory) + unwatched_notes(inventory)
     if settings is not None:
         for tool, title in SCOPABLE_TOOLS.items():
             deployed, skip_message = _deployed(settings, tool)
