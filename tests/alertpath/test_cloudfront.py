@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from tests.inventory.util import edit, only
 from vigil.catalog import cloudfront
@@ -14,17 +11,9 @@ from vigil.catalog.alarms import alarms_for_site
 from vigil.inventory import load_inventory
 from vigil.models import Threshold
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
 STOREFRONT = "sites/nova/storefront.yaml"
 DIST = "E2QWRUHAPOMQZL"
 ALIASES = "      aliases: [www.nova.example]\n"
-
-
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def cf_alarms(site):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from tests.inventory.util import edit, only
 from vigil.catalog import efs
@@ -15,17 +12,9 @@ from vigil.grafana.plan import plan_rows
 from vigil.inventory import load_inventory
 from vigil.models import Threshold
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
 SHOP = "sites/acme/shop.yaml"
 FS = "fs-0a1b2c3d4e5f60718"
 GIB = 1024**3
-
-
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def efs_alarms(site):

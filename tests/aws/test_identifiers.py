@@ -7,24 +7,13 @@ dimension values exactly: an alarm on ``Nova-Orders`` would sit in INSUFFICIENT_
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from tests.inventory.util import edit, problems
 from vigil.catalog.alarms import alarms_for_site
 from vigil.inventory import load_inventory
 
 API = "sites/nova/api.yaml"
-EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
-
-
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def _dimension_values(inv: Path, key: str) -> set[str]:

@@ -7,7 +7,6 @@ that produced the value, with the rule and its source. Exit 2, like every valida
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,16 +23,8 @@ from vigil.inventory.cascade import Cascade
 from vigil.inventory.checks.context import build_context
 from vigil.inventory.yaml_source import load_source
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
 SHOP = "sites/acme/shop.yaml"
 TAGS = "tags:\n  cost-center: ecommerce\n"
-
-
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def _at(inv: Path, path: str) -> list[tuple[str, int, int, str, str]]:

@@ -7,23 +7,10 @@ Worst cases by hand (catalog availability signals, slowest first): the URL check
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from tests.inventory.util import edit, only
 from vigil.inventory import load_inventory
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
 DEFAULTS = "defaults.yaml"
-
-
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    target = tmp_path / "inventory"
-    shutil.copytree(EXAMPLE, target)
-    return target
 
 
 def test_example_tiers_and_their_targets(inv):

@@ -1,17 +1,12 @@
-"""Fixtures: a private copy of the example inventory and a small fake catalog."""
+"""Fixtures: a small fake catalog (the writable example inventory `inv` is in tests/conftest.py)."""
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
 
 import pytest
 
 from vigil import catalog
 from vigil.catalog.spec import Signal
 from vigil.models import ResourceType, Threshold
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "inventory"
 
 
 def _signal(key: str, comparison: str, warning: float | None, critical: float | None) -> Signal:
@@ -47,9 +42,3 @@ def fake_catalog(monkeypatch: pytest.MonkeyPatch) -> dict:
     return catalog.CATALOG
 
 
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    """A writable copy of the example inventory."""
-    target = tmp_path / "inventory"
-    shutil.copytree(EXAMPLE, target)
-    return target

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inventory.conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from tests.inventory.util import only, problems
 from vigil.inventory import load_inventory
 from vigil.inventory.discovery import site_files

@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.inventory.conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from vigil.inventory import InventoryError, load_inventory
 from vigil.inventory.yaml_source import Source, parse_text
 from vigil.models import Inventory

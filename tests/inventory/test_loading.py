@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inventory.conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from tests.inventory.util import edit
 from vigil.inventory import InventoryError, load_inventory
 from vigil.inventory.discovery import client_folders

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inventory.conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from tests.inventory.test_hostile_yaml import billion_laughs
 from vigil.inventory import MAX_INVENTORY_NODES
 from vigil.inventory.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.inventory.conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from tests.inventory.util import edit, only, problems
 from vigil.inventory import load_inventory
 

@@ -10,17 +10,55 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import ssl
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.zabbix.conftest import SCRIPT
+
 WELCOME = "Welcome to the vigil fire drill"
+
+
+def zabbix_script(*args: str, state: str) -> subprocess.CompletedProcess[str]:
+    """``scripts/zabbix-server ARGS`` against the sandbox in ``state`` (VIGIL_ZABBIX_DIR)."""
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        env={**os.environ, "VIGIL_ZABBIX_DIR": state},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def started_or_skip(proc: subprocess.CompletedProcess[str], what: str) -> str:
+    """stdout, or fail (CI: the server must run there) / skip (a developer's machine without
+    the packages)."""
+    if proc.returncode != 0:
+        message = f"{what} did not start: {proc.stderr.strip()}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return proc.stdout.strip()
+
+
+@contextlib.contextmanager
+def zabbix_daemon(state: str) -> Iterator[None]:
+    """The real ``zabbix_server`` running for the block (started or skipped as above)."""
+    started_or_skip(zabbix_script("daemon", "start", state=state), "zabbix_server")
+    try:
+        yield
+    finally:
+        zabbix_script("daemon", "stop", state=state)
 
 
 def make_ca_and_cert(directory: Path, ca_dir: Path) -> tuple[Path, Path]:

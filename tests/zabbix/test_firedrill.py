@@ -11,7 +11,6 @@ the runbook, dashboard and event links; recovery must resolve the same dedup key
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -20,8 +19,13 @@ from typing import Any
 
 import pytest
 
-from tests.zabbix.conftest import SCRIPT, make_site
-from tests.zabbix.firedrill import FlakySite, PagerDutyCapture, make_ca_and_cert
+from tests.zabbix.conftest import make_site
+from tests.zabbix.firedrill import (
+    FlakySite,
+    PagerDutyCapture,
+    make_ca_and_cert,
+    zabbix_daemon,
+)
 from vigil.models import UrlCheck
 from vigil.zabbix import api as zapi
 from vigil.zabbix.api import ZabbixSession, frontend_url, resolve_credentials, session
@@ -42,17 +46,6 @@ REASONS = {  # failure mode -> text of Zabbix's web.test.error that the summary 
     "slow": "Timeout",
     "down": "onnect",  # "Couldn't connect to server" / "Connection refused"
 }
-
-
-def _script(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -91,16 +84,10 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
             **{k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")},
         }
     )
-    started = _script("daemon", "start", env={"VIGIL_ZABBIX_DIR": state})
-    if started.returncode != 0:
-        message = f"zabbix_server did not start: {started.stderr.strip()}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     try:
-        yield {"zx": zx, "site": site, "web": site_server, "pd": capture, "cfg": cfg}
+        with zabbix_daemon(state):
+            yield {"zx": zx, "site": site, "web": site_server, "pd": capture, "cfg": cfg}
     finally:
-        _script("daemon", "stop", env={"VIGIL_ZABBIX_DIR": state})
         site_server.close()
         steady.close()
         capture.close()

@@ -28,8 +28,15 @@ from typing import Any
 
 import pytest
 
-from tests.zabbix.conftest import SCRIPT, make_site
-from tests.zabbix.firedrill import FlakySite, PagerDutyCapture, make_ca_and_cert
+from tests.zabbix.conftest import make_site
+from tests.zabbix.firedrill import (
+    FlakySite,
+    PagerDutyCapture,
+    make_ca_and_cert,
+    started_or_skip,
+    zabbix_daemon,
+    zabbix_script,
+)
 from vigil.models import Server, UrlCheck
 from vigil.zabbix import api as zapi
 from vigil.zabbix.api import ZabbixSession, resolve_credentials, session
@@ -51,27 +58,6 @@ OUT_OF_REACH = {  # linux template thresholds no busy test machine reaches
     "{$DISK.PUSED.WARN}": "100",
     "{$LOAD.PER.CPU.WARN}": "100000",
 }
-
-
-def _script(*args: str, state: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args],
-        env={**os.environ, "VIGIL_ZABBIX_DIR": state},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def _must(proc: subprocess.CompletedProcess[str], what: str) -> str:
-    """stdout, or fail (CI) / skip (a developer's machine without the packages)."""
-    if proc.returncode != 0:
-        message = f"{what} did not start: {proc.stderr.strip()}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return proc.stdout.strip()
 
 
 class FakeService:
@@ -106,8 +92,8 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
     state = clean_zabbix.get("VIGIL_ZABBIX_DIR")
     if not state:
         pytest.skip("the fire drill needs the sandbox (scripts/zabbix-server) to run the daemon")
-    _must(_script("agent", "start", state=state), "zabbix_agent2")
-    agent_port = int(_must(_script("agent", "port", state=state), "zabbix_agent2"))
+    started_or_skip(zabbix_script("agent", "start", state=state), "zabbix_agent2")
+    agent_port = int(started_or_skip(zabbix_script("agent", "port", state=state), "zabbix_agent2"))
     cert, key = make_ca_and_cert(tmp_path_factory.mktemp("tls"), Path(state) / "ca")
     web = FlakySite(cert, key, slow_seconds=0)
     nginx = FakeService(f"vigil-drill-nginx-{uuid.uuid4().hex[:8]}")
@@ -156,15 +142,14 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
         outs[site.id] = provider.create(config_inputs(site, options)).outs
         provider.create({"kind": "routing", "site": site.id, "routing_key": routing_key, **ids})
     provisioned = time.monotonic()
-    _must(_script("daemon", "start", state=state), "zabbix_server")
     try:
-        yield {
-            "zx": zx, "pd": pd, "web": web, "nginx": nginx, "shop": shop, "lab": lab,
-            "outs": outs, "provisioned": provisioned,
-        }  # fmt: skip
+        with zabbix_daemon(state):
+            yield {
+                "zx": zx, "pd": pd, "web": web, "nginx": nginx, "shop": shop, "lab": lab,
+                "outs": outs, "provisioned": provisioned,
+            }  # fmt: skip
     finally:
-        _script("daemon", "stop", state=state)
-        _script("agent", "stop", state=state)
+        zabbix_script("agent", "stop", state=state)
         nginx.stop()
         web.close()
         pd.close()

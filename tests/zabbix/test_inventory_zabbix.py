@@ -6,24 +6,13 @@ URL's timeout, imports cleanly and never pages; both must be refused where they 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.inventory.conftest import EXAMPLE
 from tests.inventory.util import edit, only
 from vigil.inventory import load_inventory
 
 SHOP = "sites/acme/shop.yaml"
 SERVER = "    services: [sphinx]\n"
-
-
-@pytest.fixture
-def inv(tmp_path: Path) -> Path:
-    """A writable copy of the example inventory."""
-    shutil.copytree(EXAMPLE, tmp_path / "inventory")
-    return tmp_path / "inventory"
 
 
 def test_server_overrides_and_agentless_load(inv: Path) -> None:

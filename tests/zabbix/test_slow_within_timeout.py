@@ -11,7 +11,6 @@ timeout 2 s must raise the "is down" problem (so this test can fail).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +19,8 @@ from typing import Any
 import pytest
 
 from tests.zabbix.conftest import make_site
-from tests.zabbix.firedrill import FlakySite, make_ca_and_cert
-from tests.zabbix.test_firedrill import OPTIONS, _script
+from tests.zabbix.firedrill import FlakySite, make_ca_and_cert, zabbix_daemon
+from tests.zabbix.test_firedrill import OPTIONS
 from vigil.models import Threshold, UrlCheck
 from vigil.zabbix import api as zapi
 from vigil.zabbix.api import ZabbixSession, resolve_credentials, session
@@ -58,16 +57,10 @@ def slow(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
         servers=(),
     )
     ZabbixProvider().create(config_inputs(site, OPTIONS))
-    started = _script("daemon", "start", env={"VIGIL_ZABBIX_DIR": state})
-    if started.returncode != 0:
-        message = f"zabbix_server did not start: {started.stderr.strip()}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     try:
-        yield {"zx": zx, "site": site}
+        with zabbix_daemon(state):
+            yield {"zx": zx, "site": site}
     finally:
-        _script("daemon", "stop", env={"VIGIL_ZABBIX_DIR": state})
         web.close()
 
 
