@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -86,14 +87,17 @@ def test_health_checks(inventory, mocks):
             rec = checks[f"{site.id}-url-{url.name}-health-check"]
             assert region_of(mocks, rec) == "us-east-1"
             i = rec.inputs
-            assert i["type"] == ("HTTPS_STR_MATCH" if url.required_text else "HTTPS")
-            assert i.get("searchString") == url.required_text
-            assert i["port"] == 443 and i["measureLatency"] is True
-            assert url.url.endswith(i["resourcePath"])
+            # A TCP reachability check (vigil.catalog.url.health_check_args): no path, text,
+            # SNI or latency option; status, text and timeout are the Zabbix web scenario's.
+            assert i["type"] == "TCP" and i["port"] == 443
+            assert "resourcePath" not in i and "searchString" not in i
+            assert "enableSni" not in i and "measureLatency" not in i
+            assert i["fqdn"] == urlsplit(url.url).hostname
+            assert (i["requestInterval"], i["failureThreshold"]) == (30, 3)
             assert i["tags"]["vigil:site"] == site.id and i["tags"]["managed-by"] == "vigil"
     booking = mocks.by_name(HC, "bistro-booking-url-booking-health-check").inputs
-    assert (booking["fqdn"], booking["resourcePath"], booking["searchString"]) == (
-        "booking.bistro-lindenhof.example", "/reserve", "Reserve",
+    assert (booking["type"], booking["fqdn"], booking["port"]) == (
+        "TCP", "booking.bistro-lindenhof.example", 443,
     )
 
 

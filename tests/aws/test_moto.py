@@ -103,9 +103,9 @@ def _read_back(moto: Moto, res: AwsResource, responses: list[dict[str, Any]]) ->
         hc_id = responses[0]["HealthCheck"]["Id"]
         config = r53.get_health_check(HealthCheckId=hc_id)["HealthCheck"]["HealthCheckConfig"]
         assert config["FullyQualifiedDomainName"] == i["fqdn"]
-        assert config["ResourcePath"] == i["resourcePath"]
-        assert config["Type"] == i["type"]
-        assert config.get("SearchString") == i.get("searchString")
+        assert config["Type"] == i["type"] == "TCP"
+        assert config["Port"] == i["port"]
+        assert "ResourcePath" not in config and "SearchString" not in config
         tags = r53.list_tags_for_resource(ResourceType="healthcheck", ResourceId=hc_id)
         got = {t["Key"]: t["Value"] for t in tags["ResourceTagSet"]["Tags"]}
         assert got == i["tags"]

@@ -270,10 +270,11 @@ def _health_check_probes(site: Site) -> Iterator[Probe]:
         room = max(0, limit - len(own))
         url = Field("site", ("urls", index, "url"))
         fields = [
+            # A TCP check (vigil.catalog.url.health_check_args) sends only host and port; the
+            # path and required_text go to Zabbix, so Route 53's 255-character ResourcePath and
+            # SearchString limits no longer apply to them.
             ("HealthCheckConfig.FullyQualifiedDomainName", url),
-            ("HealthCheckConfig.ResourcePath", url),
             ("HealthCheckConfig.Port", url),
-            ("HealthCheckConfig.SearchString", Field("site", ("urls", index, "required_text"))),
             *_tag_fields("AddTags", tags, site, own,
                          f"Route 53 takes {limit} per health check, so at most {room} site "
                          "tags fit"),
