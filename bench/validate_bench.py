@@ -150,7 +150,7 @@ def fill_catalog(per_type: int) -> None:
     }
     for rtype in catalog.resource_types():
         have = catalog.CATALOG.get(rtype, ())
-        keys = [k for k in used.get(rtype.value, []) if k not in {s.key for s in have}]
+        keys = [k for k in used.get(rtype.value, []) if k not in catalog.signal_keys(rtype)]
         keys += [f"synthetic_{i}" for i in range(per_type)]
         extra = tuple(
             Signal(

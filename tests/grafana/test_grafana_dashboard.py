@@ -315,16 +315,17 @@ def test_health_check_ids_follow_the_cloudwatch_convention(inventory, alarms_for
     ids = {u.name: f"hc-{u.name}" for u in site.urls}
     board = render(site, alarms, DashboardInputs(health_check_ids=ids))
     health = next(p for p in board["panels"] if p["type"] == "state-timeline")
-    ttfb = panel_by_metric(board, "AWS/Route53", "TimeToFirstByte")
-    for panel in (health, ttfb):
-        series = [hc for t in panel["targets"] for hc in dim_values(t, "HealthCheckId")]
-        assert sorted(series) == sorted(ids.values()), "a series per URL, its own health check"
-        # labelled with the URL's name, never the (UUID) health check id
-        for target in panel["targets"]:
-            (hc_id,) = dim_values(target, "HealthCheckId")
-            name = next(n for n, i in ids.items() if i == hc_id)
-            assert name in target["label"] and hc_id not in target["label"]
-            assert "PROP(" not in target["label"]
+    series = [hc for t in health["targets"] for hc in dim_values(t, "HealthCheckId")]
+    assert sorted(series) == sorted(ids.values()), "a series per URL, its own health check"
+    # labelled with the URL's name, never the (UUID) health check id
+    for target in health["targets"]:
+        (hc_id,) = dim_values(target, "HealthCheckId")
+        name = next(n for n, i in ids.items() if i == hc_id)
+        assert name in target["label"] and hc_id not in target["label"]
+        assert "PROP(" not in target["label"]
+    # Route 53's TCP checks publish no TimeToFirstByte: no panel may wait for it
+    queried = {t.get("metricName") for p in board["panels"] for t in p.get("targets", ())}
+    assert "HealthCheckStatus" in queried and "TimeToFirstByte" not in queried
     with pytest.raises(KeyError, match="no Route 53 health check id for URL"):
         render_dashboard(site, alarms, DashboardInputs())
 
@@ -351,19 +352,10 @@ def panel_by_metric(board, namespace: str, metric: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("site_id", "namespace", "metric", "unit", "lines", "written"),
     [
-        # inventory seconds, metric milliseconds: lines in ms, like the CloudWatch alarm
-        (
-            "acme-b2b",
-            "AWS/Route53",
-            "TimeToFirstByte",
-            "ms",
-            [3000, 8000],
-            "warning 3 s, critical 8 s",
-        ),
         (
             "nova-api",
             "AWS/RDS",
-            "AuroraReplicaLag",
+            "AuroraReplicaLag",  # inventory seconds, metric ms: lines in ms, like the alarm
             "ms",
             [1000, 10000],
             "warning 1 s, critical 10 s",
@@ -425,7 +417,6 @@ def test_status_panel_units_follow_each_query(inventory, alarms_for):
                     if prop["id"] == "unit":
                         units[target["refId"]] = prop["value"]
     by_metric = {t["metricName"]: units[t["refId"]] for t in state["targets"]}
-    assert by_metric["TimeToFirstByte"] == "ms"
     assert by_metric["CPUUtilization"] == "percent"
     assert by_metric["FreeStorageSpace"] == "bytes"
 

@@ -28,7 +28,6 @@ FAKE_CATALOG = {
         _signal("target_response_time_p99", GT, 1, 2.5),
     ),
     ResourceType.RDS: (_signal("free_storage_bytes", LT, 5e9, 1e9),),
-    ResourceType.URL: (_signal("response_time_seconds", GT, 2, 5),),
     ResourceType.EC2: (_signal("cpu_utilization", "GreaterThanOrEqualToThreshold", 80, 95),),
     ResourceType.ELASTICACHE: (_signal("database_memory_usage_percent", GT, 80, 95),),
     ResourceType.AURORA: (_signal("cpu_utilization", GT, 80, 95),),

@@ -17,7 +17,7 @@ import pkgutil
 from collections.abc import Callable
 from functools import cache
 
-from vigil.catalog.spec import ResourceKind, Row, Signal, Target
+from vigil.catalog.spec import ResourceKind, Row, Signal, Target, ThresholdKey, ZabbixThreshold
 from vigil.models import ResourceType, Site, Threshold
 
 HELPERS = frozenset({"alarms", "matrix", "schema_gen", "sizing", "sources", "spec"})
@@ -73,15 +73,23 @@ def rows() -> dict[ResourceType, Row]:
 
 
 def signals(resource_type: ResourceType) -> tuple[Signal, ...]:
+    """The CloudWatch alarms of a type (what alarms, panels and detection times read)."""
     return CATALOG.get(resource_type, ())
 
 
+def thresholds(resource_type: ResourceType) -> tuple[ThresholdKey, ...]:
+    """Every threshold key of a type: its signals, then the levels only Zabbix applies."""
+    found = KINDS.get(resource_type)
+    return signals(resource_type) + (found.zabbix_thresholds if found else ())
+
+
 def signal_keys(resource_type: ResourceType) -> tuple[str, ...]:
-    return tuple(s.key for s in signals(resource_type))
+    """The threshold keys the inventory may set for a type (signals and Zabbix levels)."""
+    return tuple(s.key for s in thresholds(resource_type))
 
 
 def default_thresholds(resource_type: ResourceType) -> dict[str, Threshold]:
-    return {s.key: s.default for s in signals(resource_type)}
+    return {s.key: s.default for s in thresholds(resource_type)}
 
 
 # Last: ``alarms`` reads CATALOG and TARGETS defined above.
@@ -96,6 +104,8 @@ __all__ = [
     "ResourceKind",
     "Signal",
     "Target",
+    "ThresholdKey",
+    "ZabbixThreshold",
     "alarms_for_site",
     "default_thresholds",
     "inventory_keys",
@@ -104,4 +114,5 @@ __all__ = [
     "rows",
     "signal_keys",
     "signals",
+    "thresholds",
 ]

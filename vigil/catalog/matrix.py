@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vigil import catalog
 from vigil.catalog.alarms import heartbeat_signal
-from vigil.catalog.spec import Signal
+from vigil.catalog.spec import Signal, ThresholdKey, ZabbixThreshold
 
 MATRIX_FILE = Path(__file__).resolve().parents[2] / "docs" / "ALARMS.md"
 
@@ -68,18 +68,19 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _level(signal: Signal, value: float | None) -> str:
+def _level(signal: ThresholdKey, value: float | None) -> str:
     if value is None:
         return "—"
     op = COMPARISON.get(signal.comparison, signal.comparison)
     unit = {"percent": "%", "seconds": " s", "count": "", "ratio": "×"}.get(
         signal.unit, f" {signal.unit}"
     )
-    if signal.relative_to and signal.unit == "ratio":
-        return f"{op} {_number(value)} × {signal.relative_to}"
+    relative_to = signal.relative_to if isinstance(signal, Signal) else None
+    if relative_to and signal.unit == "ratio":
+        return f"{op} {_number(value)} × {relative_to}"
     text = f"{op} {_number(value)}{unit}"
-    if signal.relative_to:
-        text += f" of {signal.relative_to}"
+    if relative_to:
+        text += f" of {relative_to}"
     return text
 
 
@@ -123,6 +124,18 @@ def _row(signal: Signal) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
+def _zabbix_row(level: ZabbixThreshold) -> str:
+    cells = [
+        f"`{level.key}`",
+        level.applied_by,
+        _level(level, level.default.critical),
+        _level(level, level.default.warning),
+        level.description,
+        level.source,
+    ]
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
 def render() -> str:
     parts = [HEADER]
     for rtype, kind in catalog.KINDS.items():
@@ -133,6 +146,13 @@ def render() -> str:
         )
         parts += [_row(s) for s in kind.signals]
         parts += [_row(heartbeat_signal(s)) for s in kind.signals if s.heartbeat][:1]
+        if kind.zabbix_thresholds:
+            parts.append(
+                "\nLevels only Zabbix applies (no CloudWatch alarm, no Grafana panel):\n\n"
+                "| threshold | applied by | critical | warning | why | source |\n"
+                "|---|---|---|---|---|---|"
+            )
+            parts += [_zabbix_row(z) for z in kind.zabbix_thresholds]
     parts.append(_delivery_section())
     return "\n".join(parts) + "\n"
 

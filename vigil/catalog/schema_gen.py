@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil import catalog
-from vigil.catalog.spec import ResourceKind, Signal
+from vigil.catalog.spec import ResourceKind, ThresholdKey, ZabbixThreshold
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "catalog.schema.json"
 THRESHOLD = "common.schema.json#/$defs/threshold"
@@ -31,11 +31,12 @@ def _number(value: float | None) -> str:
     return "off" if value is None else f"{value:g}"
 
 
-def _signal_schema(kind: ResourceKind, signal: Signal) -> dict[str, Any]:
+def _signal_schema(kind: ResourceKind, signal: ThresholdKey) -> dict[str, Any]:
     side = "below" if signal.comparison.startswith("LessThan") else "above"
     default = signal.default
+    fires = "Zabbix triggers" if isinstance(signal, ZabbixThreshold) else "Alarms"
     text = (
-        f"{signal.title or signal.key}: {signal.description} Alarms {side} the level "
+        f"{signal.title or signal.key}: {signal.description} {fires} {side} the level "
         f"({signal.unit}); catalog default warning {_number(default.warning)}, "
         f"critical {_number(default.critical)}."
     )
@@ -47,7 +48,7 @@ def _thresholds_schema(kind: ResourceKind) -> dict[str, Any]:
         "type": "object",
         "description": f"Signal key → threshold for {kind.title}.",
         "propertyNames": {"pattern": SIGNAL_KEY},
-        "properties": {s.key: _signal_schema(kind, s) for s in kind.signals},
+        "properties": {s.key: _signal_schema(kind, s) for s in catalog.thresholds(kind.type)},
         # Unknown keys are reported by the semantic check, with a did-you-mean.
         "additionalProperties": {"$ref": THRESHOLD},
     }

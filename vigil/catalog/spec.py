@@ -89,6 +89,32 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class ZabbixThreshold:
+    """A threshold key of a resource type that only Zabbix applies: no CloudWatch metric
+    carries what it measures, so it gets no CloudWatch alarm, no Grafana panel and no
+    detection time. It is a threshold like a ``Signal``'s for everything else (schema,
+    cascade, semantic checks, severity matrix): the same fields under the same names.
+
+    Example: a URL's response time. Route 53's TCP checks measure no page load, so the level
+    is Zabbix's web scenario trigger on ``web.test.time`` (``vigil.zabbix.render``).
+    """
+
+    key: str
+    comparison: str  # as a CloudWatch ComparisonOperator: the direction of the Zabbix trigger
+    default: Threshold
+    unit: str
+    title: str
+    description: str
+    applied_by: str
+    """The Zabbix item and trigger that apply the level (shown in the severity matrix)."""
+    source: str
+
+
+ThresholdKey = Signal | ZabbixThreshold
+"""Whatever a threshold key of the inventory names: a CloudWatch signal or a Zabbix level."""
+
+
+@dataclass(frozen=True)
 class Target:
     """One concrete resource a catalog module watches: its id, dimensions and thresholds."""
 
@@ -144,3 +170,5 @@ class ResourceKind:
     ids_case_insensitive: bool = False
     nested: Mapping[str, ResourceType] = field(default_factory=dict)
     """Entry key → type of the entries listed under it (``target_groups`` → target_group)."""
+    zabbix_thresholds: tuple[ZabbixThreshold, ...] = ()
+    """Threshold keys only Zabbix applies (no CloudWatch alarm); ``signals`` are the alarms."""

@@ -1,7 +1,9 @@
-"""Public URLs: a Route 53 health check each; its metrics exist only in us-east-1.
+"""Public URLs: a Route 53 TCP health check each (reachability from several regions; its
+metrics exist only in us-east-1) and a Zabbix web scenario (status, text, time, redirects).
 
-The health check itself is created by the CloudWatch component (its id is the dimension), so
-the ``HealthCheckId`` dimension here is a placeholder filled in at deploy time.
+How the two share the work is ``health_check_args``'s docstring. The health check itself is
+created by the CloudWatch component (its id is the dimension), so the ``HealthCheckId``
+dimension here is a placeholder filled in at deploy time.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import TypedDict
 from urllib.parse import urlsplit
 
-from vigil.catalog.spec import ResourceKind, Row, Signal, Target
+from vigil.catalog.spec import ResourceKind, Row, Signal, Target, ZabbixThreshold
 from vigil.models import ResourceType, Site, Threshold, UrlCheck
 
 RESOURCE_TYPE = ResourceType.URL
@@ -34,26 +36,26 @@ SIGNALS: tuple[Signal, ...] = (
         global_region=True,
         unit="bool",
         title="URL up",
-        description="Route 53 checkers cannot load the page (or the required text is missing).",
+        description="Route 53 checkers in several regions cannot open a TCP connection to the "
+        "URL's host and port within 10 s: the site is unreachable from the internet. A slow "
+        "page, a wrong status or missing text is the Zabbix web scenario's to report.",
         source="Route 53 health-check metrics, HealthCheckStatus (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html)",
     ),
-    Signal(
-        key="response_time_seconds",
-        missing_data_reason="Route 53 publishes TimeToFirstByte only for health checks that "
-        "measure latency and only for answered requests; an endpoint that does not answer is "
-        "reported by the HealthCheckStatus alarm (breaching), a gap here is not slowness.",
-        namespace=NS,
-        metric="TimeToFirstByte",
-        statistic="Average",
-        comparison="GreaterThanThreshold",
-        default=Threshold(warning=3, critical=8),
-        unit="seconds",
-        scale=1000.0,
-        global_region=True,
-        title="Time to first byte",
-        description="Time to first byte seen by the Route 53 checkers (milliseconds metric).",
-        source="Route 53 health-check metrics, TimeToFirstByte (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html)",
-    ),
+)
+
+
+RESPONSE_TIME = ZabbixThreshold(
+    key="response_time_seconds",
+    comparison="GreaterThanThreshold",
+    default=Threshold(warning=3, critical=8),
+    unit="seconds",
+    title="Response time",
+    description="Time the Zabbix web scenario takes to load the URL (5-minute average). Only "
+    "Zabbix measures it: Route 53's TCP check loads no page, and an HTTP(S) check would call "
+    "any page slower than 2 s down. Keep both levels below the URL's timeout_seconds.",
+    applied_by="Zabbix item web.test.time[<url>,<url>,resp], triggers avg(...,5m) above "
+    "{$WEB.TIME.WARN/CRIT:\"<url>\"}",
+    source="Zabbix 6.0 manual, Web monitoring items, web.test.time (https://www.zabbix.com/documentation/6.0/en/manual/web_monitoring/items)",
 )
 
 
@@ -70,7 +72,8 @@ class HealthCheckArgs(TypedDict):
     A TCP check has no ``resource_path``, ``search_string``, ``enable_sni`` or
     ``measure_latency``: botocore's route53 model (shape ``HealthCheckConfig``) documents
     ``ResourcePath``/``SearchString``/``EnableSNI`` for the HTTP(S) types only, and latency
-    measurement is an extra-cost option we do not use (``TimeToFirstByte`` is not an alarm)."""
+    measurement is an extra-cost option we do not use (response time is Zabbix's,
+    ``RESPONSE_TIME``)."""
 
     type: str
     fqdn: str | None
@@ -111,4 +114,5 @@ KIND = ResourceKind(
     signals=SIGNALS,
     targets=targets,
     row=Row("URLs (Route 53 health checks)", 10),
+    zabbix_thresholds=(RESPONSE_TIME,),
 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vigil import catalog
-from vigil.catalog.spec import Signal
+from vigil.catalog.spec import ThresholdKey
 from vigil.inventory.problems import Path, Problem, format_path
 from vigil.inventory.yaml_source import Source
 from vigil.models import (
@@ -110,7 +110,7 @@ def _direction(comparison: str) -> int:
 
 
 def order_problems(
-    folded: Folded, rtype: ResourceType, signals: Mapping[str, Signal]
+    folded: Folded, rtype: ResourceType, signals: Mapping[str, ThresholdKey]
 ) -> Iterator[Problem]:
     """Warning on the safe side of critical, for every signal some layer of ``folded`` set.
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from vigil import naming
+from vigil.catalog import url as url_catalog
 from vigil.models import Server, Site, Threshold, UrlCheck
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
 from vigil.zabbix.uuids import stable_uuid
@@ -27,14 +28,14 @@ SITE_TEMPLATE_PREFIX = "vigil-site-"
 SERVICE_TEMPLATE_PREFIX = "vigil-svc-"
 CLIENT_GROUP_PREFIX = "vigil/"
 
-DEFAULT_RESPONSE_TIME = Threshold(warning=3, critical=8)
+DEFAULT_RESPONSE_TIME = url_catalog.RESPONSE_TIME.default
 CERT_WARN_DAYS = 21
 CERT_CRIT_DAYS = 7
 CERT_MACROS = {
     "{$VIGIL.CERT.WARN.DAYS}": str(CERT_WARN_DAYS),
     "{$VIGIL.CERT.CRIT.DAYS}": str(CERT_CRIT_DAYS),
 }
-RESPONSE_TIME_SIGNAL = "response_time_seconds"
+RESPONSE_TIME_SIGNAL = url_catalog.RESPONSE_TIME.key
 
 
 # --------------------------------------------------------------------------- names
@@ -143,6 +144,25 @@ def _macros(values: Mapping[str, str], descriptions: Mapping[str, str] | None = 
             entry["description"] = descriptions[macro]
         out.append(entry)
     return out
+
+
+REGEX_SPECIAL = frozenset("\\^$.|?*+()[]{}")
+"""Characters with a meaning in a Zabbix regular expression (POSIX extended and PCRE alike)."""
+REQUIRED_MAX = 255
+"""Zabbix 6.0 keeps a step's ``required`` in ``httpstep.required varchar(255)`` (database
+schema, ``schema.sql`` of zabbix-server 6.0): a longer pattern is refused at import."""
+
+
+def required_pattern(text: str) -> str:
+    """The web step's ``required`` for the inventory's literal ``required_text``.
+
+    Zabbix reads ``required`` as a regular expression (Zabbix 6.0 manual, "Web monitoring":
+    "Required string ... Supports regular expressions"), so a literal like "$9.99 (incl.
+    VAT)" would never match (``$`` anchors at the end) and the URL would page as down
+    forever; every special character is escaped with a backslash, which both regex dialects
+    read as the literal character.
+    """
+    return "".join(f"\\{c}" if c in REGEX_SPECIAL else c for c in text)
 
 
 def response_time(url: UrlCheck) -> Threshold:
@@ -304,7 +324,7 @@ def _httptest(site: Site, template: str, url: UrlCheck, options: RenderOptions) 
     if url.timeout_seconds != 15:
         step["timeout"] = f"{url.timeout_seconds}s"
     if url.required_text:
-        step["required"] = url.required_text
+        step["required"] = required_pattern(url.required_text)
     step["status_codes"] = ",".join(str(c) for c in url.expected_status)
     test: dict[str, Any] = {
         "uuid": stable_uuid("httptest", template, url.name),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vigil import catalog
-from vigil.catalog.spec import Signal
+from vigil.catalog.spec import ThresholdKey
 from vigil.inventory.build import build_team, build_tier
 from vigil.inventory.cascade import Cascade
 from vigil.inventory.problems import Path, Problem
@@ -19,9 +19,9 @@ from vigil.models import ResourceType, Site, Team, Tier
 from vigil.oncall_calendar import Horizon, Span, coverage_gaps
 
 
-def catalog_signals(rtype: ResourceType) -> dict[str, Signal]:
-    """The catalog of ``rtype`` by signal key."""
-    return {signal.key: signal for signal in catalog.signals(rtype)}
+def catalog_signals(rtype: ResourceType) -> dict[str, ThresholdKey]:
+    """The threshold keys of ``rtype`` (signals and Zabbix-only levels) by key."""
+    return {signal.key: signal for signal in catalog.thresholds(rtype)}
 
 
 @dataclass
@@ -53,9 +53,9 @@ class Context:
     built: dict[int, Site] = field(default_factory=dict)
     """Site models the checks built (by ``id`` of their ``Source``), reused by the final build."""
     _gaps: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
-    _signals: dict[ResourceType, dict[str, Signal]] = field(default_factory=dict)
+    _signals: dict[ResourceType, dict[str, ThresholdKey]] = field(default_factory=dict)
 
-    def signals(self, rtype: ResourceType) -> dict[str, Signal]:
+    def signals(self, rtype: ResourceType) -> dict[str, ThresholdKey]:
         """The catalog of ``rtype`` by key, looked up once per run."""
         if rtype not in self._signals:
             self._signals[rtype] = catalog_signals(rtype)

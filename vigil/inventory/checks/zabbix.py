@@ -4,19 +4,22 @@ Why here: a macro override no template defines, or a response-time threshold the
 timeout makes unreachable, imports fine and silently never pages; ``vigil validate`` must say
 so at the line (rule sources: the service table, vigil/zabbix/data/service_templates.yaml;
 Zabbix 6.0 web scenarios stop waiting at the step timeout and fail the step, so
-``web.test.time`` never exceeds it).
+``web.test.time`` never exceeds it; a step's ``required`` pattern is at most 255 characters,
+``vigil.zabbix.render.REQUIRED_MAX``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from vigil.catalog import url as url_catalog
 from vigil.inventory.problems import Problem, did_you_mean
 from vigil.inventory.yaml_source import Source
+from vigil.zabbix.render import REQUIRED_MAX, required_pattern
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
 
 DEFAULT_TIMEOUT = 10
-RESPONSE_TIME = "response_time_seconds"
+RESPONSE_TIME = url_catalog.RESPONSE_TIME.key
 
 
 def service_macros(services: list[str] | tuple[str, ...]) -> set[str]:
@@ -40,6 +43,14 @@ def site_problems(src: Source) -> Iterator[Problem]:
                     at_key=True,
                 )
     for index, url in enumerate(doc.get("urls") or ()):
+        text = url.get("required_text")
+        if isinstance(text, str) and len(required_pattern(text)) > REQUIRED_MAX:
+            yield src.problem(
+                ("urls", index, "required_text"),
+                f"is {len(required_pattern(text))} characters once its regular-expression "
+                f"characters are escaped for Zabbix, over the {REQUIRED_MAX} Zabbix keeps "
+                "(httpstep.required); shorten it to a distinctive phrase",
+            )
         timeout = url.get("timeout_seconds", DEFAULT_TIMEOUT)
         levels = (url.get("thresholds") or {}).get(RESPONSE_TIME) or {}
         for level in ("warning", "critical"):
