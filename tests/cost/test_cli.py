@@ -40,13 +40,13 @@ urls:
 REGION_LINE, REGION_COL = 11, 11  # line 11 "  region: eu-west-1": the value
 
 # By hand, non-AWS endpoints (the default):
-#   alarms: 2 URLs × 3 = 6 standard alarm metrics × $0.10          = $0.60
-#   home:   $0.75 + 3 features (HTTPS, string match, latency) × $2  = $6.75
-#   status: $0.75 + 2 features (HTTPS, latency) × $2               = $4.75
-#   total                                                           = $12.10
-NON_AWS_TOTAL = 12.10
-# AWS endpoints: $0.60 + ($0.50 + 3 × $1) + ($0.50 + 2 × $1) = $6.60
-AWS_TOTAL = 6.60
+#   alarms: 2 URLs × 1 (health_check_status critical) = 2 standard alarm metrics × $0.10 = $0.20
+#   health checks: 2 TCP checks, basic (no optional feature: HTTPS, string matching and
+#   latency are features of HTTP(S) checks; response time and text are Zabbix's) × $0.75 = $1.50
+#   total                                                                                 = $1.70
+NON_AWS_TOTAL = 1.70
+# AWS endpoints: $0.20 + 2 × $0.50 = $1.20
+AWS_TOTAL = 1.20
 
 
 def inventory(tmp_path: Path, region: str = "eu-west-1") -> Path:
@@ -78,9 +78,8 @@ def test_cost_of_the_small_inventory_by_hand(tmp_path, capsys, in_docs):
     assert doc["clients"] == [{"id": "tiny", "sites": ["tiny-shop"], "monthly": NON_AWS_TOTAL}]
     lines = {(x["key"], x["region"]): x["quantity"] for x in site["lines"]}
     assert lines == {
-        ("cloudwatch.alarm-metric.standard", "us-east-1"): 6,  # Route 53 metrics: us-east-1
+        ("cloudwatch.alarm-metric.standard", "us-east-1"): 2,  # Route 53 metrics: us-east-1
         ("route53.health-check.non-aws", "global"): 2,
-        ("route53.feature.non-aws", "global"): 5,
     }
     assert doc["assumptions"] == {"healthCheckEndpoints": "non-aws", "fallbackRegions": [
         "eu-west-1"  # the site's SNS topics (per-use prices) live there
@@ -93,10 +92,10 @@ def test_cost_of_the_small_inventory_by_hand(tmp_path, capsys, in_docs):
 def test_cost_text_report(tmp_path, capsys, in_docs):
     assert main(["cost", "--inventory", str(inventory(tmp_path))]) == 0
     out = capsys.readouterr().out
-    assert "tiny-shop" in out and "$12.10" in out
-    assert "total: $12.10 per month (before any free tier)" in out
-    assert "CloudWatch standard-resolution alarm metric: 6 × $0.10 = $0.60" in out
-    assert "Route 53 optional feature, non-AWS endpoint: 5 × $2.00 = $10.00" in out
+    assert "tiny-shop" in out and "$1.70" in out
+    assert "total: $1.70 per month (before any free tier)" in out
+    assert "CloudWatch standard-resolution alarm metric: 2 × $0.10 = $0.20" in out
+    assert "Route 53 optional feature" not in out
     assert "priced at us-east-1 rates: eu-west-1" in out
     assert "never subtracted" in out
 

@@ -25,7 +25,9 @@ import pytest
 
 from tests.zabbix.conftest import SCRIPT
 
-WELCOME = "Welcome to the vigil fire drill"
+WELCOME = "Welcome to the vigil fire drill: total $9.99 (incl. VAT)"
+"""The page body; its price is literal text full of regular-expression characters."""
+PRICE = "$9.99 (incl. VAT)"
 
 
 def zabbix_script(*args: str, state: str) -> subprocess.CompletedProcess[str]:

@@ -21,6 +21,7 @@ import pytest
 
 from tests.zabbix.conftest import make_site
 from tests.zabbix.firedrill import (
+    PRICE,
     FlakySite,
     PagerDutyCapture,
     make_ca_and_cert,
@@ -70,7 +71,9 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
                 required_text="Welcome",
                 timeout_seconds=TIMEOUT_S,
             ),
-            UrlCheck(url=steady.url, name="status", required_text="Welcome"),
+            # literal text Zabbix would read as a never-matching regex were it not escaped
+            # (``$`` anchors at the end): the steady URL would page from the first run
+            UrlCheck(url=steady.url, name="status", required_text=PRICE),
         ),
         servers=(),
     )
@@ -93,13 +96,13 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
         capture.close()
 
 
-def _fail_value(zx: ZabbixSession, host: str) -> str | None:
+def _fail_value(zx: ZabbixSession, host: str, scenario: str = "home") -> str | None:
     items = zx.call(
         "item.get",
         {
             "host": host,
             "webitems": True,
-            "filter": {"key_": "web.test.fail[home]"},
+            "filter": {"key_": f"web.test.fail[{scenario}]"},
             "output": ["lastvalue", "lastclock"],
         },
         what="web scenario state",
@@ -109,15 +112,24 @@ def _fail_value(zx: ZabbixSession, host: str) -> str | None:
     return str(items[0]["lastvalue"])
 
 
-def _wait_healthy(drill: dict[str, Any], timeout: float = PAGE_WAIT_S) -> None:
+def _wait_healthy(
+    drill: dict[str, Any], timeout: float = PAGE_WAIT_S, scenario: str = "home"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if _fail_value(drill["zx"], "drill-shop-web") == "0":
+        if _fail_value(drill["zx"], "drill-shop-web", scenario) == "0":
             return
         time.sleep(0.5)
     log = Path(os.environ.get("VIGIL_ZABBIX_DIR", ".")) / "zabbix_server.log"
     tail = log.read_text()[-2000:] if log.exists() else ""
     raise AssertionError(f"the web scenario never succeeded on the healthy site:\n{tail}")
+
+
+def test_literal_required_text_with_regex_characters_is_found(drill: dict[str, Any]) -> None:
+    """The real daemon finds the inventory's literal "$9.99 (incl. VAT)" in the page: vigil
+    escaped it (vigil.zabbix.render.required_pattern); unescaped, ``$`` anchors at the end
+    and the step fails with "required pattern not found" on every run."""
+    _wait_healthy(drill, scenario="status")
 
 
 @pytest.mark.parametrize("mode", list(REASONS))

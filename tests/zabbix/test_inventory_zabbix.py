@@ -48,3 +48,21 @@ def test_response_time_threshold_above_the_timeout_is_refused(inv: Path) -> None
     file, _line, _col, path, message = only(inv)
     assert (file, path) == (SHOP, "urls[0].thresholds.response_time_seconds.critical")
     assert "not below the URL's timeout (5s)" in message
+
+
+def test_required_text_longer_than_zabbix_keeps_once_escaped_is_refused(inv: Path) -> None:
+    """200 characters pass the schema's 255, but every '.' doubles once escaped for Zabbix's
+    regular expression: 300 characters do not fit httpstep.required varchar(255)."""
+    edit(inv / SHOP, "required_text: ACME\n", "required_text: " + "a." * 100 + "\n")
+    file, line, _col, path, message = only(inv)
+    assert (file, path) == (SHOP, "urls[0].required_text")
+    assert "is 300 characters once its regular-expression characters are escaped" in message
+    assert "over the 255 Zabbix keeps" in message
+    assert inv.joinpath(SHOP).read_text().splitlines()[line - 1].strip().startswith("required_")
+
+
+def test_required_text_over_255_characters_is_refused_by_the_schema(inv: Path) -> None:
+    edit(inv / SHOP, "required_text: ACME\n", "required_text: " + "A" * 256 + "\n")
+    file, _line, _col, path, message = only(inv)
+    assert (file, path) == (SHOP, "urls[0].required_text")
+    assert message == "has 256 characters; at most 255 allowed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -12,18 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.zabbix.conftest import make_site
+from vigil.catalog import url as url_catalog
 from vigil.inventory import load_inventory
 from vigil.models import Server, Threshold, UrlCheck
 from vigil.zabbix import media, service_templates
 from vigil.zabbix.render import (
     C_SAFE_MAX_LENGTH,
     DUMP_OPTIONS,
+    REGEX_SPECIAL,
     TEMPLATE_GROUP,
     RenderOptions,
     c_dumpable,
     dump,
     render_site,
     render_site_yaml,
+    required_pattern,
     site_objects,
 )
 from vigil.zabbix.service_templates import canonical_service, service_table
@@ -64,6 +68,33 @@ def test_web_scenario_per_url_with_checks(site) -> None:
     assert home["timeout"] == "10s" and "follow_redirects" not in home  # default YES
     assert checkout["follow_redirects"] == "NO" and checkout["status_codes"] == "200,302"
     assert checkout["timeout"] == "20s"
+
+
+@given(st.text(min_size=1, max_size=80))
+def test_required_pattern_matches_exactly_the_literal_text(text: str) -> None:
+    """Zabbix reads ``required`` as a regular expression; the inventory's text is literal."""
+    pattern = required_pattern(text)
+    assert re.search(pattern, f"<p>{text}</p>") is not None
+    if any(c in REGEX_SPECIAL for c in text):
+        assert pattern != text
+
+
+def test_required_text_with_regex_characters_is_escaped_in_the_step(site) -> None:
+    price = "Total: $9.99 (incl. VAT)"
+    urls = (replace(site.urls[0], required_text=price), *site.urls[1:])
+    step = _template(_export(replace(site, urls=urls)), "vigil-site-acme-shop")["httptests"]
+    required = next(h for h in step if h["name"] == "home")["steps"][0]["required"]
+    assert required == r"Total: \$9\.99 \(incl\. VAT\)"
+    assert re.search(required, f"<b>{price}</b>") and not re.search(price, f"<b>{price}</b>")
+
+
+def test_response_time_default_is_the_catalogs(site) -> None:
+    """One default for the Zabbix-only level: the catalog's (vigil.catalog.url)."""
+    template = _template(_export(site), "vigil-site-acme-shop")
+    macros = {m["macro"]: m["value"] for m in template["macros"]}
+    default = url_catalog.RESPONSE_TIME.default
+    assert macros["{$WEB.TIME.CRIT}"] == f"{default.critical:g}"
+    assert macros["{$WEB.TIME.WARN}"] == f"{default.warning:g}"
 
 
 def test_one_down_trigger_per_url_with_reason_and_time_with_macro_thresholds(site) -> None:

@@ -173,11 +173,17 @@ def _explain(src: Source, error: ValidationError) -> Iterator[Problem]:
         what = schema.get("description") or f"a value matching {error.validator_value}"
         yield src.problem(path, f"invalid value {_show(instance)}: expected {_lower_first(what)}")
         return
-    if kind in ("minItems", "minProperties") and not instance:
+    if kind in ("minItems", "minProperties", "minLength") and not instance:
         yield src.problem(path, "must not be empty")
         return
     if kind == "uniqueItems":
         yield src.problem(path, "contains the same item twice")
+        return
+    if kind in ("maxLength", "minLength") and isinstance(instance, str):
+        bound = "at most" if kind == "maxLength" else "at least"
+        yield src.problem(
+            path, f"has {len(instance)} characters; {bound} {error.validator_value} allowed"
+        )
         return
     yield src.problem(path, error.message)
 
