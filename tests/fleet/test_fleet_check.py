@@ -145,7 +145,7 @@ def test_a_stack_over_budget_fails(project: Path, capsys: pytest.CaptureFixture[
     code, out = check(project, capsys)
     assert code == 1
     assert (
-        "stacks/Pulumi.prod-eu-1.yaml: stack prod-eu-1 plans 285 resources, over the fleet "
+        "stacks/Pulumi.prod-eu-1.yaml: stack prod-eu-1 plans 275 resources, over the fleet "
         "budget of 200" in out
     )
 
