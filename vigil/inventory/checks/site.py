@@ -121,6 +121,13 @@ def _aws_problems(src: Source) -> Iterator[Problem]:
             yield from _arn_problems(
                 src, (*path, "target_groups", t_index, "arn"), tg, region, account
             )
+        groups = lb.get("target_groups", ())
+        if groups and all(tg.get("standby") for tg in groups):
+            yield src.problem(
+                (*path, "target_groups", 0, "standby"),
+                f"every target group of load balancer '{lb['name']}' is standby, so none of "
+                "the groups taking its traffic is watched; set standby: false on the live one",
+            )
 
 
 def _rds_replica_problems(src: Source) -> Iterator[Problem]:
