@@ -141,7 +141,7 @@ def fill_catalog(per_type: int) -> None:
     from vigil.models import Threshold
 
     used = {  # the signal keys the example and synthetic inventories override
-        "alb": ["elb_5xx_count", "target_response_time_p99"],
+        "alb": ["elb_5xx_rate", "target_response_time_p99"],
         "ec2": ["cpu_utilization"],
         "rds": ["free_storage_bytes"],
         "aurora": ["cpu_utilization"],

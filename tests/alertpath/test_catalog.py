@@ -77,9 +77,9 @@ def test_alarm_specs_are_sorted_deterministic_and_named(inventory):
 
 def test_thresholds_follow_cascade_tier_site_and_resource(inventory):
     b2b = by_name(inventory.site("acme-b2b"))
-    # defaults.yaml: alb.elb_5xx_count 5/25
-    assert b2b["acme-b2b-alb-acme-b2b-elb-5xx-count-warning"].threshold == 5
-    assert b2b["acme-b2b-alb-acme-b2b-elb-5xx-count-critical"].threshold == 25
+    # defaults.yaml: alb.elb_5xx_rate 0.5/2 (percent of requests)
+    assert b2b["acme-b2b-alb-acme-b2b-elb-5xx-rate-warning"].threshold == 0.5
+    assert b2b["acme-b2b-alb-acme-b2b-elb-5xx-rate-critical"].threshold == 2
     # silver tier: p99 2.0/4.0, as an extended statistic
     p99 = b2b["acme-b2b-alb-acme-b2b-target-response-time-p99-critical"]
     assert (p99.threshold, p99.extended_statistic, p99.statistic) == (4.0, "p99", None)

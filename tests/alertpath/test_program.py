@@ -49,20 +49,34 @@ def test_alarms_match_specs_with_actions_and_region(inventory, mocks):
         for spec in specs:
             rec = recorded[spec.name]
             i = rec.inputs
-            assert (i["namespace"], i["metricName"], i["threshold"]) == (
-                spec.namespace, spec.metric, spec.threshold,
-            )
+            assert i["threshold"] == spec.threshold
             assert i["comparisonOperator"] == spec.comparison
-            assert i.get("statistic") == spec.statistic
-            assert i.get("extendedStatistic") == spec.extended_statistic
             assert i["treatMissingData"] == spec.treat_missing_data
-            assert (i["period"], i["evaluationPeriods"], i["datapointsToAlarm"]) == (
-                spec.period, spec.evaluation_periods, spec.datapoints_to_alarm,
+            assert (i["evaluationPeriods"], i["datapointsToAlarm"]) == (
+                spec.evaluation_periods, spec.datapoints_to_alarm,
             )
             dims = dict(spec.dimensions)
             if spec.needs_health_check:
                 dims["HealthCheckId"] = f"{site.id}-url-{spec.resource_id}-health-check-id"
-            assert i["dimensions"] == dims
+            if spec.is_math:  # the rows carry metric, statistic, period and dimensions
+                assert not {"namespace", "metricName", "statistic", "period", "dimensions"} & set(i)
+                rows = {q["id"]: q for q in i["metricQueries"]}
+                for q in spec.metric_queries:
+                    if q.is_expression:
+                        assert rows[q.id]["expression"] == q.expression
+                        assert rows[q.id].get("returnData", False) == q.return_data
+                        continue
+                    metric = rows[q.id]["metric"]
+                    assert (metric["namespace"], metric["metricName"], metric["stat"]) == (
+                        spec.namespace, q.metric, q.statistic,
+                    )
+                    assert (metric["period"], metric["dimensions"]) == (spec.period, dims)
+            else:
+                assert (i["namespace"], i["metricName"]) == (spec.namespace, spec.metric)
+                assert i.get("statistic") == spec.statistic
+                assert i.get("extendedStatistic") == spec.extended_statistic
+                assert i["period"] == spec.period
+                assert i["dimensions"] == dims
             # both action lists → the site's topic for this severity, in the alarm's region
             topic = topics[i["okActions"][0]]
             assert i["okActions"] == [topic.outputs["arn"]]

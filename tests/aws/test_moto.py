@@ -85,13 +85,18 @@ def _read_back(moto: Moto, res: AwsResource, responses: list[dict[str, Any]]) ->
         cw = moto.client("cloudwatch", ctx.account, ctx.region)
         [alarm] = cw.describe_alarms(AlarmNames=[i["name"]])["MetricAlarms"]
         assert alarm["AlarmArn"].split(":")[3:5] == [ctx.region, ctx.account]
-        got = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
-        assert got == i["dimensions"], res.name
-        for key, wire in (("Period", "period"), ("EvaluationPeriods", "evaluationPeriods"),
+        if i.get("metricQueries"):
+            _read_back_metrics(alarm, i, res.name)
+        else:
+            got = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+            assert got == i["dimensions"], res.name
+            for key, wire in (("Period", "period"), ("MetricName", "metricName"),
+                              ("Namespace", "namespace")):
+                assert alarm[key] == i[wire], (res.name, key)
+        for key, wire in (("EvaluationPeriods", "evaluationPeriods"),
                           ("DatapointsToAlarm", "datapointsToAlarm"),
                           ("ComparisonOperator", "comparisonOperator"),
-                          ("TreatMissingData", "treatMissingData"),
-                          ("MetricName", "metricName"), ("Namespace", "namespace")):
+                          ("TreatMissingData", "treatMissingData")):
             assert alarm[key] == i[wire], (res.name, key)
         assert alarm["Threshold"] == pytest.approx(i["threshold"])
         assert alarm.get("Statistic") == i.get("statistic")
@@ -145,6 +150,28 @@ def _read_back(moto: Moto, res: AwsResource, responses: list[dict[str, Any]]) ->
         assert statement["Resource"] == attrs["QueueArn"]
         topic = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
         assert topic.split(":")[3:5] == [ctx.region, ctx.account]
+
+
+def _read_back_metrics(alarm: dict[str, Any], i: dict[str, Any], name: str) -> None:
+    """A metric-math alarm keeps its queries (ids, expression, MetricStat with namespace,
+    dimensions, period, stat; one ReturnData) and no top-level metric fields."""
+    for key in ("MetricName", "Namespace", "Period", "Statistic", "ExtendedStatistic"):
+        assert alarm.get(key) in (None, ""), (name, key)
+    assert not alarm.get("Dimensions"), name
+    got = alarm["Metrics"]
+    assert [m["Id"] for m in got] == [q["id"] for q in i["metricQueries"]], name
+    for m, q in zip(got, i["metricQueries"], strict=True):
+        assert m.get("ReturnData", True) == q["returnData"], (name, q["id"])
+        if q.get("expression"):
+            assert m["Expression"] == q["expression"] and "MetricStat" not in m, (name, q["id"])
+            continue
+        stat, want = m["MetricStat"], q["metric"]
+        assert stat["Metric"]["MetricName"] == want["metricName"], (name, q["id"])
+        assert stat["Metric"]["Namespace"] == want["namespace"], (name, q["id"])
+        dims = {d["Name"]: d["Value"] for d in stat["Metric"]["Dimensions"]}
+        assert dims == want["dimensions"], (name, q["id"])
+        assert (stat["Period"], stat["Stat"]) == (want["period"], want["stat"]), (name, q["id"])
+    assert sum(m.get("ReturnData", True) for m in got) == 1, name
 
 
 def _replay(moto: Moto, plan) -> Counter[str]:

@@ -153,3 +153,70 @@ def test_topic_and_queue_tag_counts():
 def test_an_input_the_mapping_does_not_know_is_reported():
     [breach] = check_resource(METRIC_ALARM, alarm(newInputFromProvider=3), EU)
     assert breach.rule == "vigil-input-mapping" and breach.where == "newInputFromProvider"
+
+
+def math_alarm(queries=None, **extra):
+    """An ALB 5xx-rate alarm as vigil sends it: metric math, no top-level metric fields."""
+    base = alarm(**extra)
+    for key in ("metricName", "namespace", "statistic", "period", "dimensions"):
+        if key not in extra:
+            base.pop(key)
+    dims = {"LoadBalancer": "app/shop/0123456789abcdef"}
+    base["metricQueries"] = queries if queries is not None else [
+        {"id": "errors", "returnData": False, "metric": {
+            "metricName": "HTTPCode_ELB_5XX_Count", "namespace": "AWS/ApplicationELB",
+            "period": 60, "stat": "Sum", "dimensions": dims}},
+        {"id": "requests", "returnData": False, "metric": {
+            "metricName": "RequestCount", "namespace": "AWS/ApplicationELB",
+            "period": 60, "stat": "Sum", "dimensions": dims}},
+        {"id": "rate", "returnData": True, "label": "ELB 5xx %",
+         "expression": "IF(requests >= 50, 100 * FILL(errors, 0) / requests, 0)"},
+    ]
+    return base
+
+
+def test_good_math_alarm_passes():
+    assert rule_ids(METRIC_ALARM, math_alarm()) == []
+
+
+def _queries(**change):
+    queries = math_alarm()["metricQueries"]
+    index = change.pop("index", 2)
+    queries[index] = {**queries[index], **change}
+    return queries
+
+
+@pytest.mark.parametrize(
+    ("inputs", "rule"),
+    [
+        (math_alarm(_queries(returnData=False)), "cw-metrics-one-return-data"),
+        (math_alarm(_queries(index=0, returnData=True)), "cw-metrics-one-return-data"),
+        (math_alarm(_queries(id="Rate")), "cw-metric-query-id"),
+        (math_alarm(_queries(id="5xx")), "cw-metric-query-id"),
+        (math_alarm(_queries(id="errors")), "cw-metric-query-id"),
+        (math_alarm(_queries(metric={"metricName": "RequestCount", "namespace":
+                                     "AWS/ApplicationELB", "period": 60, "stat": "Sum"})),
+         "cw-metric-query-stat-xor-expression"),
+        (math_alarm(_queries(index=0, metric=None)), "cw-metric-query-stat-xor-expression"),
+        (math_alarm(statistic="Sum"), "cw-metrics-exclude-metric-fields"),
+        (math_alarm(period=60), "cw-metrics-exclude-metric-fields"),
+        (math_alarm(namespace="AWS/ApplicationELB"), "cw-metrics-exclude-metric-fields"),
+        (math_alarm(dimensions={"LoadBalancer": "app/shop/0123456789abcdef"}),
+         "cw-metrics-exclude-metric-fields"),
+        (math_alarm(extendedStatistic="p99"), "cw-metrics-exclude-metric-fields"),
+        (math_alarm(evaluationPeriods=1441), "cw-evaluation-window"),
+    ],
+)
+def test_math_alarm_rules(inputs, rule):
+    assert rule in rule_ids(METRIC_ALARM, inputs)
+
+
+def test_math_evaluation_window_uses_the_metric_periods():
+    """No top-level Period with Metrics: 300 s metrics × 300 periods is still over one day."""
+    queries = math_alarm()["metricQueries"]
+    for q in queries[:2]:
+        q["metric"] = {**q["metric"], "period": 300}
+    assert rule_ids(METRIC_ALARM, math_alarm(queries, evaluationPeriods=288)) == []
+    assert rule_ids(METRIC_ALARM, math_alarm(queries, evaluationPeriods=289)) == [
+        "cw-evaluation-window"
+    ]

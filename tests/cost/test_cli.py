@@ -133,7 +133,13 @@ def test_cost_prices_exactly_what_the_plan_records(capsys, in_docs):
     plan = run_plan(ROOT, "dev").document
     code, doc = cost_json(capsys, "-s", "dev", "--json")
     assert code == 0
-    alarms = sum(1 for r in plan["resources"] if r["type"].endswith("MetricAlarm"))
+    # CloudWatch bills an alarm per metric it reads: a metric-math alarm, each metric row
+    alarms = sum(
+        len([q for q in r["inputs"].get("metricQueries") or () if q.get("metric")]) or 1
+        for r in plan["resources"]
+        if r["type"].endswith("MetricAlarm")
+    )
+    assert any(r["inputs"].get("metricQueries") for r in plan["resources"]), "no math alarm"
     checks = sum(1 for r in plan["resources"] if r["type"].endswith("HealthCheck"))
     lines = [x for s in doc["sites"] for x in s["lines"]]
     assert sum(x["quantity"] for x in lines if x["key"].startswith("cloudwatch.")) == alarms

@@ -79,7 +79,34 @@ def steps_for(panel: dict[str, Any], ref_id: str) -> list[dict[str, Any]]:
     return panel["fieldConfig"]["defaults"]["thresholds"]["steps"]
 
 
-def matches(alarm, target: dict[str, Any], site) -> bool:
+def matches_math(alarm, target: dict[str, Any], panel: dict[str, Any], site) -> bool:
+    """A metric-math alarm is drawn as its expression over hidden rows of its own metrics,
+    statistics and dimensions: exactly what the alarm evaluates."""
+    (value,) = (q for q in alarm.metric_queries if q.return_data)
+    if target.get("hide") or not target.get("expression"):
+        return False
+    prefix = target["id"][: -len(value.id)]
+    if target["id"] != prefix + value.id or target["expression"].replace(prefix, "") != (
+        value.expression
+    ):
+        return False
+    by_id = {t.get("id"): t for t in panel["targets"]}
+    for row in (q for q in alarm.metric_queries if not q.is_expression):
+        hidden = by_id.get(prefix + row.id)
+        if hidden is None or not hidden["hide"]:
+            return False
+        if (hidden["namespace"], hidden["metricName"], hidden["statistic"]) != (
+            alarm.namespace, row.metric, row.statistic
+        ) or hidden["dimensions"] != dict(alarm.dimensions):
+            return False
+    return target["datasource"]["uid"] == cloudwatch_uid(site.aws_account_id, site.aws_region)
+
+
+def matches(alarm, target: dict[str, Any], site, panel: dict[str, Any]) -> bool:
+    if alarm.is_math:
+        return matches_math(alarm, target, panel, site)
+    if "metricName" not in target:  # an expression (another alarm's metric math)
+        return False
     region = GLOBAL_REGION if alarm.global_region else "$region"
     stat = alarm.extended_statistic or alarm.statistic
     if (target["namespace"], target["metricName"], target["statistic"], target["region"]) != (
@@ -113,7 +140,7 @@ def test_every_alarm_has_a_panel_drawing_its_threshold(inventory, alarms_for, si
                 t
                 for panel in metric_panels(board)
                 for t in panel["targets"]
-                if (t["namespace"], t["metricName"]) == (alarm.namespace, alarm.metric)
+                if (t.get("namespace"), t.get("metricName")) == (alarm.namespace, alarm.metric)
                 and all(
                     v in (t["dimensions"].get(k) if isinstance(t["dimensions"].get(k), list)
                           else [t["dimensions"].get(k)])
@@ -126,7 +153,7 @@ def test_every_alarm_has_a_panel_drawing_its_threshold(inventory, alarms_for, si
             (panel, target)
             for panel in metric_panels(board)
             for target in panel["targets"]
-            if matches(alarm, target, site)
+            if matches(alarm, target, site, panel)
         ]
         assert len(hits) == 1, f"{alarm.name}: {len(hits)} metric panels"
         panel, target = hits[0]
@@ -143,6 +170,8 @@ def test_every_alarm_has_a_panel_drawing_its_threshold(inventory, alarms_for, si
     # and nothing else is drawn: each query's lines are exactly its alarms' thresholds
     for panel in metric_panels(board):
         for target in panel["targets"]:
+            if target.get("hide"):  # a metric-math row: drawn only through its expression
+                continue
             values = {s["value"] for s in steps_for(panel, target["refId"])[1:]}
             assert values == drawn[(panel["id"], target["refId"])]
 
@@ -416,7 +445,7 @@ def test_status_panel_units_follow_each_query(inventory, alarms_for):
                 for prop in override["properties"]:
                     if prop["id"] == "unit":
                         units[target["refId"]] = prop["value"]
-    by_metric = {t["metricName"]: units[t["refId"]] for t in state["targets"]}
+    by_metric = {t.get("metricName"): units[t["refId"]] for t in state["targets"]}
     assert by_metric["CPUUtilization"] == "percent"
     assert by_metric["FreeStorageSpace"] == "bytes"
 

@@ -109,7 +109,7 @@ def test_status_panels_use_the_alarms_own_period(inventory, alarms_for):
         assert cloudwatch and all(t["period"] == "$period" for t in cloudwatch)
 
 
-def test_alb_requests_and_error_rate_beside_the_5xx_counts(inventory, alarms_for):
+def test_alb_requests_and_error_rates_beside_the_alarmed_rates(inventory, alarms_for):
     site = inventory.site("acme-shop")
     alarms = alarms_for(site)
     lbs = sorted({a.dimensions["LoadBalancer"] for a in alarms if str(a.resource_type) == "alb"})
@@ -122,7 +122,15 @@ def test_alb_requests_and_error_rate_beside_the_5xx_counts(inventory, alarms_for
     next_row = next((t for t in after if t in {r["title"] for r in rows}), None)
     in_row = after[: after.index(next_row)] if next_row else after
     assert "Requests (ALB)" in in_row and "5xx error rate (ALB)" in in_row
-    assert any("5XX" in t.upper() or "5xx" in t for t in in_row if "rate" not in t)
+    # the alarmed rates, each drawn as its alarm's own expression (one per load balancer)
+    assert {"ALB 5xx rate", "Target 5xx rate"} <= set(in_row)
+    alarmed = next(p for p in board["panels"] if p["title"] == "ALB 5xx rate")
+    assert alarmed["fieldConfig"]["defaults"]["unit"] == "percent"
+    assert "metric math, as the alarm evaluates it: IF(requests >= 50" in alarmed["description"]
+    shown = [t for t in alarmed["targets"] if not t.get("hide")]
+    assert [t["expression"] for t in shown] == [
+        "IF(a_requests >= 50, 100 * FILL(a_errors, 0) / a_requests, 0)"
+    ]
     requests = next(p for p in board["panels"] if p["title"] == "Requests (ALB)")
     assert sorted(t["dimensions"]["LoadBalancer"] for t in requests["targets"]) == lbs
     rate = next(p for p in board["panels"] if p["title"] == "5xx error rate (ALB)")

@@ -101,6 +101,32 @@ def _dims(target: dict[str, Any]) -> dict[str, list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in target["dimensions"].items()}
 
 
+def _drawn_as_alarmed(alarm: dict[str, Any], panel: dict[str, Any], target: dict[str, Any]) -> bool:
+    """``target`` is ``alarm``'s metric (or, for metric math, its expression over hidden rows
+    of the same metrics, statistics and dimensions as the alarm's ``metricQueries``)."""
+    queries = alarm.get("metricQueries")
+    if not queries:
+        return (target.get("namespace"), target.get("metricName")) == (
+            alarm["namespace"], alarm["metricName"]
+        ) and set(target["dimensions"]) == set(alarm["dimensions"]) and all(
+            v in _dims(target)[k] for k, v in alarm["dimensions"].items()
+        )
+    (value,) = (q for q in queries if q.get("returnData"))
+    if target.get("hide") or target.get("id", "").split("_", 1)[-1] != value["id"]:
+        return False
+    prefix = target["id"][: -len(value["id"])]
+    if target["expression"].replace(prefix, "") != value["expression"]:
+        return False
+    rows = {t.get("id"): t for t in panel["targets"]}
+    for q in (q for q in queries if q.get("metric")):
+        row, metric = rows.get(prefix + q["id"]), q["metric"]
+        if row is None or not row["hide"] or (
+            row["namespace"], row["metricName"], row["statistic"], row["dimensions"]
+        ) != (metric["namespace"], metric["metricName"], metric["stat"], metric["dimensions"]):
+            return False
+    return True
+
+
 def test_each_dashboard_has_a_panel_per_alarm_with_the_deployed_ids(inventory, mocks_on):
     """Every MetricAlarm of the site (as created, real health check ids) is drawn by exactly
     one CloudWatch query of one timeseries panel, with the alarm's threshold as a line."""
@@ -126,19 +152,16 @@ def test_each_dashboard_has_a_panel_per_alarm_with_the_deployed_ids(inventory, m
                 (panel, target)
                 for panel in panels
                 for target in panel["targets"]
-                if (target["namespace"], target["metricName"])
-                == (alarm["namespace"], alarm["metricName"])
-                and (heartbeat or target["statistic"]
+                if _drawn_as_alarmed(alarm, panel, target)
+                and (heartbeat or "metricQueries" in alarm or target["statistic"]
                      == (alarm.get("statistic") or alarm["extendedStatistic"]))
-                and set(target["dimensions"]) == set(alarm["dimensions"])
-                and all(v in _dims(target)[k] for k, v in alarm["dimensions"].items())
             ]
             assert len(hits) == 1, f"{name}: {len(hits)} panels"
             if heartbeat:
                 continue
             panel, _ = hits[0]
             assert panel["title"] == specs[name].title
-            if "HealthCheckId" in alarm["dimensions"]:
+            if "HealthCheckId" in alarm.get("dimensions", {}):
                 check = health_check_name(site, specs[name].resource_id)
                 assert alarm["dimensions"]["HealthCheckId"] == hc_ids[check]
         # one metric panel per (resource type, signal) — never one per alarm or resource

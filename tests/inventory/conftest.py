@@ -24,7 +24,7 @@ GT = "GreaterThanThreshold"
 LT = "LessThanThreshold"
 FAKE_CATALOG = {
     ResourceType.ALB: (
-        _signal("elb_5xx_count", GT, 10, 50),
+        _signal("elb_5xx_rate", GT, 1, 5),
         _signal("target_response_time_p99", GT, 1, 2.5),
     ),
     ResourceType.RDS: (_signal("free_storage_bytes", LT, 5e9, 1e9),),

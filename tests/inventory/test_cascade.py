@@ -33,9 +33,9 @@ def test_each_level_knows_where_it_was_set(inv: Path) -> None:
         f"set in resources.load_balancers[0] at {site}:{own_line}"
     )
 
-    errors = alb["elb_5xx_count"]  # defaults.yaml thresholds.alb
+    errors = alb["elb_5xx_rate"]  # defaults.yaml thresholds.alb
     assert errors.origin("warning") == Origin(
-        "defaults", defaults, line_of(inv / "defaults.yaml", "elb_5xx_count: {warning: 5")
+        "defaults", defaults, line_of(inv / "defaults.yaml", "elb_5xx_rate: {warning: 0.5")
     )
 
     rejected = alb["rejected_connection_count"]  # warning: catalog, critical: the gold tier

@@ -56,7 +56,7 @@ def test_models_are_immutable(example: Inventory) -> None:
 def test_cascade_catalog_defaults_tier_site_resource(example: Inventory) -> None:
     shop = example.site("acme-shop")
     alb = shop.resources.load_balancers[0].thresholds
-    assert alb["elb_5xx_count"] == Threshold(5, 25)  # defaults.yaml over catalog (10, 50)
+    assert alb["elb_5xx_rate"] == Threshold(0.5, 2)  # defaults.yaml over catalog (1, 5)
     assert alb["target_response_time_p99"] == Threshold(1.5, 3.0)  # the resource's own
     assert shop.resources.elasticache_clusters[0].thresholds[
         "database_memory_usage_percent"
@@ -103,7 +103,7 @@ def test_partial_override_keeps_lower_layer_and_null_turns_off(
 
 
 def test_thresholds_are_floats(example: Inventory) -> None:
-    value = example.site("acme-shop").resources.load_balancers[0].thresholds["elb_5xx_count"]
+    value = example.site("acme-shop").resources.load_balancers[0].thresholds["elb_5xx_rate"]
     assert isinstance(value.warning, float) and isinstance(value.critical, float)
 
 

@@ -210,17 +210,17 @@ def build_stack(
         def arn(severity: str, site_id: str = site_id, region: str = "eu-west-1") -> str:
             return f"arn:aws:sns:{region}:{ACCOUNT}:{site_id}-alerts-{severity}"
 
-        s.add(g.METRIC_ALARM, f"{site_id}-alb-elb-5xx-count-critical", {
-            **_alarm(f"{site_id}-alb-elb-5xx-count-critical"),
-            "namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_ELB_5XX_Count",
+        s.add(g.METRIC_ALARM, f"{site_id}-alb-rejected-connection-count-critical", {
+            **_alarm(f"{site_id}-alb-rejected-connection-count-critical"),
+            "namespace": "AWS/ApplicationELB", "metricName": "RejectedConnectionCount",
             "alarmActions": [arn("critical")], "okActions": [arn("critical")],
             "treatMissingData": "notBreaching",
             "tags": _tags(site_id, client, tier, **{g.TAG_SEVERITY: "critical",
-                                                     "vigil:signal": "elb_5xx_count"}),
+                                                     "vigil:signal": "rejected_connection_count"}),
         }, parent=cw, provider=eu)
-        s.add(g.METRIC_ALARM, f"{site_id}-alb-elb-5xx-count-warning", {
-            **_alarm(f"{site_id}-alb-elb-5xx-count-warning"),
-            "namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_ELB_5XX_Count",
+        s.add(g.METRIC_ALARM, f"{site_id}-alb-rejected-connection-count-warning", {
+            **_alarm(f"{site_id}-alb-rejected-connection-count-warning"),
+            "namespace": "AWS/ApplicationELB", "metricName": "RejectedConnectionCount",
             "alarmActions": [arn("warning")], "okActions": [arn("warning")],
             "tags": _tags(site_id, client, tier, **{g.TAG_SEVERITY: "warning"}),
         }, parent=cw, provider=eu)

@@ -8,7 +8,7 @@ from policies import alarm_has_actions
 from policies import graph as g
 
 NAME = "alarm-has-actions"
-ALARM = "acme-shop-alb-elb-5xx-count-critical"
+ALARM = "acme-shop-alb-rejected-connection-count-critical"
 
 
 def test_passes_on_complete_path(stack, run):
@@ -39,7 +39,7 @@ def test_topic_without_pagerduty_subscription(stack, run):
     found = run(NAME, stack.resources())
     assert len(found) == 4  # two critical alarms, alarm and OK actions each
     assert {v.message.split(":")[0] for v in found} == {
-        "alarm acme-shop-alb-elb-5xx-count-critical of site acme-shop",
+        "alarm acme-shop-alb-rejected-connection-count-critical of site acme-shop",
         "alarm acme-shop-url-home-health-critical of site acme-shop",
     }
     assert all("HTTPS subscription to PagerDuty" in v.message for v in found)
@@ -59,7 +59,7 @@ def test_action_to_unmanaged_topic(stack, run):
 
 
 def test_warning_alarms_are_not_required_to_page(stack, run):
-    stack.inputs("acme-shop-alb-elb-5xx-count-warning")["okActions"] = []
+    stack.inputs("acme-shop-alb-rejected-connection-count-warning")["okActions"] = []
     assert run(NAME, stack.resources()) == []
     found = run(NAME, stack.resources(), {NAME: {"severities": ["critical", "warning"]}})
     assert len(found) == 1
@@ -79,7 +79,7 @@ def test_unknown_topic_arn_resolved_through_dependency(stack, run):
     [v] = run(NAME, stack.resources())
     assert v.level == "advisory"
     assert v.message.startswith("cannot verify until apply")
-    assert "OK actions of alarm acme-shop-alb-elb-5xx-count-critical" in v.message
+    assert "OK actions of alarm acme-shop-alb-rejected-connection-count-critical" in v.message
     rec["inputs"]["okActions"] = [g.UNKNOWN]
     assert run(NAME, stack.resources()) == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from policies import graph as g
 
 NAME = "aws-api-rules"
-ALARM = "acme-shop-alb-elb-5xx-count-critical"
+ALARM = "acme-shop-alb-rejected-connection-count-critical"
 
 
 def test_fixture_stack_is_clean(stack, run):

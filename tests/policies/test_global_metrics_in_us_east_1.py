@@ -50,7 +50,7 @@ def test_wrong_region(stack, run):
 
 
 def test_metric_query_namespace(stack, run):
-    inputs = stack.inputs("acme-shop-alb-elb-5xx-count-critical")
+    inputs = stack.inputs("acme-shop-alb-rejected-connection-count-critical")
     inputs.pop("namespace")
     inputs["metricQueries"] = [{"id": "m1", "metric": {"namespace": "AWS/CloudFront"}}]
     assert len(run(NAME, stack.resources())) == 1

@@ -143,7 +143,7 @@ def test_served_pack_analyzes_a_resource(analyzer):
 
 def test_served_pack_analyzes_the_stack_with_unknowns(analyzer):
     stack = build_stack()
-    stack.inputs("acme-shop-alb-elb-5xx-count-critical")["okActions"] = []
+    stack.inputs("acme-shop-alb-rejected-connection-count-critical")["okActions"] = []
     stack.inputs("acme-shop-service")["escalationPolicy"] = g.UNKNOWN
     resources = []
     by_urn = {r["urn"]: r for r in stack.records}

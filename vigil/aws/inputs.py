@@ -28,10 +28,50 @@ def camel(name: str) -> str:
     return _UPPER.sub(lambda m: m.group(1).upper(), name)
 
 
+_TYPED_LISTS = ("metric_queries",)
+"""Arguments whose items are pulumi-aws input types (``MetricAlarmMetricQueryArgs``): the SDK
+renames their keys too (``metric.metric_name`` → ``metric.metricName``); maps such as ``tags``
+and ``dimensions`` keep their keys."""
+
+
+def _wire_type(value: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        camel(k): (dict(v) if k == "dimensions" else _wire_type(v) if isinstance(v, Mapping)
+                   else v)
+        for k, v in value.items()
+        if v is not None
+    }
+
+
 def wire(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Python keyword arguments → the input names the engine records (top level only: nested
-    maps such as ``tags`` and ``dimensions`` keep their keys); ``None`` values are not sent."""
-    return {camel(k): v for k, v in args.items() if v is not None}
+    """Python keyword arguments → the input names the engine records (top level, and the items
+    of input-type lists such as ``metric_queries``); ``None`` values are not sent."""
+    return {
+        camel(k): [_wire_type(item) for item in v] if k in _TYPED_LISTS else v
+        for k, v in args.items()
+        if v is not None
+    }
+
+
+def metric_queries(spec: AlarmSpec, dimensions: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``MetricAlarmMetricQueryArgs`` of a metric-math spec (pulumi-aws cloudwatch
+    MetricAlarm ``metric_queries``): metric rows in the signal's namespace with the resource's
+    dimensions and the alarm's period; expression rows as written in the catalog."""
+    rows: list[dict[str, Any]] = []
+    for q in spec.metric_queries:
+        row: dict[str, Any] = {"id": q.id, "label": q.label or None, "return_data": q.return_data}
+        if q.is_expression:
+            row["expression"] = q.expression
+        else:
+            row["metric"] = {
+                "metric_name": q.metric,
+                "namespace": spec.namespace,
+                "period": spec.period,
+                "stat": q.statistic,
+                "dimensions": dict(dimensions),
+            }
+        rows.append(row)
+    return rows
 
 
 def alarm_args(
@@ -41,17 +81,24 @@ def alarm_args(
     insufficient_data_actions: list[Any] | None = None,
 ) -> dict[str, Any]:
     """``aws.cloudwatch.MetricAlarm`` arguments for one spec: ALARM and OK to ``topic``
-    (the site's topic for the spec's severity in the alarm's region)."""
+    (the site's topic for the spec's severity in the alarm's region). A metric-math spec sends
+    ``metric_queries`` and none of the metric fields (PutMetricAlarm.Metrics excludes them)."""
+    if spec.is_math:
+        metric: dict[str, Any] = {"metric_queries": metric_queries(spec, dimensions)}
+    else:
+        metric = {
+            "namespace": spec.namespace,
+            "metric_name": spec.metric,
+            "dimensions": dict(dimensions),
+            "statistic": spec.statistic,
+            "extended_statistic": spec.extended_statistic,
+            "evaluate_low_sample_count_percentiles": spec.evaluate_low_sample_count_percentiles,
+            "period": spec.period,
+        }
     return {
         "name": spec.name,
         "alarm_description": spec.description,
-        "namespace": spec.namespace,
-        "metric_name": spec.metric,
-        "dimensions": dict(dimensions),
-        "statistic": spec.statistic,
-        "extended_statistic": spec.extended_statistic,
-        "evaluate_low_sample_count_percentiles": spec.evaluate_low_sample_count_percentiles,
-        "period": spec.period,
+        **metric,
         "evaluation_periods": spec.evaluation_periods,
         "datapoints_to_alarm": spec.datapoints_to_alarm,
         "comparison_operator": spec.comparison,

@@ -23,6 +23,7 @@ Finding = tuple[str, str]  # (parameter path, message)
 Check = Callable[[Mapping[str, Any], Context], Iterator[Finding]]
 
 CW_API = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"
+CW_QUERY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html"
 CW_EVAL = (
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
     "AlarmThatSendsEmail.html#alarm-evaluation"
@@ -110,9 +111,13 @@ def _high_resolution(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
 
 
 def _evaluation_window(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
-    period, periods = p.get("Period"), p.get("EvaluationPeriods")
-    if not (isinstance(period, int) and isinstance(periods, int)):
+    """The window is the alarm's period, or (metric math: no top-level Period) the longest
+    ``MetricStat.Period`` among its metrics, times its evaluation periods."""
+    periods = p.get("EvaluationPeriods")
+    found = [period for _, period, _ in _alarm_periods(p) if isinstance(period, int)]
+    if not (found and isinstance(periods, int)):
         return
+    period = max(found)
     limit = ONE_DAY if period < 3600 else SEVEN_DAYS
     if period * periods > limit:
         yield "EvaluationPeriods", (
@@ -139,8 +144,62 @@ def _statistic(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
     extended = p.get("ExtendedStatistic")
     if isinstance(extended, str) and not EXTENDED_STATISTIC.match(extended):
         yield "ExtendedStatistic", f"{extended!r} is not a valid extended statistic"
-    if p.get("Metrics") is not None:
-        yield "Metrics", "MetricName and Metrics are mutually exclusive"
+
+
+QUERY_ID = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
+"""MetricDataQuery.Id: "The valid characters are letters, numbers, and underscore. The first
+character must be a lowercase letter" (botocore cloudwatch model, MetricDataQuery.Id)."""
+METRICS_EXCLUDE = (
+    "Namespace", "MetricName", "Dimensions", "Period", "Unit", "Statistic", "ExtendedStatistic",
+)
+"""PutMetricAlarm.Metrics: "If you use the Metrics parameter, you cannot include the Namespace,
+MetricName, Dimensions, Period, Unit, Statistic, or ExtendedStatistic parameters"."""
+
+
+def _queries(p: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return list(p.get("Metrics") or ())
+
+
+def _return_data(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    queries = _queries(p)
+    if not queries:
+        return
+    # An omitted ReturnData is true (MetricDataQuery.ReturnData: "the default of true is used").
+    returned = [q.get("Id") for q in queries if q.get("ReturnData", True) is not False]
+    if len(returned) != 1:
+        yield "Metrics", (
+            f"exactly one query has ReturnData true (the value the alarm watches), got "
+            f"{returned or 'none'}"
+        )
+
+
+def _query_ids(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, q in enumerate(_queries(p)):
+        qid = q.get("Id")
+        if not isinstance(qid, str) or not QUERY_ID.match(qid):
+            yield f"Metrics[{i}].Id", (
+                f"{qid!r}: letters, digits and underscores, starting with a lowercase letter"
+            )
+        elif qid in seen:
+            yield f"Metrics[{i}].Id", f"{qid!r} is used twice"
+        else:
+            seen.add(str(qid))
+
+
+def _stat_xor_expression(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    for i, q in enumerate(_queries(p)):
+        has_stat, has_expr = q.get("MetricStat") is not None, bool(q.get("Expression"))
+        if has_stat == has_expr:
+            yield f"Metrics[{i}]", "each query has either MetricStat or Expression, not both"
+
+
+def _metrics_exclusive(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
+    if p.get("Metrics") is None:
+        return
+    for key in METRICS_EXCLUDE:
+        if p.get(key) is not None:
+            yield key, f"{key} cannot be given with Metrics (the metrics carry their own)"
 
 
 def _treat_missing(p: Mapping[str, Any], ctx: Context) -> Iterator[Finding]:
@@ -319,15 +378,31 @@ RULES: tuple[Rule, ...] = (
          "PutMetricData with StorageResolution 1; no AWS/* namespace).",
          f"{_model_doc('cloudwatch', 'PutMetricAlarm.Period')}; {CW_API}", _high_resolution),
     Rule("cw-evaluation-window", "cloudwatch.PutMetricAlarm",
-         "Period × EvaluationPeriods ≤ 86,400 s for periods under one hour, ≤ 604,800 s otherwise.",
+         "Period (metric math: the longest MetricStat.Period) × EvaluationPeriods ≤ 86,400 s "
+         "for periods under one hour, ≤ 604,800 s otherwise.",
          f"{_model_doc('cloudwatch', 'PutMetricAlarm.Period')}; {CW_API}", _evaluation_window),
     Rule("cw-datapoints-within-evaluation", "cloudwatch.PutMetricAlarm",
          "DatapointsToAlarm (M) ≤ EvaluationPeriods (N) of an M-out-of-N alarm.",
          f"{_model_doc('cloudwatch', 'PutMetricAlarm.DatapointsToAlarm')}; {CW_EVAL}", _datapoints),
     Rule("cw-one-statistic", "cloudwatch.PutMetricAlarm",
          "With MetricName exactly one of Statistic / ExtendedStatistic (a valid one); "
-         "MetricName and Metrics exclude each other.",
+         "an alarm needs MetricName or Metrics.",
          f"{_model_doc('cloudwatch', 'PutMetricAlarm.ExtendedStatistic')}; {CW_API}", _statistic),
+    Rule("cw-metrics-one-return-data", "cloudwatch.PutMetricAlarm",
+         "With Metrics, exactly one query has ReturnData true: the expression the alarm watches.",
+         f"{_model_doc('cloudwatch', 'PutMetricAlarm.Metrics')}, MetricDataQuery.ReturnData; "
+         f"{CW_API}; {CW_QUERY}", _return_data),
+    Rule("cw-metric-query-id", "cloudwatch.PutMetricAlarm",
+         "Each query Id matches ^[a-z][a-zA-Z0-9_]*$ and is unique within the alarm.",
+         f"{_model_doc('cloudwatch', 'MetricDataQuery.Id')}; {CW_QUERY}", _query_ids),
+    Rule("cw-metric-query-stat-xor-expression", "cloudwatch.PutMetricAlarm",
+         "Each query has MetricStat or Expression, not both.",
+         f"{_model_doc('cloudwatch', 'MetricDataQuery.MetricStat')}; {CW_QUERY}",
+         _stat_xor_expression),
+    Rule("cw-metrics-exclude-metric-fields", "cloudwatch.PutMetricAlarm",
+         "With Metrics, no Namespace, MetricName, Dimensions, Period, Unit, Statistic or "
+         "ExtendedStatistic at the top level.",
+         f"{_model_doc('cloudwatch', 'PutMetricAlarm.Metrics')}; {CW_API}", _metrics_exclusive),
     Rule("cw-treat-missing-data", "cloudwatch.PutMetricAlarm",
          "TreatMissingData is breaching, notBreaching, ignore or missing.",
          f"{_model_doc('cloudwatch', 'PutMetricAlarm.TreatMissingData')}; {CW_API}",

@@ -15,7 +15,7 @@ from typing import TypeVar
 from vigil import catalog, naming
 from vigil.catalog import ec2, url
 from vigil.catalog import sources as src
-from vigil.catalog.spec import Signal, Target
+from vigil.catalog.spec import MetricQuery, Signal, Target
 from vigil.models import (
     CATALOG_DEFAULT,
     SEVERITIES,
@@ -70,6 +70,13 @@ class AlarmSpec:
     state instead of paging on one slow request (CloudWatch user guide, "Percentile-based
     alarms and low data samples"); ``None`` for other statistics (the API allows it only for
     percentiles)."""
+    metric_queries: tuple[MetricQuery, ...] = ()
+    """Metric math (``signal.queries``): the alarm sends these rows (each metric row with
+    ``dimensions`` and ``period``) and no top-level metric, statistic, period or dimensions."""
+
+    @property
+    def is_math(self) -> bool:
+        return bool(self.metric_queries)
 
     @property
     def needs_health_check(self) -> bool:
@@ -264,8 +271,9 @@ def _specs_for(site: Site, rtype: ResourceType, target: Target, dash: str) -> li
                     dashboard_url=dash,
                     tags=MappingProxyType(alarm_tags(site, signal, severity, stoppable)),
                     evaluate_low_sample_count_percentiles=(
-                        "ignore" if signal.is_percentile else None
+                        "ignore" if signal.is_percentile and not signal.is_math else None
                     ),
+                    metric_queries=signal.queries,
                 )
             )
     return specs

@@ -97,6 +97,15 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _metric(signal: Signal) -> str:
+    """The metric, or for metric math the expression and the metrics its ids name."""
+    if not signal.is_math:
+        return f"{signal.namespace} `{signal.metric}` ({signal.statistic})"
+    watched = next(q for q in signal.queries if q.return_data)
+    rows = ", ".join(f"{q.id} = `{q.metric}` ({q.statistic})" for q in signal.query_metrics)
+    return f"{signal.namespace} metric math `{watched.expression}` where {rows}"
+
+
 def _row(signal: Signal) -> str:
     flags = []
     if signal.availability:
@@ -113,7 +122,7 @@ def _row(signal: Signal) -> str:
         why += f" Missing data: {signal.missing_data_reason}"
     cells = [
         f"`{signal.key}`",
-        f"{signal.namespace} `{signal.metric}` ({signal.statistic})",
+        _metric(signal),
         _level(signal, signal.default.critical),
         _level(signal, signal.default.warning),
         _window(signal),

@@ -10,6 +10,29 @@ from vigil.models import ResourceType, Site, Threshold, Thresholds
 
 
 @dataclass(frozen=True)
+class MetricQuery:
+    """One row of a metric-math alarm (CloudWatch ``MetricDataQuery``): a metric or an expression.
+
+    A metric row names a metric of the signal's namespace and its statistic; the alarm builder
+    gives it the resource's dimensions and the alarm's period. An expression row combines rows
+    by their ``id`` (CloudWatch user guide, "Using metric math"). Exactly one row of a signal
+    has ``return_data``: the value the alarm compares with its threshold (botocore cloudwatch
+    model, MetricDataQuery.ReturnData; checked by ``vigil.aws.rules``).
+    """
+
+    id: str  # ^[a-z][a-zA-Z0-9_]*$ (MetricDataQuery.Id)
+    metric: str = ""
+    statistic: str = ""
+    expression: str = ""
+    label: str = ""
+    return_data: bool = False
+
+    @property
+    def is_expression(self) -> bool:
+        return bool(self.expression)
+
+
+@dataclass(frozen=True)
 class Signal:
     """One default alarm of a resource type; thresholds come from the cascade.
 
@@ -82,6 +105,22 @@ class Signal:
     ``may_be_stopped`` (an EC2 instance stopped on purpose publishes no status checks: with
     ``breaching`` they would page); empty: the same as for any resource. The alarms of such a
     resource carry the ``vigil:may-be-stopped`` tag so the policies can tell."""
+
+    # -- metric math (issue 12.3: rates instead of counts) ----------------------------------
+    queries: tuple[MetricQuery, ...] = ()
+    """Metric-math rows: when set, the alarm watches the row with ``return_data`` instead of
+    ``metric``/``statistic`` (which then name the signal's headline metric for the matrix,
+    detection and dashboards). Every metric row is charged as one alarm metric (CloudWatch
+    pricing, "Alarms")."""
+
+    @property
+    def is_math(self) -> bool:
+        return bool(self.queries)
+
+    @property
+    def query_metrics(self) -> tuple[MetricQuery, ...]:
+        """The rows that fetch a metric (not expressions)."""
+        return tuple(q for q in self.queries if not q.is_expression)
 
     @property
     def is_percentile(self) -> bool:

@@ -40,11 +40,24 @@ def health_check_timing(inputs: Mapping[str, Any]) -> HealthCheckTiming | None:
 def alarm_timing(
     name: str, inputs: Mapping[str, Any], health_check: Mapping[str, Any] | None = None
 ) -> AlarmTiming | None:
-    """The timing of one recorded alarm; ``health_check``: inputs of the check it watches."""
+    """The timing of one recorded alarm; ``health_check``: inputs of the check it watches.
+
+    A metric-math alarm (``metricQueries``) has no top-level metric: its timing is its metric
+    rows' (the longest ``period``; the namespace and headline metric of the first row), as
+    CloudWatch evaluates the expression once every row has its datapoint."""
     period = _int(inputs.get("period"))
+    namespace, metric = inputs.get("namespace"), inputs.get("metricName")
+    rows = [
+        q["metric"]
+        for q in inputs.get("metricQueries") or ()
+        if isinstance(q, Mapping) and isinstance(q.get("metric"), Mapping)
+    ]
+    if rows:
+        row_periods = [_int(r.get("period")) for r in rows]
+        period = None if None in row_periods else max(p for p in row_periods if p is not None)
+        namespace, metric = rows[0].get("namespace"), rows[0].get("metricName")
     periods = _int(inputs.get("evaluationPeriods"))
     datapoints = _int(inputs.get("datapointsToAlarm", periods))
-    namespace, metric = inputs.get("namespace"), inputs.get("metricName")
     if None in (period, periods, datapoints) or not isinstance(namespace, str):
         return None
     check = None

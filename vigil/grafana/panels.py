@@ -25,7 +25,7 @@ from vigil.grafana.plan import (
     ref_id,
     threshold_steps,
 )
-from vigil.grafana.queries import ZabbixQuery, cloudwatch_target
+from vigil.grafana.queries import ZabbixQuery, cloudwatch_targets
 from vigil.zabbix.service_templates import BASE_SERVICE, service_table
 
 PanelBuilder = TypeVar("PanelBuilder", timeseries.Panel, statetimeline.Panel, stat.Panel)
@@ -126,7 +126,8 @@ def metric_panel(plan: PanelPlan, datasource: dm.DataSourceRef) -> timeseries.Pa
         .tooltip(_tooltip())
     )
     for query in plan.queries:
-        panel.with_target(cloudwatch_target(query, datasource))
+        for target in cloudwatch_targets(query, datasource):
+            panel.with_target(target)
     return _with_levels(panel, plan.queries)
 
 
@@ -160,11 +161,10 @@ def url_health_panel(
     )
     renumbered = [replace(q, ref_id=ref_id(i)) for i, q in enumerate(health)]
     for query in renumbered:
-        panel.with_target(
-            cloudwatch_target(
-                query, datasource, label=_alarm_label(query), period=alarm_period(query)
-            )
-        )
+        for target in cloudwatch_targets(
+            query, datasource, label=_alarm_label(query), period=alarm_period(query)
+        ):
+            panel.with_target(target)
     return _with_levels(panel, renumbered)
 
 
@@ -206,11 +206,10 @@ def alarm_state_panel(
     )
     renumbered = [replace(q, ref_id=ref_id(i)) for i, (q, _) in enumerate(queries)]
     for query, (_, datasource) in zip(renumbered, queries, strict=True):
-        panel.with_target(
-            cloudwatch_target(
-                query, datasource, label=_alarm_label(query), period=alarm_period(query)
-            )
-        )
+        for target in cloudwatch_targets(
+            query, datasource, label=_alarm_label(query), period=alarm_period(query)
+        ):
+            panel.with_target(target)
     return _with_levels(panel, renumbered)
 
 
@@ -307,8 +306,8 @@ def _alb_metric(
 def traffic_panels(
     load_balancers: Sequence[str], datasource: dm.DataSourceRef
 ) -> list[timeseries.Panel]:
-    """Requests and the 5xx error rate per load balancer, beside the 5xx counts: 50 errors
-    mean little without knowing whether they are 50 of 60 requests or of 6 million."""
+    """Requests and the combined 5xx rate (targets + load balancer) per load balancer, beside
+    the two alarmed rates: the traffic each rate is a share of, and the users' total."""
     if not load_balancers:
         return []
     requests = (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from vigil import catalog
 from vigil.catalog.alarms import AlarmSpec
+from vigil.catalog.spec import MetricQuery
 from vigil.grafana.alarm import catalog_signal, grafana_unit, is_lower_bound, readable
 from vigil.grafana.search import split_by_length
 from vigil.models import ResourceType
@@ -49,6 +50,9 @@ class Query:
     label: str
     title: str = ""  # the signal's title (status panels name series by it)
     unit: str = "short"  # Grafana unit of the metric, which ``levels`` are in
+    math: tuple[MetricQuery, ...] = ()
+    """The alarm's metric-math rows (``AlarmSpec.metric_queries``): drawn as the alarm sees
+    them, the value of the expression, not the headline ``metric`` (one resource per query)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,8 @@ def _queries(
         varying = [k for i, k in enumerate(keys) if len({dims[i][1] for dims, _ in group}) > 1]
         # several dimensions differ (rare), or the dimension is an opaque id the person paged
         # cannot read (Route 53 health check ids): one query per resource, labelled by name
-        one_each = len(varying) > 1 or first.needs_health_check
+        # and a metric-math alarm's expression is per resource (it reads single series)
+        one_each = len(varying) > 1 or first.needs_health_check or first.is_math
         batches = [[r] for r in group] if one_each else [group]
         for batch in batches:
             vary = varying[0] if varying and len(batch) > 1 else None
@@ -156,6 +161,7 @@ def _queries(
                         label=f"${{PROP('Dim.{vary}')}}" if vary else _label(chunk_alarms),
                         title=_title(first),
                         unit=grafana_unit(first),
+                        math=first.metric_queries,
                     )
                 )
     return tuple(queries)
@@ -203,11 +209,22 @@ def _description(alarms: Sequence[AlarmSpec]) -> str:
     written = ", ".join(f"{sev} {readable(value, first.unit)}" for sev, value in levels)
     parts = [
         signal.description,
-        f"{first.namespace} {first.metric} ({first.stat}).",
+        _what_is_drawn(first),
         "Threshold lines are the CloudWatch alarm thresholds (orange warning, red critical)"
         f": {written}.",
     ]
     return " ".join(p for p in parts if p)
+
+
+def _what_is_drawn(alarm: AlarmSpec) -> str:
+    """The metric as the alarm evaluates it: the statistic, or the math expression and its rows."""
+    if not alarm.is_math:
+        return f"{alarm.namespace} {alarm.metric} ({alarm.stat})."
+    rows = ", ".join(
+        f"{q.id} = {q.metric} ({q.statistic})" for q in alarm.metric_queries if not q.is_expression
+    )
+    (value,) = (q for q in alarm.metric_queries if q.return_data)
+    return f"{alarm.namespace} metric math, as the alarm evaluates it: {value.expression}; {rows}."
 
 
 def plan_rows(

@@ -7,6 +7,7 @@ so dashboards containing Zabbix panels still round-trip through the SDK models.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Self
 
 from grafana_foundation_sdk.builders import cloudwatch as cw
@@ -59,6 +60,65 @@ def cloudwatch_target(
         .period(period)
         .label(label or query.label)
     )
+
+
+def cloudwatch_targets(
+    query: Query,
+    datasource: DataSourceRef,
+    *,
+    ref_id: str | None = None,
+    label: str | None = None,
+    period: str = PERIOD_VARIABLE,
+) -> list[cw.CloudWatchMetricsQuery]:
+    """The panel targets of one query: the metric itself, or for a metric-math alarm its rows.
+
+    Math rows become hidden metric queries with an ``id`` and one Code-mode query whose
+    ``expression`` references them (Grafana docs, "Amazon CloudWatch query editor", "Metric
+    math expressions" and "Id": ids start with a lower-case letter and are unique within the
+    panel, so each row's id is prefixed with the query's refId).
+    """
+    if not query.math:
+        return [cloudwatch_target(query, datasource, ref_id=ref_id, label=label, period=period)]
+    ref = ref_id or query.ref_id
+    prefix = ref.lower()
+    ids = {q.id: f"{prefix}_{q.id}" for q in query.math}
+    dimensions = {key: values[0] for key, values in query.dimensions}
+    targets: list[cw.CloudWatchMetricsQuery] = []
+    for index, row in enumerate(query.math):
+        target = (
+            cw.CloudWatchMetricsQuery()
+            .id(ids[row.id])
+            .datasource(datasource)
+            .query_mode(cwm.CloudWatchQueryMode.METRICS)
+            .metric_query_type(cwm.MetricQueryType.SEARCH)
+            .region(query.region)
+            .period(period)
+        )
+        if row.is_expression:
+            expression = re.sub(
+                r"\b[a-z][a-zA-Z0-9_]*\b", lambda m: ids.get(m.group(0), m.group(0)), row.expression
+            )
+            target = (
+                target.ref_id(ref)
+                .metric_editor_mode(cwm.MetricEditorMode.CODE)
+                .expression(expression)
+                .label(label or query.label)
+                .hide(not row.return_data)
+            )
+        else:
+            target = (
+                target.ref_id(f"{ref}{index}")
+                .metric_editor_mode(cwm.MetricEditorMode.BUILDER)
+                .namespace(query.namespace)
+                .metric_name(row.metric)
+                .dimensions(dict(dimensions))
+                .match_exact(True)
+                .statistic(row.statistic)
+                .label(row.label or row.metric)
+                .hide(True)
+            )
+        targets.append(target)
+    return targets
 
 
 class ZabbixQuery(cogbuilder.Builder[cogvariants.Dataquery]):
