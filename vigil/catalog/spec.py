@@ -38,7 +38,7 @@ class Signal:
 
     ``default`` is the bottom of the cascade; a severity whose resolved level is ``None`` gets
     no alarm. Thresholds are written in the inventory's unit (``unit``); ``scale`` converts them
-    to the metric's unit (e.g. seconds → milliseconds for ``TimeToFirstByte``).
+    to the metric's unit (e.g. seconds → milliseconds for ``AuroraReplicaLag``).
     """
 
     key: str

@@ -3,7 +3,7 @@
 A panel plots the metric exactly as CloudWatch returns it, so the threshold lines it draws are
 the alarm's own ``threshold`` (metric unit) and the panel's unit is the *metric's* unit. The
 inventory's unit (``AlarmSpec.unit``, ``display_threshold``) differs when the catalog scales
-the inventory value (seconds → milliseconds for ``TimeToFirstByte``) or multiplies it by a
+the inventory value (seconds → milliseconds for ``AuroraReplicaLag``) or multiplies it by a
 model attribute (ASG in-service ratio × ``min_in_service``); it is shown in the panel's
 description, never drawn.
 """
