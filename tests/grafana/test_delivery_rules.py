@@ -23,6 +23,8 @@ from vigil.grafana.delivery import (
     EVALUATION_INTERVAL_SECONDS,
     METRIC,
     NAMESPACE,
+    REDRIVE_METRIC,
+    REDRIVE_NAMESPACE,
     WINDOW_SECONDS,
     delivery_group,
     group_name,
@@ -47,9 +49,9 @@ def test_one_critical_rule_per_queue_max_over_15_minutes_above_zero(inventory):
     )
     assert group.name == group_name(site) == "acme-shop pagerduty delivery"
     assert group.interval_seconds == EVALUATION_INTERVAL_SECONDS == 60
-    assert len(group.rules) == len(queues)
-    assert len({r.uid for r in group.rules}) == len(queues)
-    for rule, queue in zip(group.rules, queues, strict=True):
+    assert len(group.rules) == 2 * len(queues)  # per topic: its queue's depth, failed moves
+    assert len({r.uid for r in group.rules}) == 2 * len(queues)
+    for rule, queue in zip(group.rules[0::2], queues, strict=True):
         assert len(rule.uid) <= 40
         assert rule.labels[GRAFANA_SITE_LABEL] == site.id
         assert rule.labels["severity"] == "critical"  # a lost warning means lost pages too
@@ -77,6 +79,31 @@ def recording():
     return run_program(program.main, stack_config(ROOT / "inventory"))
 
 
+def test_a_critical_rule_per_topic_on_notifications_it_could_not_keep(inventory):
+    """SNS could move a failed page to neither PagerDuty nor the queue (a queue policy that no
+    longer lets SNS write): the page is gone and not kept. Same path, same severity."""
+    site = inventory.site("acme-shop")
+    queues = delivery_queues(site, {site.aws_region, "us-east-1"})
+    group = delivery_group(site, queues, lambda q: cloudwatch_uid(site.aws_account_id, q.region))
+    for rule, queue in zip(group.rules[1::2], queues, strict=True):
+        assert len(rule.uid) <= 40
+        assert rule.labels[GRAFANA_SITE_LABEL] == site.id and rule.labels["severity"] == "critical"
+        assert rule.labels["vigil_rule"] == "pagerduty-redrive"
+        assert (rule.no_data_state, rule.exec_err_state, rule.for_) == ("OK", "Error", "0s")
+        query, reduce, threshold = rule.data
+        model = query.model
+        assert (model["namespace"], model["metricName"], model["region"]) == (
+            REDRIVE_NAMESPACE, REDRIVE_METRIC, queue.region) == (
+            "AWS/SNS", "NumberOfNotificationsFailedToRedriveToDlq", queue.region)
+        assert model["dimensions"] == {"TopicName": queue.topic}
+        assert (model["statistic"], model["matchExact"]) == ("Sum", True)
+        assert (query.from_seconds, query.to_seconds) == (WINDOW_SECONDS, 0)
+        assert em.TypeReduce.from_json(reduce.model).reducer == "max"
+        assert threshold.model["conditions"][0]["evaluator"] == {"type": "gt", "params": [0]}
+        assert queue.topic in rule.annotations["summary"] and queue.name in rule.annotations[
+            "description"]
+
+
 def test_every_dead_letter_queue_of_the_program_has_its_routed_rule(recording):
     queues = recording.of_type(rt.SQS_QUEUE)
     subscriptions = recording.of_type(rt.SNS_SUBSCRIPTION)
@@ -90,14 +117,19 @@ def test_every_dead_letter_queue_of_the_program_has_its_routed_rule(recording):
     (tree,) = recording.of_type("grafana:alerting/notificationPolicy:NotificationPolicy")
     routed = {p["matchers"][0]["value"]: p["contactPoint"] for p in tree.inputs["policies"]}
     watched: dict[tuple[str, str], dict] = {}
+    redrives: dict[tuple[str, str], dict] = {}
     for group in recording.of_type(rt.GRAFANA_RULE_GROUP):
         if not group.name.endswith("-pagerduty-delivery"):
             continue
         assert group.inputs["intervalSeconds"] == 60
         for rule in group.inputs["rules"]:
             model = json.loads(rule["datas"][0]["model"])
-            watched[(model["dimensions"]["QueueName"], model["region"])] = rule
+            dims = model["dimensions"]
+            found = watched if "QueueName" in dims else redrives
+            found[(dims.get("QueueName") or dims["TopicName"], model["region"])] = rule
             assert rule["datas"][0]["datasourceUid"] in datasources
+    topics = {(t.inputs["name"], region(t)) for t in recording.of_type(rt.SNS_TOPIC)}
+    assert topics and set(redrives) == topics  # every topic: its failed moves are watched
     for queue in queues:
         rule = watched[(queue.inputs["name"], region(queue))]
         site = queue.inputs["tags"]["vigil:site"]

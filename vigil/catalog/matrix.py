@@ -185,15 +185,28 @@ def _delivery_section() -> str:
         "(https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
         "sqs-available-cloudwatch-metrics.html)"
     )
+    redrive_why = (
+        "SNS could move a failed notification to neither PagerDuty nor the dead-letter queue "
+        "(a queue policy that no longer lets SNS write, a deleted queue): the page is lost and "
+        "not kept. Same Grafana path and severity as the queue rule."
+    )
+    redrive_source = (
+        "Amazon SNS Developer Guide, Monitoring Amazon SNS topics using CloudWatch "
+        "(https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html)"
+    )
     return (
-        "\n## Alert path: lost pages (Grafana rule per SNS dead-letter queue, "
-        "`vigil/grafana/delivery.py`)\n\n"
+        "\n## Alert path: lost pages (Grafana rules per SNS topic: its dead-letter queue and "
+        "its failed moves to it, `vigil/grafana/delivery.py`)\n\n"
         "| signal | metric | critical | warning | window | notes | why | source |\n"
         "|---|---|---|---|---|---|---|---|\n"
         f"| `{d.RULE_KIND}` | {d.NAMESPACE} `{d.METRIC}` ({d.STATISTIC}), `{d.DIMENSION}` = "
         f"`{{site}}-dlq-{{severity}}` | > 0 | — | {window} | Grafana rule, every "
         f"{d.EVALUATION_INTERVAL_SECONDS} s; no data = OK (an idle queue stops reporting) | "
-        f"{_cell(why)} | {_cell(source)} |"
+        f"{_cell(why)} | {_cell(source)} |\n"
+        f"| `{d.REDRIVE_RULE_KIND}` | {d.REDRIVE_NAMESPACE} `{d.REDRIVE_METRIC}` "
+        f"({d.REDRIVE_STATISTIC}), `{d.REDRIVE_DIMENSION}` = `{{site}}-alerts-{{severity}}` | "
+        f"> 0 | — | {window} | Grafana rule, every {d.EVALUATION_INTERVAL_SECONDS} s; no data = "
+        f"OK (published only when it happens) | {_cell(redrive_why)} | {_cell(redrive_source)} |"
     )
 
 

@@ -1,4 +1,4 @@
-"""Grafana rules that page when SNS could not deliver a page: one per dead-letter queue (pure).
+"""Grafana rules that page when SNS could not deliver a page: two per topic (pure).
 
 SNS gives up on an HTTPS subscription after its delivery policy's retries; vigil's PagerDuty
 subscriptions then move the message to their dead-letter queue (``components.sns``). A message
@@ -19,6 +19,15 @@ same PagerDuty CloudWatch integration, so its page would take the very path that
 (and would itself end up in a dead-letter queue): it is not sound as a page, and as a
 warning it would reach PagerDuty through that same path, so vigil creates none. The metric stays
 in CloudWatch for the investigation the rule's description points to.
+
+A second rule per topic covers the case where the queue does not get the message either:
+``AWS/SNS NumberOfNotificationsFailedToRedriveToDlq`` (dimension ``TopicName``), ``Sum``,
+above 0 in the last 15 minutes. SNS counts there the messages it could not move to the
+dead-letter queue (a queue policy or key that no longer lets SNS write, a deleted queue):
+those pages are lost *and* not kept, so it is critical too. Amazon SNS Developer Guide,
+"Monitoring Amazon SNS topics using CloudWatch" (metric list, ``TopicName`` dimension); the
+CloudWatch user guide's Application Insights component configuration for an SNS topic
+monitors the same metric. No data = OK: SNS publishes it only when it happens.
 
 Sources: metric and dimension, Amazon SQS Developer Guide, 'Available CloudWatch metrics for
 Amazon SQS' (``ApproximateNumberOfMessagesVisible``, dimension ``QueueName``; "all metrics
@@ -69,6 +78,13 @@ SEVERITY = "critical"
 RULE_KIND = "pagerduty-delivery"
 QUEUE_LABEL = "dlq"
 
+REDRIVE_NAMESPACE = "AWS/SNS"
+REDRIVE_METRIC = "NumberOfNotificationsFailedToRedriveToDlq"
+REDRIVE_DIMENSION = "TopicName"
+REDRIVE_STATISTIC = "Sum"
+REDRIVE_RULE_KIND = "pagerduty-redrive"
+TOPIC_LABEL = "topic"
+
 
 def group_name(site: Site | str) -> str:
     site_id = site if isinstance(site, str) else site.id
@@ -77,6 +93,10 @@ def group_name(site: Site | str) -> str:
 
 def rule_uid(site: Site, queue: DeliveryQueue) -> str:
     return naming.grafana_uid("vigil-dlq", site.id, queue.region, queue.severity)
+
+
+def redrive_rule_uid(site: Site, queue: DeliveryQueue) -> str:
+    return naming.grafana_uid("vigil-redrive", site.id, queue.region, queue.severity)
 
 
 def labels(site: Site, queue: DeliveryQueue) -> dict[str, str]:
@@ -95,7 +115,11 @@ def _expression_ref() -> DataSourceRef:
     return DataSourceRef(type_val=EXPRESSION_UID, uid=EXPRESSION_UID)
 
 
-def _queue_depth(queue: DeliveryQueue, datasource_uid: str, account_id: str | None) -> RuleQuery:
+def _metric(
+    namespace: str, metric: str, dimensions: dict[str, str | list[str]], statistic: str,
+    region: str, datasource_uid: str, account_id: str | None,
+) -> RuleQuery:
+    """Query ``A`` of a rule: one metric of the site's account over the last ``WINDOW``."""
     query = (
         cw.CloudWatchMetricsQuery()
         .ref_id("A")
@@ -103,17 +127,33 @@ def _queue_depth(queue: DeliveryQueue, datasource_uid: str, account_id: str | No
         .query_mode(cwm.CloudWatchQueryMode.METRICS)
         .metric_query_type(cwm.MetricQueryType.SEARCH)
         .metric_editor_mode(cwm.MetricEditorMode.BUILDER)
-        .namespace(NAMESPACE)
-        .metric_name(METRIC)
-        .dimensions({DIMENSION: queue.name})
+        .namespace(namespace)
+        .metric_name(metric)
+        .dimensions(dimensions)
         .match_exact(True)
-        .statistic(STATISTIC)
-        .region(queue.region)
+        .statistic(statistic)
+        .region(region)
         .period(str(PERIOD_SECONDS))
     )
     if account_id:
         query.account_id(account_id)
     return RuleQuery("A", datasource_uid, _encode(query.build()), WINDOW_SECONDS, 0)
+
+
+def _queue_depth(queue: DeliveryQueue, datasource_uid: str, account_id: str | None) -> RuleQuery:
+    return _metric(
+        NAMESPACE, METRIC, {DIMENSION: queue.name}, STATISTIC, queue.region, datasource_uid,
+        account_id,
+    )
+
+
+def _failed_redrives(
+    queue: DeliveryQueue, datasource_uid: str, account_id: str | None
+) -> RuleQuery:
+    return _metric(
+        REDRIVE_NAMESPACE, REDRIVE_METRIC, {REDRIVE_DIMENSION: queue.topic}, REDRIVE_STATISTIC,
+        queue.region, datasource_uid, account_id,
+    )
 
 
 def _max() -> RuleQuery:
@@ -183,6 +223,44 @@ def _rule(
     )
 
 
+def _redrive_rule(
+    site: Site, queue: DeliveryQueue, datasource_uid: str, dashboard_url: str,
+    account_id: str | None,
+) -> AlertRule:
+    annotations = {
+        "summary": (
+            f"{site.id}: SNS lost {queue.severity} alarm notifications of topic {queue.topic} "
+            f"({queue.region}): not delivered to PagerDuty and not kept in {queue.name}"
+        ),
+        "description": (
+            f"The topic {queue.topic} in {queue.region} (account {site.aws_account_id}) reports "
+            f"{REDRIVE_METRIC} above 0: SNS could deliver some alarm notifications neither to "
+            f"PagerDuty nor to the dead-letter queue {queue.name}, so they are gone. Open the "
+            "site's CloudWatch alarms (the ones that changed state in the last 15 minutes paged "
+            f"nobody) and handle them; then check that {queue.name} exists and that its queue "
+            "policy still lets sns.amazonaws.com sqs:SendMessage for this topic (vigil up "
+            "restores both)."
+        ),
+        "runbook_url": site.runbook_url,
+    }
+    if dashboard_url:
+        annotations["dashboard"] = dashboard_url
+    return AlertRule(
+        uid=redrive_rule_uid(site, queue),
+        title=f"{site.id} lost pages not kept: {queue.severity} notifications of {queue.topic} "
+        f"({queue.region})",
+        condition="C",
+        data=(_failed_redrives(queue, datasource_uid, account_id), _max(), _above_zero()),
+        labels=frozen_map(
+            {**labels(site, queue), RULE_KIND_LABEL: REDRIVE_RULE_KIND, TOPIC_LABEL: queue.topic}
+        ),
+        annotations=frozen_map(annotations),
+        for_=PENDING,
+        no_data_state="OK",
+        exec_err_state="Error",
+    )
+
+
 def delivery_group(
     site: Site,
     queues: Iterable[DeliveryQueue],
@@ -190,7 +268,8 @@ def delivery_group(
     dashboard_url: str = "",
     account_id: str | None = None,
 ) -> RuleGroupPlan:
-    """The site's rule group watching its dead-letter queues (one rule per queue).
+    """The site's rule group watching its PagerDuty delivery: per topic, its dead-letter queue's
+    depth and its failed moves to that queue (two rules per topic, queue rule first).
 
     ``datasource_uid(queue)``: the Grafana data source reading the site's account in the
     queue's region; ``account_id``: the ``accountId`` its queries carry (cross-account
@@ -198,8 +277,9 @@ def delivery_group(
     reported (Grafana's ``DatasourceError`` alert carries the rule's labels), never silent.
     """
     rules = tuple(
-        _rule(site, queue, datasource_uid(queue), dashboard_url, account_id)
+        make(site, queue, datasource_uid(queue), dashboard_url, account_id)
         for queue in sorted(queues, key=lambda q: (q.region != site.aws_region, q.region,
                                                    q.severity))
+        for make in (_rule, _redrive_rule)
     )
     return RuleGroupPlan(group_name(site), EVALUATION_INTERVAL_SECONDS, rules)
