@@ -110,55 +110,54 @@ RATE_SOURCE = (
     "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html)"
 )
 
+def rate_signal(
+    key: str, errors: str, title: str, label: str, who: str, missing_data_reason: str
+) -> Signal:
+    """A 5xx *rate* alarm: ``errors`` as a percentage of ``RequestCount`` (``rate_queries``),
+    with its AWS recommended-alarm source; the two rows differ only in whose 5xx they count."""
+    return Signal(
+        key=key,
+        missing_data_reason=missing_data_reason,
+        namespace=NS,
+        metric=errors,
+        statistic="Sum",
+        comparison="GreaterThanThreshold",
+        default=RATE_DEFAULT,
+        treat_missing_data="notBreaching",
+        unit="percent",
+        title=title,
+        description=(
+            f"Percent of requests {who}; periods under {MIN_REQUESTS} requests count as 0."
+        ),
+        source=src.join(
+            src.recommended("Elastic Load Balancing", errors),
+            src.metrics("alb", errors),
+            src.metrics("alb", "RequestCount", "the denominator of the rate"),
+            RATE_SOURCE,
+        ),
+        queries=rate_queries(errors, label),
+    )
+
+
 SIGNALS: tuple[Signal, ...] = (
-    Signal(
-        key="elb_5xx_rate",
-        missing_data_reason="The rate has no datapoint only in periods without RequestCount "
-        "(ALB metrics are published only for non-zero values, ALB user guide, \"CloudWatch "
-        "metrics for your Application Load Balancer\"): no requests, no failed requests.",
-        namespace=NS,
-        metric="HTTPCode_ELB_5XX_Count",
-        statistic="Sum",
-        comparison="GreaterThanThreshold",
-        default=RATE_DEFAULT,
-        treat_missing_data="notBreaching",
-        unit="percent",
-        title="ALB 5xx rate",
-        description=(
-            "Percent of requests the load balancer itself answered with 5xx (no healthy target, "
-            f"timeouts); periods under {MIN_REQUESTS} requests count as 0."
-        ),
-        source=src.join(
-            src.recommended("Elastic Load Balancing", "HTTPCode_ELB_5XX_Count"),
-            src.metrics("alb", "HTTPCode_ELB_5XX_Count"),
-            src.metrics("alb", "RequestCount", "the denominator of the rate"),
-            RATE_SOURCE,
-        ),
-        queries=rate_queries("HTTPCode_ELB_5XX_Count", "ELB 5xx %"),
+    rate_signal(
+        "elb_5xx_rate",
+        "HTTPCode_ELB_5XX_Count",
+        "ALB 5xx rate",
+        "ELB 5xx %",
+        "the load balancer itself answered with 5xx (no healthy target, timeouts)",
+        "The rate has no datapoint only in periods without RequestCount (ALB metrics are "
+        "published only for non-zero values, ALB user guide, \"CloudWatch metrics for your "
+        "Application Load Balancer\"): no requests, no failed requests.",
     ),
-    Signal(
-        key="target_5xx_rate",
-        missing_data_reason="No datapoint only in periods without RequestCount: no requests "
-        "reached the targets, so none failed.",
-        namespace=NS,
-        metric="HTTPCode_Target_5XX_Count",
-        statistic="Sum",
-        comparison="GreaterThanThreshold",
-        default=RATE_DEFAULT,
-        treat_missing_data="notBreaching",
-        unit="percent",
-        title="Target 5xx rate",
-        description=(
-            "Percent of requests the application behind the load balancer answered with 5xx; "
-            f"periods under {MIN_REQUESTS} requests count as 0."
-        ),
-        source=src.join(
-            src.recommended("Elastic Load Balancing", "HTTPCode_Target_5XX_Count"),
-            src.metrics("alb", "HTTPCode_Target_5XX_Count"),
-            src.metrics("alb", "RequestCount", "the denominator of the rate"),
-            RATE_SOURCE,
-        ),
-        queries=rate_queries("HTTPCode_Target_5XX_Count", "Target 5xx %"),
+    rate_signal(
+        "target_5xx_rate",
+        "HTTPCode_Target_5XX_Count",
+        "Target 5xx rate",
+        "Target 5xx %",
+        "the application behind the load balancer answered with 5xx",
+        "No datapoint only in periods without RequestCount: no requests reached the targets, "
+        "so none failed.",
     ),
     Signal(
         key="target_connection_error_count",

@@ -185,37 +185,20 @@ def _above_zero() -> RuleQuery:
     return RuleQuery("C", EXPRESSION_UID, _encode(threshold.build()))
 
 
-def _rule(
-    site: Site, queue: DeliveryQueue, datasource_uid: str, dashboard_url: str,
-    account_id: str | None,
+def _alert(
+    site: Site, uid: str, title: str, query: RuleQuery, rule_labels: dict[str, str],
+    summary: str, description: str, dashboard_url: str,
 ) -> AlertRule:
-    annotations = {
-        "summary": (
-            f"{site.id}: SNS could not deliver {queue.severity} alarm notifications of topic "
-            f"{queue.topic} ({queue.region}) to PagerDuty"
-        ),
-        "description": (
-            f"The dead-letter queue {queue.name} in {queue.region} (account "
-            f"{site.aws_account_id}) holds messages: each is a CloudWatch alarm notification "
-            f"of {queue.topic} that SNS gave up delivering to PagerDuty's CloudWatch "
-            "integration, so an alarm of this site paged nobody. Read them (aws sqs "
-            f"receive-message --queue-url <{queue.name} url>: the alarm name and state are in "
-            "the message body), handle those alarms, find why delivery failed (the CloudWatch "
-            "integration deleted or disabled, PagerDuty unreachable; the topic's "
-            "NumberOfNotificationsFailed metric), then delete the handled messages. Messages "
-            "are kept 14 days."
-        ),
-        "runbook_url": site.runbook_url,
-    }
+    """A critical lost-page rule: ``query`` reduced to its max over the window, above 0."""
+    annotations = {"summary": summary, "description": description, "runbook_url": site.runbook_url}
     if dashboard_url:
         annotations["dashboard"] = dashboard_url
     return AlertRule(
-        uid=rule_uid(site, queue),
-        title=f"{site.id} lost pages: {queue.severity} notifications in {queue.name} "
-        f"({queue.region})",
+        uid=uid,
+        title=title,
         condition="C",
-        data=(_queue_depth(queue, datasource_uid, account_id), _max(), _above_zero()),
-        labels=frozen_map(labels(site, queue)),
+        data=(query, _max(), _above_zero()),
+        labels=frozen_map(rule_labels),
         annotations=frozen_map(annotations),
         for_=PENDING,
         no_data_state="OK",
@@ -223,41 +206,54 @@ def _rule(
     )
 
 
+def _rule(
+    site: Site, queue: DeliveryQueue, datasource_uid: str, dashboard_url: str,
+    account_id: str | None,
+) -> AlertRule:
+    """Messages in the queue: pages SNS gave up delivering (kept 14 days)."""
+    return _alert(
+        site,
+        rule_uid(site, queue),
+        f"{site.id} lost pages: {queue.severity} notifications in {queue.name} ({queue.region})",
+        _queue_depth(queue, datasource_uid, account_id),
+        labels(site, queue),
+        f"{site.id}: SNS could not deliver {queue.severity} alarm notifications of topic "
+        f"{queue.topic} ({queue.region}) to PagerDuty",
+        f"The dead-letter queue {queue.name} in {queue.region} (account "
+        f"{site.aws_account_id}) holds messages: each is a CloudWatch alarm notification "
+        f"of {queue.topic} that SNS gave up delivering to PagerDuty's CloudWatch "
+        "integration, so an alarm of this site paged nobody. Read them (aws sqs "
+        f"receive-message --queue-url <{queue.name} url>: the alarm name and state are in "
+        "the message body), handle those alarms, find why delivery failed (the CloudWatch "
+        "integration deleted or disabled, PagerDuty unreachable; the topic's "
+        "NumberOfNotificationsFailed metric), then delete the handled messages. Messages "
+        "are kept 14 days.",
+        dashboard_url,
+    )
+
+
 def _redrive_rule(
     site: Site, queue: DeliveryQueue, datasource_uid: str, dashboard_url: str,
     account_id: str | None,
 ) -> AlertRule:
-    annotations = {
-        "summary": (
-            f"{site.id}: SNS lost {queue.severity} alarm notifications of topic {queue.topic} "
-            f"({queue.region}): not delivered to PagerDuty and not kept in {queue.name}"
-        ),
-        "description": (
-            f"The topic {queue.topic} in {queue.region} (account {site.aws_account_id}) reports "
-            f"{REDRIVE_METRIC} above 0: SNS could deliver some alarm notifications neither to "
-            f"PagerDuty nor to the dead-letter queue {queue.name}, so they are gone. Open the "
-            "site's CloudWatch alarms (the ones that changed state in the last 15 minutes paged "
-            f"nobody) and handle them; then check that {queue.name} exists and that its queue "
-            "policy still lets sns.amazonaws.com sqs:SendMessage for this topic (vigil up "
-            "restores both)."
-        ),
-        "runbook_url": site.runbook_url,
-    }
-    if dashboard_url:
-        annotations["dashboard"] = dashboard_url
-    return AlertRule(
-        uid=redrive_rule_uid(site, queue),
-        title=f"{site.id} lost pages not kept: {queue.severity} notifications of {queue.topic} "
+    """Failed moves to the queue: pages neither delivered nor kept."""
+    return _alert(
+        site,
+        redrive_rule_uid(site, queue),
+        f"{site.id} lost pages not kept: {queue.severity} notifications of {queue.topic} "
         f"({queue.region})",
-        condition="C",
-        data=(_failed_redrives(queue, datasource_uid, account_id), _max(), _above_zero()),
-        labels=frozen_map(
-            {**labels(site, queue), RULE_KIND_LABEL: REDRIVE_RULE_KIND, TOPIC_LABEL: queue.topic}
-        ),
-        annotations=frozen_map(annotations),
-        for_=PENDING,
-        no_data_state="OK",
-        exec_err_state="Error",
+        _failed_redrives(queue, datasource_uid, account_id),
+        {**labels(site, queue), RULE_KIND_LABEL: REDRIVE_RULE_KIND, TOPIC_LABEL: queue.topic},
+        f"{site.id}: SNS lost {queue.severity} alarm notifications of topic {queue.topic} "
+        f"({queue.region}): not delivered to PagerDuty and not kept in {queue.name}",
+        f"The topic {queue.topic} in {queue.region} (account {site.aws_account_id}) reports "
+        f"{REDRIVE_METRIC} above 0: SNS could deliver some alarm notifications neither to "
+        f"PagerDuty nor to the dead-letter queue {queue.name}, so they are gone. Open the "
+        "site's CloudWatch alarms (the ones that changed state in the last 15 minutes paged "
+        f"nobody) and handle them; then check that {queue.name} exists and that its queue "
+        "policy still lets sns.amazonaws.com sqs:SendMessage for this topic (pulumi up "
+        "restores both).",
+        dashboard_url,
     )
 
 
