@@ -148,9 +148,6 @@ def _macros(values: Mapping[str, str], descriptions: Mapping[str, str] | None = 
 
 REGEX_SPECIAL = frozenset("\\^$.|?*+()[]{}")
 """Characters with a meaning in a Zabbix regular expression (POSIX extended and PCRE alike)."""
-REQUIRED_MAX = 255
-"""Zabbix 6.0 keeps a step's ``required`` in ``httpstep.required varchar(255)`` (database
-schema, ``schema.sql`` of zabbix-server 6.0): a longer pattern is refused at import."""
 
 
 def required_pattern(text: str) -> str:

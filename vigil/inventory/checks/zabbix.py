@@ -5,7 +5,7 @@ timeout makes unreachable, imports fine and silently never pages; ``vigil valida
 so at the line (rule sources: the service table, vigil/zabbix/data/service_templates.yaml;
 Zabbix 6.0 web scenarios stop waiting at the step timeout and fail the step, so
 ``web.test.time`` never exceeds it; a step's ``required`` pattern is at most 255 characters,
-``vigil.zabbix.render.REQUIRED_MAX``).
+``vigil.zabbix.field_limits``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from vigil.catalog import url as url_catalog
 from vigil.inventory.problems import Problem, did_you_mean
 from vigil.inventory.yaml_source import Source
-from vigil.zabbix.render import REQUIRED_MAX, required_pattern
+from vigil.zabbix.field_limits import REQUIRED_MAX
+from vigil.zabbix.render import required_pattern
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
 
 DEFAULT_TIMEOUT = 10
