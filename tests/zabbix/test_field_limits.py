@@ -48,7 +48,7 @@ def test_the_table_is_the_installed_zabbix_schema() -> None:
 def test_the_inventory_schema_carries_the_limits() -> None:
     defs = json.loads(SITE_SCHEMA.read_text())
     url = defs["$defs"]["url"]["properties"]
-    assert url["url"]["maxLength"] == URL_MAX == 2048
+    assert url["url"]["maxLength"] == URL_MAX == 255  # the scenario's url tag binds
     assert url["required_text"]["maxLength"] == LIMITS["httpstep", "required"] == 255
     assert defs["properties"]["runbook_url"]["maxLength"] == TRIGGER_URL_MAX == 255
 
@@ -62,3 +62,11 @@ def test_a_runbook_url_zabbix_cannot_keep_is_refused_at_its_line(inv: Path) -> N
     assert (file, path) == (SHOP, "runbook_url")
     assert message == "has 256 characters; at most 255 allowed"
     assert inv.joinpath(SHOP).read_text().splitlines()[line - 1].startswith("runbook_url: ")
+
+
+def test_a_url_longer_than_its_zabbix_tag_is_refused_at_its_line(inv: Path) -> None:
+    edit(inv / SHOP, "url: https://shop.acme.example/\n",
+         "url: https://shop.acme.example/" + "p" * (256 - 26) + "\n")
+    file, _line, _col, path, message = only(inv)
+    assert (file, path) == (SHOP, "urls[0].url")
+    assert message == "has 256 characters; at most 255 allowed"
