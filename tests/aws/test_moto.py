@@ -218,3 +218,32 @@ def test_the_replay_can_fail(moto_url):
     }, Context("eu-west-1", "111111111111"))
     with pytest.raises(ClientError, match=r"NonExistentQueue|QueueDoesNotExist"):
         _create(moto, policy)
+
+
+def test_the_dashboard_annotation_selects_its_sites_alarms_by_their_topics(moto_url):
+    """``acme-`` prefixes the alarms of site ``acme-shop`` too; the annotation query's action
+    prefix (the site's topics, ``topic_arn_prefix``) tells them apart in DescribeAlarms."""
+    from dataclasses import replace
+
+    from tests.conftest import EXAMPLE
+    from vigil.aws.inputs import topic_arn, topic_arn_prefix
+    from vigil.grafana.dashboard import alarm_annotation_target
+    from vigil.inventory import load_inventory
+
+    shop = load_inventory(EXAMPLE).site("acme-shop")
+    acme = replace(shop, id="acme")
+    region, account = shop.aws_region, shop.aws_account_id
+    cw = Moto(moto_url).client("cloudwatch", account, region)
+    for site in (acme, shop):
+        cw.put_metric_alarm(
+            AlarmName=f"{site.id}-ec2-i-1-cpu-utilization-critical", Namespace="AWS/EC2",
+            MetricName="CPUUtilization", Statistic="Average", Period=60, EvaluationPeriods=1,
+            Threshold=90, ComparisonOperator="GreaterThanThreshold",
+            AlarmActions=[topic_arn(site, "critical", region)],
+        )
+    target = alarm_annotation_target(acme, region).to_json()
+    by_name = cw.describe_alarms(AlarmNamePrefix=target["alarmNamePrefix"])["MetricAlarms"]
+    assert len(by_name) == 2  # the name prefix alone takes acme-shop's alarm too
+    assert target["actionPrefix"] == topic_arn_prefix(acme, region)
+    by_topic = cw.describe_alarms(ActionPrefix=target["actionPrefix"])["MetricAlarms"]
+    assert [a["AlarmName"] for a in by_topic] == ["acme-ec2-i-1-cpu-utilization-critical"]

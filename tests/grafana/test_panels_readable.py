@@ -32,6 +32,10 @@ def test_alarm_state_changes_are_annotations_for_every_alarm(inventory, alarms_f
             target = annotation["target"]
             assert target["queryMode"] == "Annotations" and target["prefixMatching"] is True
             assert target["alarmNamePrefix"] == f"{site.id}-"
+            # and the site's own topics: the name prefix alone also matches a site "<id>-x"
+            assert target["actionPrefix"] == (
+                f"arn:aws:sns:{target['region']}:{site.aws_account_id}:{site.id}-alerts-"
+            )
             assert annotation["datasource"] == {
                 "type": "cloudwatch",
                 "uid": cloudwatch_uid(site.aws_account_id, target["region"]),

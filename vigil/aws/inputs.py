@@ -140,6 +140,13 @@ def topic_arn(site: Site, severity: str, region: str) -> str:
     return f"arn:{partition(region)}:sns:{region}:{site.aws_account_id}:{name}"
 
 
+def topic_arn_prefix(site: Site, region: str) -> str:
+    """What the ARNs of the site's topics in ``region`` start with (``…:<site>-alerts-``): no
+    other site's topic starts so, since a topic is named ``<site>-alerts-<severity>``."""
+    name = naming.resource_name(site, "alerts")
+    return f"arn:{partition(region)}:sns:{region}:{site.aws_account_id}:{name}-"
+
+
 @cache
 def partition(region: str) -> str:
     """The ARN partition of ``region`` (botocore's partitions; ``aws`` when unknown)."""

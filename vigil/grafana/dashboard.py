@@ -23,6 +23,7 @@ from grafana_foundation_sdk.models import cloudwatch as cwm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from vigil import naming
+from vigil.aws.inputs import topic_arn_prefix
 from vigil.catalog.alarms import HEARTBEAT_KEY, AlarmSpec
 from vigil.grafana.datasources import CloudWatchAccess
 from vigil.grafana.panels import (
@@ -162,15 +163,21 @@ def _alarm_annotation(site: Site, region: str, inputs: DashboardInputs) -> db.An
 def alarm_annotation_target(
     site: Site, region: str, account_id: str | None = None
 ) -> cwm.CloudWatchAnnotationQuery:
-    """The CloudWatch data source's annotation query: state changes of every alarm whose name
-    starts with ``<site>-`` (all of the site's alarms, ``vigil.naming.resource_name``)."""
+    """The CloudWatch data source's annotation query: state changes of the site's alarms.
+
+    A name prefix alone is not the site: ``acme-`` also starts every alarm of site
+    ``acme-shop``. So the query also asks for the site's own topics as the alarm action
+    (``topic_arn_prefix``: ``…:<site>-alerts-`` in ``region``), which
+    ``…:acme-shop-alerts-…`` does not start with. Grafana passes both to CloudWatch's
+    ``DescribeAlarms`` (``AlarmNamePrefix``, ``ActionPrefix``: "only those alarms that use a
+    certain alarm action", CloudWatch API reference), which requires both to match."""
     query = (
         cw.CloudWatchAnnotationQuery()
         .ref_id("Anno")
         .query_mode(cwm.CloudWatchQueryMode.ANNOTATIONS)
         .prefix_matching(True)
         .alarm_name_prefix(f"{site.id}-")
-        .action_prefix("")
+        .action_prefix(topic_arn_prefix(site, region))
         .region(region)
         .namespace("")
         .metric_name("")
