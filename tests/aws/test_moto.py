@@ -230,7 +230,8 @@ def test_the_dashboard_annotation_selects_its_sites_alarms_by_their_topics(moto_
     from vigil.grafana.dashboard import alarm_annotation_target
     from vigil.inventory import load_inventory
 
-    shop = load_inventory(EXAMPLE).site("acme-shop")
+    # an account no other test of this moto server writes to: only these two alarms in it
+    shop = replace(load_inventory(EXAMPLE).site("acme-shop"), aws_account_id="999999999999")
     acme = replace(shop, id="acme")
     region, account = shop.aws_region, shop.aws_account_id
     cw = Moto(moto_url).client("cloudwatch", account, region)
@@ -243,7 +244,9 @@ def test_the_dashboard_annotation_selects_its_sites_alarms_by_their_topics(moto_
         )
     target = alarm_annotation_target(acme, region).to_json()
     by_name = cw.describe_alarms(AlarmNamePrefix=target["alarmNamePrefix"])["MetricAlarms"]
-    assert len(by_name) == 2  # the name prefix alone takes acme-shop's alarm too
+    assert sorted(a["AlarmName"] for a in by_name) == [  # the name prefix takes acme-shop's too
+        "acme-ec2-i-1-cpu-utilization-critical", "acme-shop-ec2-i-1-cpu-utilization-critical",
+    ]
     assert target["actionPrefix"] == topic_arn_prefix(acme, region)
     by_topic = cw.describe_alarms(ActionPrefix=target["actionPrefix"])["MetricAlarms"]
     assert [a["AlarmName"] for a in by_topic] == ["acme-ec2-i-1-cpu-utilization-critical"]
