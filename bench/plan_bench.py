@@ -67,6 +67,7 @@ def child_plan(sites: int, stack: str) -> dict:
     from policies.graph import Graph
     from vigil.plan.coverage import site_coverage
     from vigil.plan.engine import load_stack_config, record_program
+    from vigil.plan.garbage import process_exits_after_plan
     from vigil.plan.policy_eval import (
         covered_config,
         evaluate,
@@ -77,6 +78,7 @@ def child_plan(sites: int, stack: str) -> dict:
 
     project, overrides = ROOT, {"vigil:inventory": str(make_inventory(sites))}
     config = load_stack_config(project, stack, overrides)
+    process_exits_after_plan()  # as the `vigil` command does
     t0 = time.perf_counter()
     recording = record_program(config)
     t1 = time.perf_counter()

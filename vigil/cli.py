@@ -130,5 +130,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = real_stdout
 
 
+def run() -> int:
+    """The ``vigil`` process (console script, ``python -m vigil.cli``): `main`, in a process
+    that ends after its command, so recordings leave their garbage to the exit
+    (`vigil.plan.garbage`). Tests call `main` in-process and keep the collection."""
+    from vigil.plan.garbage import process_exits_after_plan
+
+    process_exits_after_plan()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

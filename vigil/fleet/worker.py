@@ -25,6 +25,7 @@ from vigil import resource_types as rt
 from vigil.pagerduty.timeline import Timeline
 from vigil.plan.alert_paths import AlertPath
 from vigil.plan.coverage import SiteCoverage
+from vigil.plan.garbage import process_exits_after_plan
 from vigil.plan.gate import Gate
 from vigil.plan.policy_eval import Violation
 from vigil.plan.record import STACK_TYPE, Recording
@@ -149,6 +150,7 @@ def run_worker(conn: Connection, task: StackTask) -> None:
     its pending RPCs (`vigil.plan.interrupt`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    process_exits_after_plan()  # one stack per process (`vigil.plan.garbage`)
     started = time.perf_counter()
     try:
         outcome = plan_stack(task)
