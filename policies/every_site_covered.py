@@ -185,7 +185,7 @@ def grafana_rules(graph: g.Graph, site: g.SiteInfo) -> list[dict[str, Any]] | No
     notification policy routes on); ``None`` while a group's rules are unknown (preview)."""
     found: list[dict[str, Any]] = []
     for group in graph.descendants(site.resource, g.GRAFANA_RULE_GROUP):
-        rules = g.prop(group.props, "rules")
+        rules = graph.props(group).get("rules")  # memoised: every site asks again
         if g.is_unknown(rules):
             return None
         for rule in rules if isinstance(rules, list) else []:

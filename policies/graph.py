@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import (
@@ -30,7 +30,10 @@ from pulumi_policy.proxy import (
     UNKNOWN_OBJECT_VALUE,
     UNKNOWN_STRING_VALUE,
     UnknownValueError,
+    _DictProxy,
+    _ListProxy,
 )
+from pulumi_policy.secret import _DictSecretsProxy, _ListSecretsProxy
 
 # Standard tags live in vigil.naming (the components set them); re-exported likewise.
 from vigil.naming import (  # noqa: F401
@@ -74,6 +77,8 @@ from vigil.resource_types import (  # noqa: F401
     ZABBIX_COMPONENT,
 )
 
+T = TypeVar("T")
+
 # --------------------------------------------------------------------------- unknown values
 
 UNKNOWN_SENTINELS = frozenset(
@@ -111,32 +116,36 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_DICT_PROXIES = frozenset({_DictProxy, _DictSecretsProxy})
+_LIST_PROXIES = frozenset({_ListProxy, _ListSecretsProxy})
+
+
 def plain(value: Any) -> Any:
-    """``value`` without pulumi-policy's unknown-checking proxies; unknowns stay sentinels."""
-    target = _proxy_target(value)
-    if target is not None:
-        value = target
+    """``value`` without pulumi-policy's unknown-checking proxies; unknowns stay sentinels.
+
+    The proxies (``pulumi_policy.proxy``, ``pulumi_policy.secret``) wrap every nested dict and
+    list, so this recurses; it reads each proxy's ``__target`` (reading through the proxy
+    would raise on an unknown) and dispatches on the exact type first: a stack's props are
+    millions of values, most of them scalars."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind in _DICT_PROXIES:
+        return {k: plain(v) for k, v in value["__target"].items()}
+    if kind in _LIST_PROXIES:
+        return [plain(v) for v in value["__target"]]
     if isinstance(value, Mapping):
-        return {k: plain(_raw_item(value, k)) for k in value}
-    if isinstance(value, list | tuple) or _is_list_proxy(value):
-        return [plain(_raw_item(value, i)) for i in range(len(value))]
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
     return value
 
 
 def _proxy_target(value: Any) -> Any:
-    name = type(value).__name__
-    if name in {"_DictProxy", "_ListProxy", "_DictSecretsProxy", "_ListSecretsProxy"}:
+    if type(value) in _DICT_PROXIES or type(value) in _LIST_PROXIES:
         return value["__target"]
     return None
-
-
-def _is_list_proxy(value: Any) -> bool:
-    return type(value).__name__ in {"_ListProxy", "_ListSecretsProxy"}
-
-
-def _raw_item(container: Any, key: Any) -> Any:
-    target = _proxy_target(container)
-    return (target if target is not None else container)[key]
 
 
 class CannotVerifyUntilApply(UnknownValueError):
@@ -334,6 +343,14 @@ class Graph:
         self._plain: dict[str, dict[str, Any]] = {}
         self._refs: dict[str, tuple[dict[str, list[PolicyResource]], ...]] = {}
         self._dynamic_by_site: dict[Any, list[PolicyResource]] | None = None
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, build: Callable[[Graph], T]) -> T:
+        """``build(self)``, once per graph: a policy's own index over the stack (``key``: the
+        policy's name), so asking it per resource does not scan the stack per resource."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return cast(T, self._memo[key])
 
     def dynamic_by_site(self) -> Mapping[Any, list[PolicyResource]]:
         """Dynamic resources (vigil's Zabbix objects) by their ``site`` input, indexed once:

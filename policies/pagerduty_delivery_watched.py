@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, PolicyResource, ReportViolation
@@ -103,21 +105,42 @@ def _dead_letter_queue(
     return queues[0], None
 
 
-def _policies_of(graph: g.Graph, queue: PolicyResource) -> tuple[list[PolicyResource], bool]:
-    """Queue policies on ``queue`` (matched by ``queueUrl``: region, account and name, or the
-    recorded dependency), and whether some policy's queue could not be decided."""
-    found, undecided = [], False
-    region, name = _region_of(queue), _queue_name(graph, queue)
+def _policy_index(graph: g.Graph) -> _PolicyIndex:
+    """The stack's queue policies once: by the queue name their ``queueUrl`` names (with the
+    URL's region, if any), and those whose URL is unknown (preview). Asking every policy per
+    queue was queues × policies: 4 s of a 200-site plan."""
+    by_name: dict[str, list[tuple[str | None, PolicyResource]]] = defaultdict(list)
+    unresolved: list[PolicyResource] = []
     for policy in graph.of_type(g.SQS_QUEUE_POLICY):
         url = g.prop(policy.props, "queueUrl")
         if isinstance(url, str) and not g.is_unknown(url):
             match = _QUEUE_URL.match(url)
-            host = _URL_REGION.match(match["host"]) if match else None
-            url_region = host["region"] if host else None
-            same_region = None in (region, url_region) or region == url_region
-            if match and match["name"] == name and same_region:
-                found.append(policy)
+            if match:
+                host = _URL_REGION.match(match["host"])
+                by_name[match["name"]].append((host["region"] if host else None, policy))
             continue
+        unresolved.append(policy)
+    return _PolicyIndex(dict(by_name), unresolved)
+
+
+@dataclass(frozen=True)
+class _PolicyIndex:
+    by_name: Mapping[str, list[tuple[str | None, PolicyResource]]]
+    unresolved: list[PolicyResource]
+
+
+def _policies_of(graph: g.Graph, queue: PolicyResource) -> tuple[list[PolicyResource], bool]:
+    """Queue policies on ``queue`` (matched by ``queueUrl``: region, account and name, or the
+    recorded dependency), and whether some policy's queue could not be decided."""
+    index = graph.memo(NAME, _policy_index)
+    region, name = _region_of(queue), _queue_name(graph, queue)
+    found = [
+        policy
+        for url_region, policy in index.by_name.get(name, ())
+        if None in (region, url_region) or region == url_region
+    ]
+    undecided = False
+    for policy in index.unresolved:
         deps = (policy.property_dependencies or {}).get("queueUrl", ())
         if any(dep.urn == queue.urn for dep in deps):
             found.append(policy)
@@ -184,7 +207,7 @@ def watchers(graph: g.Graph, site: g.SiteInfo, name: str, region: str | None
     ``name`` in ``region``; ``None`` while a rule group's rules are unknown (preview)."""
     found = []
     for group in graph.descendants(site.resource, g.GRAFANA_RULE_GROUP):
-        rules = g.prop(group.props, "rules")
+        rules = graph.props(group).get("rules")  # memoised: every site asks again
         if g.contains_unknown(rules):
             return None
         for rule in rules if isinstance(rules, list) else []:
