@@ -45,10 +45,11 @@ def site_problems(src: Source) -> Iterator[Problem]:
                 )
     for index, url in enumerate(doc.get("urls") or ()):
         text = url.get("required_text")
-        if isinstance(text, str) and len(required_pattern(text)) > REQUIRED_MAX:
+        escaped = len(required_pattern(text)) if isinstance(text, str) else 0
+        if escaped > REQUIRED_MAX:
             yield src.problem(
                 ("urls", index, "required_text"),
-                f"is {len(required_pattern(text))} characters once its regular-expression "
+                f"is {escaped} characters once its regular-expression "
                 f"characters are escaped for Zabbix, over the {REQUIRED_MAX} Zabbix keeps "
                 "(httpstep.required); shorten it to a distinctive phrase",
             )
