@@ -107,3 +107,12 @@ def test_malformed_plans_are_invalid_input(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(PlanFileError, match=message.replace("[", r"\[").replace("]", r"\]")):
         read_plan(path)
+
+
+def test_plan_text_is_the_standard_librarys_indented_sorted_json(fixture_plan):
+    """`dumps` (orjson) writes what ``json.dumps(indent=2, sort_keys=True)`` writes, and falls
+    back to it for what orjson refuses."""
+    doc = fixture_plan.document
+    assert dumps(doc) == json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    odd = {"big": 2**70, "keys": {1: "one"}, "text": "é"}
+    assert dumps(odd) == json.dumps(odd, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
