@@ -207,7 +207,7 @@ def watchers(graph: g.Graph, site: g.SiteInfo, name: str, region: str | None
     ``name`` in ``region``; ``None`` while a rule group's rules are unknown (preview)."""
     found = []
     for group in graph.descendants(site.resource, g.GRAFANA_RULE_GROUP):
-        rules = graph.props(group).get("rules")  # memoised: every site asks again
+        rules = graph.props(group).get("rules")  # memoised: asked again per subscription
         if g.contains_unknown(rules):
             return None
         for rule in rules if isinstance(rules, list) else []:
