@@ -35,6 +35,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 
 from vigil import loaded
 from vigil.cli_options import unknown_stack
+from vigil.plan import resource_outputs
 from vigil.plan.garbage import collector_paused
 from vigil.plan.inline_rpc import InlineExecutor, finish
 from vigil.plan.mocks import OfflineMocks
@@ -309,8 +310,9 @@ def _record(
     logger.setLevel(logging.WARNING)
     mocks = mocks or OfflineMocks()
     monitor = monitor_factory(mocks) if monitor_factory else RecordingMonitor(mocks, on_resource)
-    if isinstance(monitor, RecordingMonitor):  # it answers without waiting: no thread needed
+    if isinstance(monitor, RecordingMonitor):  # it answers at once: no thread, no task per output
         loop.set_default_executor(InlineExecutor())
+        resource_outputs.install()
     cwd = os.getcwd()
     saved_path = list(sys.path)
     with collector_paused():
@@ -345,6 +347,7 @@ def _record(
             sys.path[:] = saved_path
             _close(loop)
             if isinstance(monitor, RecordingMonitor):
+                resource_outputs.uninstall()
                 monitor.close_thread_loops()
     recording = Recording(
         config.project,
