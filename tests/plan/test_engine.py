@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi
 import pytest
+from pulumi.runtime import rpc
 
+from vigil.plan import engine
 from vigil.plan.engine import ProgramError, load_stack_config, record_program
+from vigil.plan.inline_rpc import finish
 from vigil.plan.record import SECRET
 
 
@@ -83,3 +88,27 @@ def test_program_error_is_reported_not_raised_raw(fixture_dir):
 def test_unknown_stack_is_invalid_input(fixture_dir):
     with pytest.raises(FileNotFoundError):
         load_stack_config(fixture_dir, "nope")
+
+
+def test_the_echoed_answer_is_the_sdks_serialization(fixture_dir, monkeypatch):
+    """`_echoed` (the request's wire form plus the computed outputs) equals what the SDK's
+    serializer makes of the mocks' state, for every registration of the example and the
+    fixture; secrets take the serializer's path."""
+    original = engine._echoed
+    echoed: list[str] = []
+    serialized: list[str] = []
+
+    def compared(sent, inputs, state, secret):
+        answer = original(sent, inputs, state, secret)
+        if answer is None:
+            serialized.append(str(inputs.get("name")))
+        else:
+            assert answer == finish(lambda: rpc.serialize_properties(state, {})), inputs
+            echoed.append(str(inputs.get("name")))
+        return answer
+
+    monkeypatch.setattr(engine, "_echoed", compared)
+    for project, stack in ((Path(__file__).resolve().parents[2], "dev"), (fixture_dir, "test")):
+        record_program(load_stack_config(project, stack))
+    assert len(echoed) > 300
+    assert serialized  # the Grafana contact points carry their integration keys as secrets

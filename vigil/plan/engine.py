@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from google.protobuf import struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
@@ -174,7 +175,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         for loop in loops:
             loop.close()
 
-    def _record(self, request: Any, urn: str, inputs: Any, reg: Any) -> None:
+    def _record(self, request: Any, urn: str, inputs: Any, reg: Any) -> Resource:
         custom = bool(request.custom)
         secrets: list[bool] = []
         revealed = None
@@ -213,6 +214,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             self.recorded.append(res)
         if self.on_resource is not None:
             self.on_resource(res)
+        return res
 
     def _off_loop(self, handler: Callable[[Any], Any], request: Any) -> Any:
         def run() -> Any:
@@ -250,11 +252,37 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         )
         new_id, state = self.mocks.new_resource(args)
         id_ = new_id or ""
-        obj_proto = finish(lambda: rpc.serialize_properties(state, {}))
         reg = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
         self.resources[urn] = reg
-        self._record(request, urn, inputs, reg)
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=obj_proto)
+        recorded = self._record(request, urn, inputs, reg)
+        answer = _echoed(request.object, inputs, state, secret=recorded.revealed is not None)
+        if answer is None:
+            answer = finish(lambda: rpc.serialize_properties(state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=answer)
+
+
+def _echoed(
+    sent: struct_pb2.Struct, inputs: Any, state: Any, secret: bool
+) -> struct_pb2.Struct | None:
+    """``state`` on the wire without serializing what the request already carries, or None.
+
+    `OfflineMocks` answers with the inputs themselves (the same objects) plus computed outputs.
+    The SDK's serializer would turn those deserialized inputs back into the request's wire
+    form, so the answer is that form with only the computed outputs serialized over it. Not for
+    a state that dropped an input, nor for inputs holding a ``secret`` (the serializer lifts a
+    nested secret to the enclosing list or map): ``None``, serialize the state whole.
+    ``tests/plan/test_engine.py`` proves the answer equal to the SDK's serialization for
+    every registration of the example and the test fixture."""
+    if secret or not isinstance(state, dict) or not isinstance(inputs, dict):
+        return None
+    if not inputs.keys() <= state.keys():
+        return None
+    computed = _computed(inputs, state)
+    answer = struct_pb2.Struct()
+    answer.CopyFrom(sent)
+    if computed:
+        answer.MergeFrom(finish(lambda: rpc.serialize_properties(computed, {})))
+    return answer
 
 
 def _computed(inputs: Any, state: Any) -> dict[str, Any]:
