@@ -36,7 +36,7 @@ from pulumi.runtime.stack import wait_for_rpcs
 
 from vigil import loaded
 from vigil.cli_options import unknown_stack
-from vigil.plan import resource_outputs
+from vigil.plan import resource_outputs, type_unwrapping
 from vigil.plan.garbage import collector_paused
 from vigil.plan.inline_rpc import InlineExecutor, finish
 from vigil.plan.mocks import OfflineMocks
@@ -341,6 +341,7 @@ def _record(
     if isinstance(monitor, RecordingMonitor):  # it answers at once: no thread, no task per output
         loop.set_default_executor(InlineExecutor())
         resource_outputs.install()
+        type_unwrapping.install()
     cwd = os.getcwd()
     saved_path = list(sys.path)
     with collector_paused():
@@ -376,6 +377,7 @@ def _record(
             _close(loop)
             if isinstance(monitor, RecordingMonitor):
                 resource_outputs.uninstall()
+                type_unwrapping.uninstall()
                 monitor.close_thread_loops()
     recording = Recording(
         config.project,
