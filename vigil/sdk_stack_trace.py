@@ -18,14 +18,14 @@ equivalence is proven by ``tests/test_sdk_stack_trace.py``.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import pathlib
 import sys
 from types import FrameType
 
 from pulumi.runtime import resource as _resource
 from pulumi.runtime.proto import source_pb2
+
+from vigil.sdk_source import source_sha256
 
 KNOWN_SOURCE_SHA256 = "3943b2273016925109e1c3a7bc603db06a44ea09ff3494c29544e44bccf8dd1f"
 """SHA-256 of ``inspect.getsource(pulumi.runtime.resource._get_stack_trace)`` in SDK 3.272."""
@@ -77,7 +77,7 @@ def fast_stack_trace() -> source_pb2.StackTrace:
 def sdk_source_sha256() -> str:
     """Fingerprint of the installed SDK's ``_get_stack_trace`` (unwrapped)."""
     original = getattr(_resource._get_stack_trace, "__wrapped__", _resource._get_stack_trace)
-    return hashlib.sha256(inspect.getsource(original).encode()).hexdigest()
+    return source_sha256(original)
 
 
 def install() -> bool:

@@ -27,13 +27,13 @@ with and without this (``tests/plan/test_resource_outputs.py`` compares recordin
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import inspect
 from typing import Any
 
 from pulumi import Output
 from pulumi.output import _OutputData
 from pulumi.runtime import rpc as _rpc
+
+from vigil.sdk_source import source_sha256
 
 KNOWN_SOURCE_SHA256 = {
     "transfer_properties": "0e7c02ffa04ff20b31cd58a4829188d173300ed40eae0cb7bb48435121c233d9",
@@ -101,14 +101,10 @@ def transfer_properties(res: Any, props: Any, custom: bool = False) -> dict[str,
 
 def sdk_source_sha256() -> dict[str, str]:
     return {
-        "transfer_properties": _sha(_STOCK),
-        "Output.__init__": _sha(Output.__init__),
-        "resolve_properties": _sha(_rpc.resolve_properties),
+        "transfer_properties": source_sha256(_STOCK),
+        "Output.__init__": source_sha256(Output.__init__),
+        "resolve_properties": source_sha256(_rpc.resolve_properties),
     }
-
-
-def _sha(function: Any) -> str:
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
 
 def install() -> bool:

@@ -13,12 +13,12 @@ removes it after), while their source is the one this was written against.
 from __future__ import annotations
 
 import functools
-import hashlib
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from pulumi import _types
+
+from vigil.sdk_source import source_sha256
 
 KNOWN_SOURCE_SHA256 = {
     "unwrap_type": "6ccd35036cb0b3d4c00ef27db03174477870a0e212643876bc7b1718e4ff3c06",
@@ -48,10 +48,7 @@ def memoised(unwrap: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def sdk_source_sha256() -> dict[str, str]:
-    return {
-        name: hashlib.sha256(inspect.getsource(stock).encode()).hexdigest()
-        for name, stock in _STOCK.items()
-    }
+    return {name: source_sha256(stock) for name, stock in _STOCK.items()}
 
 
 def install() -> bool:
