@@ -98,8 +98,8 @@ def test_the_echoed_answer_is_the_sdks_serialization(fixture_dir, monkeypatch):
     echoed: list[str] = []
     serialized: list[str] = []
 
-    def compared(sent, inputs, state, secret):
-        answer = original(sent, inputs, state, secret)
+    def compared(sent, inputs, state, computed, secret):
+        answer = original(sent, inputs, state, computed, secret)
         if answer is None:
             serialized.append(str(inputs.get("name")))
         else:

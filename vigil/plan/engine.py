@@ -175,7 +175,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         for loop in loops:
             loop.close()
 
-    def _record(self, request: Any, urn: str, inputs: Any, reg: Any) -> Resource:
+    def _record(
+        self, request: Any, urn: str, inputs: Any, reg: Any, computed: dict[str, Any]
+    ) -> Resource:
         custom = bool(request.custom)
         secrets: list[bool] = []
         revealed = None
@@ -208,7 +210,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             dependencies=sorted(set(request.dependencies)),
             options=options,
             id=(reg.id or None) if reg is not None and custom else None,
-            outputs=_computed(inputs, reg.state) if reg is not None and custom else {},
+            outputs=computed if reg is not None and custom else {},
         )
         with self._lock:
             self.recorded.append(res)
@@ -237,7 +239,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         (`finish`), so `InlineExecutor` can run it on the recording loop's thread."""
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
-            self._record(request, urn, None, None)
+            self._record(request, urn, None, None, {})
             return resource_pb2.RegisterResourceResponse(urn=urn)
         self._ensure_loop()
         inputs = rpc.deserialize_properties(request.object)
@@ -254,30 +256,32 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         id_ = new_id or ""
         reg = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
         self.resources[urn] = reg
-        recorded = self._record(request, urn, inputs, reg)
-        answer = _echoed(request.object, inputs, state, secret=recorded.revealed is not None)
+        computed = _computed(inputs, state)
+        recorded = self._record(request, urn, inputs, reg, computed)
+        secret = recorded.revealed is not None
+        answer = _echoed(request.object, inputs, state, computed, secret=secret)
         if answer is None:
             answer = finish(lambda: rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=answer)
 
 
 def _echoed(
-    sent: struct_pb2.Struct, inputs: Any, state: Any, secret: bool
+    sent: struct_pb2.Struct, inputs: Any, state: Any, computed: dict[str, Any], secret: bool
 ) -> struct_pb2.Struct | None:
     """``state`` on the wire without serializing what the request already carries, or None.
 
     `OfflineMocks` answers with the inputs themselves (the same objects) plus computed outputs.
     The SDK's serializer would turn those deserialized inputs back into the request's wire
-    form, so the answer is that form with only the computed outputs serialized over it. Not for
-    a state that dropped an input, nor for inputs holding a ``secret`` (the serializer lifts a
-    nested secret to the enclosing list or map): ``None``, serialize the state whole.
+    form, so the answer is that form with only the ``computed`` outputs (`_computed`) serialized
+    over it. Not for a state that dropped an input, nor for inputs holding a ``secret`` (the
+    serializer lifts a nested secret to the enclosing list or map): ``None``, serialize the
+    state whole.
     ``tests/plan/test_engine.py`` proves the answer equal to the SDK's serialization for
     every registration of the example and the test fixture."""
     if secret or not isinstance(state, dict) or not isinstance(inputs, dict):
         return None
     if not inputs.keys() <= state.keys():
         return None
-    computed = _computed(inputs, state)
     answer = struct_pb2.Struct()
     answer.CopyFrom(sent)
     if computed:
