@@ -273,9 +273,10 @@ def _echoed(
     `OfflineMocks` answers with the inputs themselves (the same objects) plus computed outputs.
     The SDK's serializer would turn those deserialized inputs back into the request's wire
     form, so the answer is that form with only the ``computed`` outputs (`_computed`) serialized
-    over it. Not for a state that dropped an input, nor for inputs holding a ``secret`` (the
-    serializer lifts a nested secret to the enclosing list or map): ``None``, serialize the
-    state whole.
+    over it. Not for a state that dropped an input, nor for inputs holding a ``secret``: the
+    SDK's deserializer (pulumi 3.272, ``rpc.deserialize_property``) lifts a nested secret to the
+    enclosing list or map, so its serializer writes a different wire form. ``None``: serialize
+    the state whole.
     ``tests/plan/test_engine.py`` proves the answer equal to the SDK's serialization for
     every registration of the example and the test fixture."""
     if secret or not isinstance(state, dict) or not isinstance(inputs, dict):
