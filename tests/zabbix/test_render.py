@@ -307,10 +307,11 @@ def test_agentless_server_gets_port_checks_from_zabbix_not_agent_items() -> None
     assert "templates" not in lb, "no agent: no agent templates (no 'agent unavailable' page)"
     assert [i["key"] for i in lb["items"]] == ["net.tcp.service[tcp,,{$HAPROXY.PORT}]"]
     assert lb["items"][0]["type"] == "SIMPLE"
-    assert {m["macro"]: m["value"] for m in lb["macros"]} == {"{$HAPROXY.PORT}": "8443"}
+    hold = {"{$VIGIL.SERVICE.RECOVERY}": "130s"}  # 1m web interval + 2 x 20 s timeout + 30 s
+    assert {m["macro"]: m["value"] for m in lb["macros"]} == {"{$HAPROXY.PORT}": "8443", **hold}
     app = hosts["acme-shop-app"]
     assert {t["name"] for t in app["templates"]} == {"vigil-svc-linux", "vigil-svc-nginx"}
-    assert {m["macro"]: m["value"] for m in app["macros"]} == {"{$NGINX.PORT}": "8080"}
+    assert {m["macro"]: m["value"] for m in app["macros"]} == {"{$NGINX.PORT}": "8080", **hold}
 
 
 def test_url_checks_wait_on_the_service_down_triggers_of_the_sites_servers(site) -> None:

@@ -18,6 +18,7 @@ import yaml
 from vigil import naming
 from vigil.catalog import url as url_catalog
 from vigil.models import Server, Site, Threshold, UrlCheck
+from vigil.zabbix.service_recovery import RECOVERY_MACRO, WEB_STEP_ATTEMPTS, recovery_macro
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
 from vigil.zabbix.uuids import stable_uuid
 
@@ -214,6 +215,22 @@ def _fail_trigger(site: Site, template: str, url: UrlCheck) -> dict[str, Any]:
     return trigger
 
 
+def dependency_on(trigger: Mapping[str, Any], host: str | None = None) -> dict[str, str]:
+    """How an export names a trigger that another depends on.
+
+    Zabbix 6.0 ``CConfigurationImport::gatherReferences`` finds the trigger by name, expression
+    and recovery expression together, so a dependency on a service-down trigger (which has a
+    recovery expression, vigil.zabbix.service_recovery) must carry all three. ``host`` replaces
+    the ``{T}`` of a service-table trigger.
+    """
+    ref = {"name": trigger["name"], "expression": trigger["expression"]}
+    if trigger.get("recovery_expression"):
+        ref["recovery_expression"] = trigger["recovery_expression"]
+    if host is not None:
+        ref = {k: v.replace("{T}", host) if k != "name" else v for k, v in ref.items()}
+    return ref
+
+
 def site_down_triggers(site: Site) -> list[dict[str, str]]:
     """The service-down triggers of the site's servers, as the URL checks depend on them.
 
@@ -231,18 +248,14 @@ def site_down_triggers(site: Site) -> list[dict[str, str]]:
     for server in site.servers:
         host = server_host_name(site.id, server)
         if not server.agent:
-            out += [
-                {"name": t["name"], "expression": t["expression"]}
-                for item in _agentless_items(server, host)
-                for t in item["triggers"]
-            ]
+            agentless = _agentless_items(server, host)
+            out += [dependency_on(t) for item in agentless for t in item["triggers"]]
             continue
         for service in sorted({canonical_service(s) for s in server.services}):
             for item in table[service]["items"]:
                 for t in item.get("triggers", []):
                     if t.get("down"):
-                        expression = t["expression"].replace("{T}", host)
-                        out.append({"name": t["name"], "expression": expression})
+                        out.append(dependency_on(t, host))
     # in the order Zabbix exports them (by name, case-insensitively), so compare sees no change
     return sorted(out, key=lambda d: (d["name"].lower(), d["expression"]))
 
@@ -282,7 +295,7 @@ def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
         n = url.name
         fail = _fail_trigger(site, template, url)
         triggers.append(fail)
-        down = [{"name": fail["name"], "expression": fail["expression"]}]
+        down = [dependency_on(fail)]
         time_key = f"web.test.time[{n},{n},resp]"
         levels = response_time(url)
         crit_trigger = None
@@ -304,9 +317,7 @@ def _web_triggers(site: Site, template: str) -> list[dict[str, Any]]:
             }
             if crit_trigger is not None:
                 # A slow page is not news while it is already critically slow.
-                trig["dependencies"] = [
-                    {"name": crit_trigger["name"], "expression": crit_trigger["expression"]}
-                ]
+                trig["dependencies"] = [dependency_on(crit_trigger)]
             else:
                 trig["dependencies"] = down  # nor while it is down
                 crit_trigger = trig
@@ -330,7 +341,7 @@ def _httptest(site: Site, template: str, url: UrlCheck, options: RenderOptions) 
     if options.check_interval != "1m":
         test["delay"] = options.check_interval
     test.update(
-        attempts="2",
+        attempts=str(WEB_STEP_ATTEMPTS),
         verify_peer="YES",  # TLS verified: an expired or wrong certificate is an outage
         verify_host="YES",
         steps=[step],
@@ -431,7 +442,7 @@ def _cert_items(site: Site, template: str, options: RenderOptions) -> list[dict[
                 "tags": _tags([*site_tags(site), ("scope", "notice"), ("vigil:signal", "tls")]),
             }
             if crit is not None:
-                trig["dependencies"] = [{"name": crit["name"], "expression": crit["expression"]}]
+                trig["dependencies"] = [dependency_on(crit)]
             else:
                 crit = trig
             triggers.append(trig)
@@ -514,12 +525,12 @@ def _trigger(
         "priority": spec["priority"],
         "manual_close": "YES",
     }
+    if spec.get("recovery_expression"):  # a service-down trigger: see vigil.zabbix.service_recovery
+        trigger["recovery_mode"] = "RECOVERY_EXPRESSION"
+        trigger["recovery_expression"] = spec["recovery_expression"].replace("{T}", template)
     parent = spec.get("depends_on")
     if parent:
-        target = by_name[parent]
-        trigger["dependencies"] = [
-            {"name": parent, "expression": target["expression"].replace("{T}", template)}
-        ]
+        trigger["dependencies"] = [dependency_on(by_name[parent], template)]
     return trigger
 
 
@@ -601,6 +612,9 @@ def _agentless_items(server: Server, host: str) -> list[dict[str, Any]]:
                         "name": f"{service} is not accepting connections on port {macro}",
                         "priority": "DISASTER",
                         "manual_close": "YES",
+                        # holds the URL checks until it has been back for a while too
+                        "recovery_mode": "RECOVERY_EXPRESSION",
+                        "recovery_expression": f"min(/{host}/{key},{RECOVERY_MACRO})=1",
                     }
                 ],
             }
@@ -639,7 +653,11 @@ def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
         host["interfaces"] = [_interface(server)]
         if not server.agent:
             host["items"] = _agentless_items(server, name)
-        macros = {**(_agentless_macros(server) if not server.agent else {}), **server.macros}
+        macros = {
+            **(_agentless_macros(server) if not server.agent else {}),
+            **recovery_macro(site, options.check_interval),
+            **server.macros,
+        }
         host["tags"] = _tags([*tags, ("role", "server")])
         if macros:
             host["macros"] = _macros(macros)

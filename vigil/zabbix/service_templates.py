@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from vigil.zabbix.service_recovery import RECOVERY_MACRO
+
 BASE_SERVICE = "linux"
 """Linked to every server: agent availability, CPU, memory, disk, load."""
 
@@ -30,7 +32,20 @@ def service_table() -> dict[str, dict[str, Any]]:
     for name, spec in table.items():
         if not spec.get("items"):
             raise ValueError(f"service template {name!r} has no items")
+        for item in spec["items"]:
+            for trigger in item.get("triggers", []):
+                _check_recovery(name, trigger)
     return table
+
+
+def _check_recovery(service: str, trigger: dict[str, Any]) -> None:
+    """A "down" trigger holds the URL checks: it must recover only after the hold window."""
+    recovery = trigger.get("recovery_expression", "")
+    if trigger.get("down") and RECOVERY_MACRO not in recovery:
+        raise ValueError(
+            f"service template {service!r}: down trigger {trigger['name']!r} needs a "
+            f"recovery_expression over {RECOVERY_MACRO} (vigil.zabbix.service_recovery)"
+        )
 
 
 def canonical_service(name: str) -> str:
