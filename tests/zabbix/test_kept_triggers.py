@@ -56,16 +56,22 @@ def test_dropped_service_drops_its_inherited_triggers_on_that_host_only() -> Non
     assert kept.keeps("acme-shop-db1", parent_uuid=nginx, name="", expression="")
 
 
-def test_host_triggers_are_matched_by_name_and_expression() -> None:
+def test_host_triggers_are_matched_by_name_and_both_expressions() -> None:
     lb = Server("lb1", "10.0.0.5", ("haproxy",), agent=False)
     site = replace(make_site(), servers=(lb,))
     name = "haproxy is not accepting connections on port {$HAPROXY.PORT}"
     expression = "max(/acme-shop-lb1/net.tcp.service[tcp,,{$HAPROXY.PORT}],3m)=0"
+    recovery = (
+        "min(/acme-shop-lb1/net.tcp.service[tcp,,{$HAPROXY.PORT}],{$VIGIL.SERVICE.RECOVERY})=1"
+    )
     kept = kept_triggers(render_site_yaml(site))
-    assert kept.keeps("acme-shop-lb1", parent_uuid=None, name=name, expression=expression)
-    assert not kept.keeps("acme-shop-lb1", parent_uuid=None, name=name, expression="x=0")
+    same = {"name": name, "expression": expression, "recovery_expression": recovery}
+    assert kept.keeps("acme-shop-lb1", parent_uuid=None, **same)
+    assert not kept.keeps("acme-shop-lb1", parent_uuid=None, **{**same, "expression": "x=0"})
+    # the trigger an earlier vigil made without a recovery expression is replaced, not kept
+    assert not kept.keeps("acme-shop-lb1", parent_uuid=None, name=name, expression=expression)
     gone = kept_triggers(render_site_yaml(replace(site, servers=(replace(lb, services=()),))))
-    assert not gone.keeps("acme-shop-lb1", parent_uuid=None, name=name, expression=expression)
+    assert not gone.keeps("acme-shop-lb1", parent_uuid=None, **same)
 
 
 def test_export_expression_rebuilds_item_references_as_trigger_get_returns_them() -> None:
@@ -88,3 +94,22 @@ def test_export_expression_rebuilds_item_references_as_trigger_get_returns_them(
         "last(/shop-web/web.test.fail[home])<>0 and length(last(/shop-web/web.test.error[home]))>=0"
         ' and avg(/shop-web/web.test.time[home,home,resp],5m)>{$WEB.TIME.CRIT:"home"}'
     )
+
+
+def test_export_expression_rebuilds_the_recovery_expression_too() -> None:
+    trigger = {
+        "expression": "{1}=0",
+        "recovery_expression": "{2}>0",
+        "hosts": [{"hostid": "7", "host": "shop-web1"}],
+        "items": [{"itemid": "9", "key_": "proc.num[nginx]", "hostid": "7"}],
+        "functions": [
+            {"functionid": "1", "itemid": "9", "parameter": "$", "function": "last"},
+            {"functionid": "2", "itemid": "9", "parameter": "$,{$VIGIL.SERVICE.RECOVERY}",
+             "function": "min"},
+        ],
+    }  # fmt: skip
+    assert export_expression(trigger) == "last(/shop-web1/proc.num[nginx])=0"
+    assert export_expression(trigger, "recovery_expression") == (
+        "min(/shop-web1/proc.num[nginx],{$VIGIL.SERVICE.RECOVERY})>0"
+    )
+    assert export_expression({"expression": "{1}=0"}, "recovery_expression") == ""

@@ -11,8 +11,9 @@ Two kinds of trigger, told apart the way ``configuration.import`` tells them
 
 - template triggers are matched by ``uuid``; a host keeps an inherited trigger while it stays
   linked to a template whose export holds that uuid;
-- host triggers have no uuid in a 6.0 export and are matched by name and expression
-  (``CImportReferencer::findTriggeridByName``); a changed expression is a new trigger.
+- host triggers have no uuid in a 6.0 export and are matched by name, expression and recovery
+  expression (``CImportReferencer::findTriggeridByName``); a change to either expression is a
+  new trigger.
 """
 
 from __future__ import annotations
@@ -31,16 +32,25 @@ _HOST_REF = re.compile(r"/([^/()]+)/")
 @dataclass(frozen=True)
 class KeptTriggers:
     """Triggers the export keeps: ``(host, template trigger uuid)`` and
-    ``(host, name, expression)`` of host triggers; and ``(host, name)`` of web scenarios."""
+    ``(host, name, expression, recovery expression)`` of host triggers; and ``(host, name)`` of
+    web scenarios."""
 
     templated: frozenset[tuple[str, str]]
-    own: frozenset[tuple[str, str, str]]
+    own: frozenset[tuple[str, str, str, str]]
     scenarios: frozenset[tuple[str, str]] = frozenset()
 
-    def keeps(self, host: str, *, parent_uuid: str | None, name: str, expression: str) -> bool:
+    def keeps(
+        self,
+        host: str,
+        *,
+        parent_uuid: str | None,
+        name: str,
+        expression: str,
+        recovery_expression: str = "",
+    ) -> bool:
         if parent_uuid:
             return (host, parent_uuid) in self.templated
-        return (host, name, expression) in self.own
+        return (host, name, expression, recovery_expression) in self.own
 
 
 def expression_hosts(expression: str) -> set[str]:
@@ -59,14 +69,15 @@ def kept_triggers(export_yaml: str) -> KeptTriggers:
     export = yaml.safe_load(export_yaml)["zabbix_export"]
     templates = {t["template"] for t in export.get("templates", [])}
     by_template: dict[str, set[str]] = {t: set() for t in templates}
-    own: set[tuple[str, str, str]] = set()
+    own: set[tuple[str, str, str, str]] = set()
     hosts = {h["host"] for h in export.get("hosts", [])}
     for trigger in _all_triggers(export):
         refs = expression_hosts(trigger["expression"])
         for template in refs & templates:
             by_template[template].add(trigger["uuid"])
         for host in refs & hosts:
-            own.add((host, trigger["name"], trigger["expression"]))
+            recovery = trigger.get("recovery_expression", "")
+            own.add((host, trigger["name"], trigger["expression"], recovery))
     templated = {
         (host["host"], uuid)
         for host in export.get("hosts", [])

@@ -34,10 +34,13 @@ HOLD_DELAY = "1d"
 
 Sleep = Callable[[float], None]
 _FUNCTION_REF = re.compile(r"\{(\d+)\}")
+TRIGGER_IDENTITY = ["triggerid", "description", "expression", "recovery_expression", "templateid"]
+"""What tells an import which trigger an open problem belongs to (vigil.zabbix.kept_triggers)."""
 
 
-def export_expression(trigger: Mapping[str, Any]) -> str:
-    """A trigger's expression as an export writes it (``last(/host/key)<>0``).
+def export_expression(trigger: Mapping[str, Any], field: str = "expression") -> str:
+    """A trigger's expression (or ``recovery_expression``) as an export writes it
+    (``last(/host/key)<>0``).
 
     The API stores ``{functionid}`` references (``{32804}<>0``); each function has a name and a
     parameter whose leading ``$`` stands for the item. ``expandExpression`` would also resolve
@@ -55,7 +58,7 @@ def export_expression(trigger: Mapping[str, Any]) -> str:
         ref = f"/{hosts.get(item['hostid'], '?')}/{item['key_']}"
         return f"{fn['function']}({ref}{fn['parameter'][1:]})"
 
-    return _FUNCTION_REF.sub(call, trigger["expression"])
+    return _FUNCTION_REF.sub(call, trigger.get(field, ""))
 
 
 def close_open_problems(
@@ -145,7 +148,7 @@ def _dropped(
         "trigger.get",
         {
             "triggerids": triggerids,
-            "output": ["triggerid", "description", "expression", "templateid"],
+            "output": TRIGGER_IDENTITY,
             "selectHosts": ["hostid", "host"],
             "selectItems": ["itemid", "key_", "hostid"],
             "selectFunctions": "extend",  # a field list drops "function" (6.0.14)
@@ -170,6 +173,7 @@ def _dropped(
                 parent_uuid=uuids.get(t.get("templateid") or ""),
                 name=t["description"],
                 expression=export_expression(t),
+                recovery_expression=export_expression(t, "recovery_expression"),
             )
             for h in t.get("hosts", [])
         )
