@@ -10,6 +10,9 @@ start``, passive checks on loopback) watch two sites provisioned through the pro
   throwaway CA, valid for 2 days) is read by agent 2 and must page once as expiring.
 - ``onepage-lab``: two servers whose agents never answer: one "agent unreachable" page for
   the site, not one per server.
+- ``onepage-edge``: a load balancer without an agent (``agent: false``) whose HAProxy port the
+  Zabbix server checks itself, in front of a loopback URL. The port refusing takes the URL
+  down too: one page, the port's.
 
 The drill host's resource thresholds (CPU, memory, disk, load) are set out of reach: this
 shared machine is busy, and only the failures under test may page.
@@ -23,6 +26,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +51,10 @@ pytestmark = pytest.mark.zabbix
 
 KEY_SHOP = "ONEPAGE-SHOP-ROUTING-KEY-0123456"
 KEY_LAB = "ONEPAGE-LAB-ROUTING-KEY-01234567"
+KEY_EDGE = "ONEPAGE-EDGE-ROUTING-KEY-0123456"
 WAIT_S = 120
 WEB_INTERVAL_S = 5
+EDGE_WEB_INTERVAL_S = 15
 QUIET_S = 25  # > two web check runs (5 s) and many service checks (1 s) after the page
 OUT_OF_REACH = {  # linux template thresholds no busy test machine reaches
     "{$CPU.UTIL.CRIT}": "100",
@@ -97,6 +103,7 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
     agent_port = int(started_or_skip(zabbix_script("agent", "port", state=state), "zabbix_agent2"))
     cert, key = make_ca_and_cert(tmp_path_factory.mktemp("tls"), Path(state) / "ca")
     web = FlakySite(cert, key, slow_seconds=0)
+    edge_web = FlakySite(cert, key, slow_seconds=0)
     nginx = FakeService(f"vigil-drill-nginx-{uuid.uuid4().hex[:8]}")
     pd = PagerDutyCapture()
     zapi.forget_sessions()
@@ -136,23 +143,46 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
             Server(f"box{i}", "127.0.0.1", (), port=_free_port(), macros=silent) for i in (1, 2)
         ),
     )
+    edge = make_site(
+        "onepage-edge",
+        "onepage",
+        urls=(UrlCheck(url=edge_web.url, name="home", required_text="Welcome", timeout_seconds=3),),
+        servers=(
+            Server(
+                "lb",
+                "127.0.0.1",
+                ("haproxy",),
+                agent=False,
+                macros={"{$HAPROXY.PORT}": str(edge_web.port), "{$VIGIL.PORT.INTERVAL}": "1s"},
+            ),
+        ),
+    )
     shared = provider.create(media_inputs(endpoint=pd.endpoint)).outs
     ids = {k: shared[k] for k in ("mediatypeid", "usrgrpid", "roleid")}
     outs = {}
-    for site, routing_key in ((shop, KEY_SHOP), (lab, KEY_LAB)):
-        outs[site.id] = provider.create(config_inputs(site, options)).outs
+    # the edge's only page is the one under test (no certificate check), and its web checks
+    # keep production's proportion to the port checks: 3 misses (3 s) well inside one web
+    # interval (production: 3 x 15 s inside 1 m), or the drill would race its own URL check
+    edge_options = replace(options, cert_agent="", check_interval=f"{EDGE_WEB_INTERVAL_S}s")
+    for site, routing_key, site_options in (
+        (shop, KEY_SHOP, options),
+        (lab, KEY_LAB, options),
+        (edge, KEY_EDGE, edge_options),
+    ):
+        outs[site.id] = provider.create(config_inputs(site, site_options)).outs
         provider.create({"kind": "routing", "site": site.id, "routing_key": routing_key, **ids})
     provisioned = time.monotonic()
     try:
         with zabbix_daemon(state):
             yield {
                 "zx": zx, "pd": pd, "web": web, "nginx": nginx, "shop": shop, "lab": lab,
-                "outs": outs, "provisioned": provisioned,
+                "edge_web": edge_web, "outs": outs, "provisioned": provisioned,
             }  # fmt: skip
     finally:
         zabbix_script("agent", "stop", state=state)
         nginx.stop()
         web.close()
+        edge_web.close()
         pd.close()
 
 
@@ -272,3 +302,36 @@ def test_silent_agents_are_one_page_per_site(drill: dict[str, Any]) -> None:
     pages = _pages(pd, KEY_LAB, drill["provisioned"])
     assert len(pages) == 1, f"two silent agents, {len(pages)} pages: {pages}"
     print(f"silent agents: one page {at - drill['provisioned']:.1f}s after provisioning")
+
+
+def test_agentless_port_down_is_one_page_not_the_url(drill: dict[str, Any]) -> None:
+    """The load balancer's port refuses (no agent: the Zabbix server's own simple check) and
+    its URL with it: one page, the port's; recovery resolves it and pages no one."""
+    pd, zx, edge = drill["pd"], drill["zx"], drill["edge_web"]
+    port_key = "net.tcp.service[tcp,,{$HAPROXY.PORT}]"
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        fine = _last(zx, "onepage-edge-web", "web.test.fail[home]", web=True) == "0"
+        if fine and _last(zx, "onepage-edge-lb", port_key) == "1":
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the edge never looked healthy")
+    start = time.monotonic()
+    edge.set("down")
+    paged_at, event = _wait(pd, KEY_EDGE, start, "")
+    assert "haproxy is not accepting connections" in event["payload"]["summary"], event
+    time.sleep(QUIET_S)  # the URL check fails again and again in this time; it must not page
+    summaries = [p["payload"]["summary"] for p in _pages(pd, KEY_EDGE, start)]
+    assert len(summaries) == 1, f"port down: {len(summaries)} pages: {summaries}"
+    assert _last(zx, "onepage-edge-web", "web.test.fail[home]", web=True) != "0"
+
+    recovered = time.monotonic()
+    edge.set("ok")
+    resolved = _wait(pd, KEY_EDGE, paged_at, "", action="resolve")
+    assert resolved[1]["dedup_key"] == event["dedup_key"]
+    assert len(_pages(pd, KEY_EDGE, start)) == 1, "recovery paged again"
+    print(
+        f"agentless port down: one page {paged_at - start:.1f}s after closing, "
+        f"resolved {resolved[0] - recovered:.1f}s after it reopened"
+    )

@@ -26,6 +26,21 @@ def test_server_overrides_and_agentless_load(inv: Path) -> None:
     assert search.agent is False and dict(search.macros) == {"{$SPHINX.PORT}": "9313"}
 
 
+def test_port_check_interval_is_a_macro_of_agentless_servers_only(inv: Path) -> None:
+    edit(
+        inv / SHOP,
+        SERVER,
+        SERVER + "    agent: false\n    macros:\n      '{$VIGIL.PORT.INTERVAL}': 10s\n",
+    )
+    site = next(s for s in load_inventory(inv).sites if s.id == "acme-shop")
+    search = next(s for s in site.servers if s.name == "acme-search-1")
+    assert dict(search.macros) == {"{$VIGIL.PORT.INTERVAL}": "10s"}
+    edit(inv / SHOP, "    agent: false\n", "")
+    _file, _line, _col, path, message = only(inv)
+    assert path == "servers[2].macros.{$VIGIL.PORT.INTERVAL}"
+    assert "not used by the templates of this server's services" in message
+
+
 def test_unknown_macro_override_is_refused_at_its_line(inv: Path) -> None:
     edit(inv / SHOP, SERVER, SERVER + "    macros:\n      '{$SPHINX.PROT}': 9313\n")
     file, line, _col, path, message = only(inv)

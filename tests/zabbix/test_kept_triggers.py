@@ -60,7 +60,7 @@ def test_host_triggers_are_matched_by_name_and_both_expressions() -> None:
     lb = Server("lb1", "10.0.0.5", ("haproxy",), agent=False)
     site = replace(make_site(), servers=(lb,))
     name = "haproxy is not accepting connections on port {$HAPROXY.PORT}"
-    expression = "max(/acme-shop-lb1/net.tcp.service[tcp,,{$HAPROXY.PORT}],3m)=0"
+    expression = "max(/acme-shop-lb1/net.tcp.service[tcp,,{$HAPROXY.PORT}],#3)=0"
     recovery = (
         "min(/acme-shop-lb1/net.tcp.service[tcp,,{$HAPROXY.PORT}],{$VIGIL.SERVICE.RECOVERY})=1"
     )

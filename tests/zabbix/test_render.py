@@ -16,7 +16,7 @@ from tests.zabbix.conftest import make_site
 from vigil.catalog import url as url_catalog
 from vigil.inventory import load_inventory
 from vigil.models import Server, Threshold, UrlCheck
-from vigil.zabbix import media, service_templates
+from vigil.zabbix import agentless, media, service_templates
 from vigil.zabbix.render import (
     C_SAFE_MAX_LENGTH,
     DUMP_OPTIONS,
@@ -30,6 +30,7 @@ from vigil.zabbix.render import (
     required_pattern,
     site_objects,
 )
+from vigil.zabbix.service_recovery import zabbix_seconds
 from vigil.zabbix.service_templates import canonical_service, service_table
 from vigil.zabbix.uuids import stable_uuid
 
@@ -308,7 +309,12 @@ def test_agentless_server_gets_port_checks_from_zabbix_not_agent_items() -> None
     assert [i["key"] for i in lb["items"]] == ["net.tcp.service[tcp,,{$HAPROXY.PORT}]"]
     assert lb["items"][0]["type"] == "SIMPLE"
     hold = {"{$VIGIL.SERVICE.RECOVERY}": "130s"}  # 1m web interval + 2 x 20 s timeout + 30 s
-    assert {m["macro"]: m["value"] for m in lb["macros"]} == {"{$HAPROXY.PORT}": "8443", **hold}
+    assert lb["items"][0]["delay"] == "{$VIGIL.PORT.INTERVAL}"
+    assert {m["macro"]: m["value"] for m in lb["macros"]} == {
+        "{$HAPROXY.PORT}": "8443",
+        "{$VIGIL.PORT.INTERVAL}": "15s",
+        **hold,
+    }
     app = hosts["acme-shop-app"]
     assert {t["name"] for t in app["templates"]} == {"vigil-svc-linux", "vigil-svc-nginx"}
     assert {m["macro"]: m["value"] for m in app["macros"]} == {"{$NGINX.PORT}": "8080", **hold}
@@ -360,8 +366,18 @@ def test_agentless_port_triggers_hold_the_url_checks_too() -> None:
     export = _export(make_site(servers=(box,)))
     fail = next(t for t in export["triggers"] if "home is down" in t["name"])
     assert [d["expression"] for d in fail["dependencies"]] == [
-        "max(/acme-shop-lb/net.tcp.service[tcp,,{$HAPROXY.PORT}],3m)=0"
+        "max(/acme-shop-lb/net.tcp.service[tcp,,{$HAPROXY.PORT}],#3)=0"
     ]
+
+
+def test_agentless_port_is_a_problem_before_a_url_can_fire() -> None:
+    """Three refused connections 15 s apart (45 s at most) come before the URL trigger's second
+    failed run (one web interval after the first at the soonest): the dependency holds."""
+    web_interval = zabbix_seconds(RenderOptions().check_interval)
+    assert agentless.PORT_MISSES * zabbix_seconds(agentless.PORT_INTERVAL) < web_interval
+    box = Server("lb", "192.0.2.9", ("haproxy",), agent=False)
+    item = _export(make_site(servers=(box,)))["hosts"][0]["items"][0]
+    assert item["triggers"][0]["expression"].endswith(f",#{agentless.PORT_MISSES})=0")
 
 
 def test_one_agent_unreachable_trigger_per_site_not_per_server(site) -> None:

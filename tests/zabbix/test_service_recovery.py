@@ -18,7 +18,7 @@ from vigil.zabbix.service_recovery import (
     zabbix_seconds,
 )
 
-ITEM_OF = re.compile(r"^(?:last|max)\((/[^/]+/[^,\[]+(?:\[[^\]]*\])?)(?:,\w+)?\)=0$")
+ITEM_OF = re.compile(r"^(?:last|max)\((/[^/]+/[^,\[]+(?:\[[^\]]*\])?)(?:,#?\w+)?\)=0$")
 
 
 def _all_triggers(export: dict[str, Any]) -> list[dict[str, Any]]:

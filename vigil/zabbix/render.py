@@ -18,7 +18,8 @@ import yaml
 from vigil import naming
 from vigil.catalog import url as url_catalog
 from vigil.models import Server, Site, Threshold, UrlCheck
-from vigil.zabbix.service_recovery import RECOVERY_MACRO, WEB_STEP_ATTEMPTS, recovery_macro
+from vigil.zabbix.agentless import agentless_items, agentless_macros
+from vigil.zabbix.service_recovery import WEB_STEP_ATTEMPTS, recovery_macro
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
 from vigil.zabbix.uuids import stable_uuid
 
@@ -248,7 +249,7 @@ def site_down_triggers(site: Site) -> list[dict[str, str]]:
     for server in site.servers:
         host = server_host_name(site.id, server)
         if not server.agent:
-            agentless = _agentless_items(server, host)
+            agentless = agentless_items(server, host)
             out += [dependency_on(t) for item in agentless for t in item["triggers"]]
             continue
         for service in sorted({canonical_service(s) for s in server.services}):
@@ -575,53 +576,6 @@ def link_tags(site: Site, options: RenderOptions) -> list[tuple[str, str]]:
     return [(k, v) for k, v in links if v and len(v) <= TAG_VALUE_MAX]
 
 
-def _port_macros(server: Server) -> dict[str, tuple[str, str]]:
-    """{macro: (service, default port)} of the ports the server's services listen on."""
-    table = service_table()
-    found: dict[str, tuple[str, str]] = {}
-    for service in sorted({canonical_service(s) for s in server.services}):
-        for macro, value in table[service].get("macros", {}).items():
-            if macro.endswith(".PORT}"):
-                found[macro] = (service, str(value))
-    return found
-
-
-def _agentless_macros(server: Server) -> dict[str, str]:
-    return {m: v for m, (_s, v) in _port_macros(server).items()}
-
-
-def _agentless_items(server: Server, host: str) -> list[dict[str, Any]]:
-    """Simple checks from the Zabbix server (no agent): is each service's port accepting TCP.
-
-    ``net.tcp.service[tcp,,<port>]`` is a simple check (Zabbix 6.0 manual, "Simple checks"):
-    1 when the port accepts a connection, 0 otherwise; the host interface gives the address.
-    """
-    items = []
-    for macro, (service, _port) in sorted(_port_macros(server).items()):
-        key = f"net.tcp.service[tcp,,{macro}]"
-        items.append(
-            {
-                "name": f"{service} port {macro} reachable from Zabbix",
-                "type": "SIMPLE",
-                "key": key,
-                "tags": _tags([("component", service)]),
-                "interface_ref": "if1",
-                "triggers": [
-                    {
-                        "expression": f"max(/{host}/{key},3m)=0",
-                        "name": f"{service} is not accepting connections on port {macro}",
-                        "priority": "DISASTER",
-                        "manual_close": "YES",
-                        # holds the URL checks until it has been back for a while too
-                        "recovery_mode": "RECOVERY_EXPRESSION",
-                        "recovery_expression": f"min(/{host}/{key},{RECOVERY_MACRO})=1",
-                    }
-                ],
-            }
-        )
-    return items
-
-
 def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
     group = client_group(site.client)
     tags = [*site_tags(site), *site.tags.items(), *link_tags(site, options)]
@@ -652,9 +606,9 @@ def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
         host["groups"] = [{"name": group}]
         host["interfaces"] = [_interface(server)]
         if not server.agent:
-            host["items"] = _agentless_items(server, name)
+            host["items"] = agentless_items(server, name)
         macros = {
-            **(_agentless_macros(server) if not server.agent else {}),
+            **(agentless_macros(server) if not server.agent else {}),
             **recovery_macro(site, options.check_interval),
             **server.macros,
         }

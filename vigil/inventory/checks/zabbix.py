@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from vigil.catalog import url as url_catalog
 from vigil.inventory.problems import Problem, did_you_mean
 from vigil.inventory.yaml_source import Source
+from vigil.zabbix.agentless import PORT_INTERVAL_MACRO
 from vigil.zabbix.field_limits import REQUIRED_MAX
 from vigil.zabbix.render import required_pattern
 from vigil.zabbix.service_templates import BASE_SERVICE, canonical_service, service_table
@@ -34,6 +35,8 @@ def site_problems(src: Source) -> Iterator[Problem]:
     doc = src.data
     for index, server in enumerate(doc.get("servers") or ()):
         known = service_macros(server.get("services") or ())
+        if server.get("agent") is False:
+            known.add(PORT_INTERVAL_MACRO)  # the interval of its simple port checks
         for macro in server.get("macros") or {}:
             if macro not in known:
                 hint = did_you_mean(macro, sorted(known))
