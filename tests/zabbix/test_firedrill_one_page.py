@@ -41,7 +41,7 @@ from tests.zabbix.firedrill import (
     zabbix_daemon,
     zabbix_script,
 )
-from vigil.models import Server, UrlCheck
+from vigil.models import Server, Site, UrlCheck
 from vigil.zabbix import api as zapi
 from vigil.zabbix.api import ZabbixSession, resolve_credentials, session
 from vigil.zabbix.provider import ZabbixProvider, config_inputs, media_inputs
@@ -94,6 +94,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _site_behind(site_id: str, web: FlakySite, server: Server) -> Site:
+    """A site of one server in front of one loopback URL that must show "Welcome"."""
+    url = UrlCheck(url=web.url, name="home", required_text="Welcome", timeout_seconds=3)
+    return make_site(site_id, "onepage", urls=(url,), servers=(server,))
+
+
 @pytest.fixture(scope="module")
 def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     state = clean_zabbix.get("VIGIL_ZABBIX_DIR")
@@ -115,23 +121,20 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
         cert_agent=f"127.0.0.1:{agent_port}",
         cert_interval="5s",
     )
-    shop = make_site(
+    shop = _site_behind(
         "onepage-shop",
-        "onepage",
-        urls=(UrlCheck(url=web.url, name="home", required_text="Welcome", timeout_seconds=3),),
-        servers=(
-            Server(
-                "web1",
-                "127.0.0.1",
-                ("nginx",),
-                port=agent_port,
-                macros={
-                    **OUT_OF_REACH,
-                    "{$NGINX.PORT}": str(web.port),
-                    "{$NGINX.PROCESS.CMDLINE}": nginx.tag,
-                    "{$VIGIL.SERVICE.INTERVAL}": "1s",
-                },
-            ),
+        web,
+        Server(
+            "web1",
+            "127.0.0.1",
+            ("nginx",),
+            port=agent_port,
+            macros={
+                **OUT_OF_REACH,
+                "{$NGINX.PORT}": str(web.port),
+                "{$NGINX.PROCESS.CMDLINE}": nginx.tag,
+                "{$VIGIL.SERVICE.INTERVAL}": "1s",
+            },
         ),
     )
     silent = {"{$AGENT.NODATA.TIMEOUT}": "30s"}  # nodata's shortest sound period
@@ -143,18 +146,15 @@ def drill(clean_zabbix: dict[str, str], tmp_path_factory: pytest.TempPathFactory
             Server(f"box{i}", "127.0.0.1", (), port=_free_port(), macros=silent) for i in (1, 2)
         ),
     )
-    edge = make_site(
+    edge = _site_behind(
         "onepage-edge",
-        "onepage",
-        urls=(UrlCheck(url=edge_web.url, name="home", required_text="Welcome", timeout_seconds=3),),
-        servers=(
-            Server(
-                "lb",
-                "127.0.0.1",
-                ("haproxy",),
-                agent=False,
-                macros={"{$HAPROXY.PORT}": str(edge_web.port), "{$VIGIL.PORT.INTERVAL}": "1s"},
-            ),
+        edge_web,
+        Server(
+            "lb",
+            "127.0.0.1",
+            ("haproxy",),
+            agent=False,
+            macros={"{$HAPROXY.PORT}": str(edge_web.port), "{$VIGIL.PORT.INTERVAL}": "1s"},
         ),
     )
     shared = provider.create(media_inputs(endpoint=pd.endpoint)).outs
@@ -208,6 +208,28 @@ def _wait(
     )
     assert found, f"no {action} event for {key} with {text!r} within {WAIT_S}s"
     return found
+
+
+def _one_page(
+    pd: PagerDutyCapture, key: str, start: float, cause: str, quiet_s: float
+) -> tuple[float, dict[str, Any]]:
+    """The first page after ``start`` names ``cause``, and no other follows for ``quiet_s``."""
+    paged_at, event = _wait(pd, key, start, "")
+    assert cause in event["payload"]["summary"], event["payload"]["summary"]
+    time.sleep(quiet_s)
+    summaries = [p["payload"]["summary"] for p in _pages(pd, key, start)]
+    assert len(summaries) == 1, f"{cause}: {len(summaries)} pages: {summaries}"
+    return paged_at, event
+
+
+def _resolved_without_another_page(
+    pd: PagerDutyCapture, key: str, start: float, event: dict[str, Any]
+) -> float:
+    """When the page of ``event`` resolved; recovery must page no one."""
+    resolved_at, resolve = _wait(pd, key, start, "", action="resolve")
+    assert resolve["dedup_key"] == event["dedup_key"]
+    assert len(_pages(pd, key, start)) == 1, "recovery paged again"
+    return resolved_at
 
 
 def _last(zx: ZabbixSession, host: str, key: str, web: bool = False) -> str | None:
@@ -268,12 +290,7 @@ def test_service_down_is_one_page_not_one_per_url(drill: dict[str, Any]) -> None
     start = time.monotonic()
     drill["nginx"].stop()
     drill["web"].set("down")
-    paged_at, event = _wait(pd, KEY_SHOP, start, "")
-    assert "nginx is not running" in event["payload"]["summary"], event["payload"]["summary"]
-    time.sleep(QUIET_S)  # the URL check fails twice and more in this time; it must not page
-    pages = _pages(pd, KEY_SHOP, start)
-    summaries = [p["payload"]["summary"] for p in pages]
-    assert len(pages) == 1, f"nginx down: {len(pages)} pages: {summaries}"
+    paged_at, event = _one_page(pd, KEY_SHOP, start, "nginx is not running", QUIET_S)
     assert _last(drill["zx"], "onepage-shop-web", "web.test.fail[home]", web=True) != "0"
 
     recovered = time.monotonic()
@@ -283,12 +300,10 @@ def test_service_down_is_one_page_not_one_per_url(drill: dict[str, Any]) -> None
     # the URL check until nginx has been up for {$VIGIL.SERVICE.RECOVERY}, so no second page.
     time.sleep(WEB_INTERVAL_S + 1)
     drill["web"].set("ok")
-    resolved = _wait(pd, KEY_SHOP, paged_at, "", action="resolve")
-    assert resolved[1]["dedup_key"] == event["dedup_key"]
-    assert len(_pages(pd, KEY_SHOP, start)) == 1, "recovery paged again"
+    resolved_at = _resolved_without_another_page(pd, KEY_SHOP, start, event)
     print(
         f"nginx down: one page {paged_at - start:.1f}s after stopping, "
-        f"resolved {resolved[0] - recovered:.1f}s after nginx came back"
+        f"resolved {resolved_at - recovered:.1f}s after nginx came back"
     )
 
 
@@ -319,19 +334,14 @@ def test_agentless_port_down_is_one_page_not_the_url(drill: dict[str, Any]) -> N
         raise AssertionError("the edge never looked healthy")
     start = time.monotonic()
     edge.set("down")
-    paged_at, event = _wait(pd, KEY_EDGE, start, "")
-    assert "haproxy is not accepting connections" in event["payload"]["summary"], event
-    time.sleep(QUIET_S)  # the URL check fails again and again in this time; it must not page
-    summaries = [p["payload"]["summary"] for p in _pages(pd, KEY_EDGE, start)]
-    assert len(summaries) == 1, f"port down: {len(summaries)} pages: {summaries}"
+    quiet = 2 * EDGE_WEB_INTERVAL_S + 5  # two failed URL runs and more; they must not page
+    paged_at, event = _one_page(pd, KEY_EDGE, start, "haproxy is not accepting connections", quiet)
     assert _last(zx, "onepage-edge-web", "web.test.fail[home]", web=True) != "0"
 
     recovered = time.monotonic()
     edge.set("ok")
-    resolved = _wait(pd, KEY_EDGE, paged_at, "", action="resolve")
-    assert resolved[1]["dedup_key"] == event["dedup_key"]
-    assert len(_pages(pd, KEY_EDGE, start)) == 1, "recovery paged again"
+    resolved_at = _resolved_without_another_page(pd, KEY_EDGE, start, event)
     print(
         f"agentless port down: one page {paged_at - start:.1f}s after closing, "
-        f"resolved {resolved[0] - recovered:.1f}s after it reopened"
+        f"resolved {resolved_at - recovered:.1f}s after it reopened"
     )

@@ -10,30 +10,26 @@ from pathlib import Path
 
 from tests.inventory.util import edit, only
 from vigil.inventory import load_inventory
+from vigil.models import Server
 
 SHOP = "sites/acme/shop.yaml"
 SERVER = "    services: [sphinx]\n"
 
 
-def test_server_overrides_and_agentless_load(inv: Path) -> None:
-    edit(
-        inv / SHOP,
-        SERVER,
-        SERVER + "    agent: false\n    macros:\n      '{$SPHINX.PORT}': 9313\n",
-    )
+def _agentless_search_server(inv: Path, macro: str, value: str) -> Server:
+    """The shop's search server made agentless with one macro override, as loaded."""
+    edit(inv / SHOP, SERVER, SERVER + f"    agent: false\n    macros:\n      '{macro}': {value}\n")
     site = next(s for s in load_inventory(inv).sites if s.id == "acme-shop")
-    search = next(s for s in site.servers if s.name == "acme-search-1")
+    return next(s for s in site.servers if s.name == "acme-search-1")
+
+
+def test_server_overrides_and_agentless_load(inv: Path) -> None:
+    search = _agentless_search_server(inv, "{$SPHINX.PORT}", "9313")
     assert search.agent is False and dict(search.macros) == {"{$SPHINX.PORT}": "9313"}
 
 
 def test_port_check_interval_is_a_macro_of_agentless_servers_only(inv: Path) -> None:
-    edit(
-        inv / SHOP,
-        SERVER,
-        SERVER + "    agent: false\n    macros:\n      '{$VIGIL.PORT.INTERVAL}': 10s\n",
-    )
-    site = next(s for s in load_inventory(inv).sites if s.id == "acme-shop")
-    search = next(s for s in site.servers if s.name == "acme-search-1")
+    search = _agentless_search_server(inv, "{$VIGIL.PORT.INTERVAL}", "10s")
     assert dict(search.macros) == {"{$VIGIL.PORT.INTERVAL}": "10s"}
     edit(inv / SHOP, "    agent: false\n", "")
     _file, _line, _col, path, message = only(inv)
