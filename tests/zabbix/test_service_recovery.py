@@ -125,9 +125,29 @@ def test_zabbix_time_values_refused(value: str) -> None:
         zabbix_seconds(value)
 
 
-def test_table_refuses_a_down_trigger_that_recovers_at_once() -> None:
-    trigger = {"name": "nginx is not running", "expression": "last(/T/proc.num)=0", "down": True}
-    with pytest.raises(ValueError, match=r"nginx is not running.*recovery_expression"):
-        service_templates._check_recovery("nginx", trigger)
-    trigger["recovery_expression"] = f"min(/T/proc.num,{RECOVERY_MACRO})>0"
-    service_templates._check_recovery("nginx", trigger)
+def test_table_gives_each_down_trigger_the_hold_over_its_own_item() -> None:
+    table = service_templates.service_table()
+    down = [
+        (item, t)
+        for spec in table.values()
+        for item in spec["items"]
+        for t in item.get("triggers", [])
+        if t.get("down")
+    ]
+    assert len(down) == 12, [t["name"] for _, t in down]
+    for item, trigger in down:
+        assert trigger["recovery_expression"] == (
+            f"min(/{{T}}/{item['key']},{RECOVERY_MACRO})>0"
+        ), trigger["name"]
+    others = [t for spec in table.values() for i in spec["items"] for t in i.get("triggers", [])]
+    assert all("recovery_expression" not in t for t in others if not t.get("down"))
+
+
+def test_table_refuses_a_down_trigger_over_another_item() -> None:
+    item = {"key": "proc.num[nginx]"}
+    trigger = {"name": "nginx is not running", "expression": "last(/{T}/proc.num[httpd])=0"}
+    with pytest.raises(ValueError, match=r"nginx is not running.*must read its item"):
+        service_templates.hold_until_recovered("nginx", item, trigger)
+    trigger["expression"] = "last(/{T}/proc.num[nginx])=0"
+    service_templates.hold_until_recovered("nginx", item, trigger)
+    assert trigger["recovery_expression"] == f"min(/{{T}}/proc.num[nginx],{RECOVERY_MACRO})>0"

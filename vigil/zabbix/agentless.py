@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from vigil.models import Server
-from vigil.zabbix.service_recovery import RECOVERY_MACRO
+from vigil.zabbix.service_recovery import recovery_expression
 from vigil.zabbix.service_templates import canonical_service, service_table
 
 PORT_INTERVAL_MACRO = "{$VIGIL.PORT.INTERVAL}"
@@ -63,7 +63,7 @@ def agentless_items(server: Server, host: str) -> list[dict[str, Any]]:
                         "priority": "DISASTER",
                         "manual_close": "YES",
                         "recovery_mode": "RECOVERY_EXPRESSION",
-                        "recovery_expression": f"min(/{host}/{key},{RECOVERY_MACRO})=1",
+                        "recovery_expression": recovery_expression(f"/{host}/{key}", "=1"),
                     }
                 ],
             }

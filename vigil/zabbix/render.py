@@ -596,6 +596,7 @@ def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
             inventory_mode="DISABLED",
         )
         hosts.append(web)
+    hold = recovery_macro(site, options.check_interval)
     for server in site.servers:
         name = server_host_name(site.id, server)
         host: dict[str, Any] = {"host": name, "name": name}
@@ -609,7 +610,7 @@ def _hosts(site: Site, options: RenderOptions) -> list[dict[str, Any]]:
             host["items"] = agentless_items(server, name)
         macros = {
             **(agentless_macros(server) if not server.agent else {}),
-            **recovery_macro(site, options.check_interval),
+            **hold,
             **server.macros,
         }
         host["tags"] = _tags([*tags, ("role", "server")])

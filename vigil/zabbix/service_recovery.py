@@ -54,6 +54,11 @@ def recovery_window_seconds(site: Site, check_interval: str) -> int:
     return zabbix_seconds(check_interval) + longest_run + PROCESSING_SLACK_S
 
 
+def recovery_expression(item: str, up: str) -> str:
+    """The item (``/host/key``) has been ``up`` (``>0``, ``=1``) for the whole hold window."""
+    return f"min({item},{RECOVERY_MACRO}){up}"
+
+
 def recovery_macro(site: Site, check_interval: str) -> dict[str, str]:
     """The host macro every server host of the site carries, in Zabbix's seconds form."""
     return {RECOVERY_MACRO: f"{recovery_window_seconds(site, check_interval)}s"}

@@ -6,13 +6,14 @@ service needs no code; this module only loads and validates it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from vigil.zabbix.service_recovery import RECOVERY_MACRO
+from vigil.zabbix.service_recovery import recovery_expression
 
 BASE_SERVICE = "linux"
 """Linked to every server: agent availability, CPU, memory, disk, load."""
@@ -34,18 +35,24 @@ def service_table() -> dict[str, dict[str, Any]]:
             raise ValueError(f"service template {name!r} has no items")
         for item in spec["items"]:
             for trigger in item.get("triggers", []):
-                _check_recovery(name, trigger)
+                if trigger.get("down"):
+                    hold_until_recovered(name, item, trigger)
     return table
 
 
-def _check_recovery(service: str, trigger: dict[str, Any]) -> None:
-    """A "down" trigger holds the URL checks: it must recover only after the hold window."""
-    recovery = trigger.get("recovery_expression", "")
-    if trigger.get("down") and RECOVERY_MACRO not in recovery:
+def hold_until_recovered(service: str, item: Mapping[str, Any], trigger: dict[str, Any]) -> None:
+    """Give a "down" trigger its recovery expression: its own item up for the hold window.
+
+    Derived, not written in the table, so the hold always reads the item the trigger does; a
+    down trigger over another item is refused.
+    """
+    own = f"/{{T}}/{item['key']}"
+    if own not in trigger["expression"]:
         raise ValueError(
-            f"service template {service!r}: down trigger {trigger['name']!r} needs a "
-            f"recovery_expression over {RECOVERY_MACRO} (vigil.zabbix.service_recovery)"
+            f"service template {service!r}: down trigger {trigger['name']!r} must read its "
+            f"item {item['key']!r}, whose recovery holds the URL checks"
         )
+    trigger["recovery_expression"] = recovery_expression(own, ">0")
 
 
 def canonical_service(name: str) -> str:
